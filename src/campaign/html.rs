@@ -1,0 +1,569 @@
+//! HTML to visible text blocks, links and images, each with byte ranges into the source.
+//!
+//! lol_html tokenises (it streams, keeps byte offsets and survives any input); this module
+//! keeps its own element stack to know, for every piece of text, the computed inline style
+//! that decides whether a person sees it: hidden by `display:none` and friends, its font
+//! size, its colour and the colour of the nearest background. Only inline styles and
+//! presentational attributes are considered: that is what email clients honour.
+
+use std::cell::RefCell;
+use std::ops::Range;
+use std::rc::Rc;
+
+use lol_html::html_content::Element;
+use lol_html::{HtmlRewriter, Settings, doc_text, element, end_tag};
+
+use super::css::{self, Rgba};
+use super::text::{OffsetMap, TextBuilder};
+
+/// Why an element's content is not displayed at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hiding {
+    DisplayNone,
+    VisibilityHidden,
+    Opacity,
+    /// Zero height or width with `overflow:hidden` (the preheader trick).
+    Collapsed,
+    HiddenAttribute,
+}
+
+impl Hiding {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Hiding::DisplayNone => "display:none",
+            Hiding::VisibilityHidden => "visibility:hidden",
+            Hiding::Opacity => "opacity:0",
+            Hiding::Collapsed => "zero size with overflow:hidden",
+            Hiding::HiddenAttribute => "the hidden attribute",
+        }
+    }
+}
+
+/// The computed style of a piece of text, with where each value was set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextStyle {
+    /// Set when an element (this one or an ancestor) removes the text from display.
+    pub hidden: Option<(Hiding, Range<usize>)>,
+    pub font_px: f32,
+    pub font_from: Option<Range<usize>>,
+    pub color: Rgba,
+    pub color_from: Option<Range<usize>>,
+    /// None when the background is an image whose colour cannot be known.
+    pub background: Option<Rgba>,
+    pub background_from: Option<Range<usize>>,
+}
+
+impl Default for TextStyle {
+    fn default() -> Self {
+        Self {
+            hidden: None,
+            font_px: 16.0,
+            font_from: None,
+            color: Rgba::BLACK,
+            color_from: None,
+            background: Some(Rgba::WHITE),
+            background_from: None,
+        }
+    }
+}
+
+/// A run of text a reader sees as one unit (a paragraph, a table cell, a heading).
+#[derive(Debug, Clone)]
+pub struct TextBlock {
+    pub text: String,
+    pub map: OffsetMap,
+    /// Source range from the first to the last character of the block.
+    pub range: Range<usize>,
+    pub style: TextStyle,
+}
+
+/// An `<a>` element (or an ESP `<unsubscribe>` tag).
+#[derive(Debug, Clone, Default)]
+pub struct Link {
+    pub href: Option<String>,
+    pub title: Option<String>,
+    pub aria_label: Option<String>,
+    pub class: Option<String>,
+    pub id: Option<String>,
+    /// Decoded link text; `alt` text of images inside the link is in `image_alt`.
+    pub text: String,
+    pub image_alt: String,
+    /// Range of the start tag.
+    pub tag: Range<usize>,
+    /// Range of the link's text, when it has any.
+    pub text_range: Option<Range<usize>>,
+    /// The block that holds the link's text.
+    pub block: Option<usize>,
+    /// Style of the link's text: the first visible piece, else the first piece.
+    pub style: Option<TextStyle>,
+}
+
+impl Link {
+    /// The range to point at: the text if there is some, else the start tag.
+    pub fn range(&self) -> Range<usize> {
+        self.text_range.clone().unwrap_or_else(|| self.tag.clone())
+    }
+}
+
+/// An `<img>` element.
+#[derive(Debug, Clone)]
+pub struct Image {
+    pub src: Option<String>,
+    pub alt: Option<String>,
+    pub tag: Range<usize>,
+}
+
+/// What the reducer learned from one HTML part.
+#[derive(Debug, Clone, Default)]
+pub struct HtmlDoc {
+    pub blocks: Vec<TextBlock>,
+    pub links: Vec<Link>,
+    pub images: Vec<Image>,
+    /// `<html lang="…">`: the value and the range of the start tag.
+    pub lang: Option<(String, Range<usize>)>,
+    /// Set when the tokenizer gave up part way (the rest of the part was not read).
+    pub incomplete: Option<String>,
+}
+
+/// Reduces `html` (found at byte `base` of its source) to blocks, links and images.
+pub fn reduce(html: &str, base: usize) -> HtmlDoc {
+    let state = Rc::new(RefCell::new(Reducer::new(base)));
+    let el_state = Rc::clone(&state);
+    let text_state = Rc::clone(&state);
+    let settings = Settings::new()
+        .append_element_content_handler(element!("*", move |el| {
+            let id = el_state.borrow_mut().open(el);
+            if el.can_have_content() {
+                let st = Rc::clone(&el_state);
+                el.on_end_tag(end_tag!(move |end| {
+                    st.borrow_mut()
+                        .close(id, end.source_location().bytes().start);
+                    Ok(())
+                }))?;
+            }
+            Ok(())
+        }))
+        .append_document_content_handler(doc_text!(move |t| {
+            let range = t.source_location().bytes();
+            text_state.borrow_mut().text(t.as_str(), range.start);
+            Ok(())
+        }));
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    let failure = rewriter
+        .write(html.as_bytes())
+        .and_then(|()| rewriter.end())
+        .err()
+        .map(|e| e.to_string());
+    let mut reducer = state.take();
+    reducer.flush();
+    reducer.take_link_texts();
+    let mut doc = reducer.doc;
+    doc.incomplete = failure;
+    doc
+}
+
+const LINK_BLUE: Rgba = Rgba {
+    r: 0,
+    g: 0,
+    b: 0xee,
+    a: 1.0,
+};
+
+struct Open {
+    id: u64,
+    tag: String,
+    style: TextStyle,
+    /// Text inside is never displayed (head, style, script, ...).
+    skip: bool,
+    link: Option<usize>,
+}
+
+#[derive(Default)]
+struct Reducer {
+    base: usize,
+    next_id: u64,
+    stack: Vec<Open>,
+    doc: HtmlDoc,
+    block: Option<BlockInProgress>,
+    /// Per link: a builder for its text.
+    link_text: Vec<TextBuilder>,
+}
+
+struct BlockInProgress {
+    builder: TextBuilder,
+    range: Range<usize>,
+    style: TextStyle,
+}
+
+impl Reducer {
+    fn new(base: usize) -> Self {
+        Self {
+            base,
+            ..Self::default()
+        }
+    }
+
+    fn top_style(&self) -> TextStyle {
+        self.stack
+            .last()
+            .map(|o| o.style.clone())
+            .unwrap_or_default()
+    }
+
+    fn open(&mut self, el: &mut Element) -> u64 {
+        let tag = el.tag_name();
+        let loc = el.source_location().bytes();
+        let range = loc.start + self.base..loc.end + self.base;
+        self.close_implied(&tag);
+        if is_block(&tag) {
+            self.flush();
+        }
+        self.next_id += 1;
+        let id = self.next_id;
+        let parent_skip = self.stack.last().is_some_and(|o| o.skip);
+        let parent_link = self.stack.last().and_then(|o| o.link);
+        let style = compute_style(&self.top_style(), el, &tag, &range);
+        let mut link = parent_link;
+        match tag.as_str() {
+            "html" => {
+                if let Some(lang) = el
+                    .get_attribute("lang")
+                    .or_else(|| el.get_attribute("xml:lang"))
+                {
+                    self.doc.lang = Some((decode_attr(&lang), range.clone()));
+                }
+            }
+            "a" | "unsubscribe" if parent_link.is_none() && !parent_skip => {
+                let attr = |name: &str| el.get_attribute(name).map(|v| decode_attr(&v));
+                let href = if tag == "unsubscribe" {
+                    Some("[unsubscribe]".to_owned())
+                } else {
+                    attr("href")
+                };
+                self.doc.links.push(Link {
+                    href,
+                    title: attr("title"),
+                    aria_label: attr("aria-label"),
+                    class: attr("class"),
+                    id: attr("id"),
+                    tag: range.clone(),
+                    ..Link::default()
+                });
+                self.link_text.push(TextBuilder::new());
+                link = Some(self.doc.links.len() - 1);
+            }
+            "img" if !parent_skip => {
+                let alt = el.get_attribute("alt").map(|v| decode_attr(&v));
+                if let (Some(idx), Some(alt)) = (parent_link, &alt)
+                    && let Some(l) = self.doc.links.get_mut(idx)
+                {
+                    if !l.image_alt.is_empty() {
+                        l.image_alt.push(' ');
+                    }
+                    l.image_alt.push_str(alt.trim());
+                }
+                self.doc.images.push(Image {
+                    src: el.get_attribute("src").map(|v| decode_attr(&v)),
+                    alt,
+                    tag: range.clone(),
+                });
+            }
+            "br" => {
+                if let Some(b) = self.block.as_mut() {
+                    b.builder.break_word(range.start);
+                }
+            }
+            _ => {}
+        }
+        if el.can_have_content() {
+            self.stack.push(Open {
+                id,
+                skip: parent_skip || is_skipped(&tag),
+                tag,
+                style,
+                link,
+            });
+        }
+        id
+    }
+
+    /// HTML closes some elements implicitly (a `<td>` ends the previous `<td>`); lol_html
+    /// does not report those ends, so the stack would keep a stale style.
+    fn close_implied(&mut self, tag: &str) {
+        let (targets, barriers): (&[&str], &[&str]) = match tag {
+            "td" | "th" => (&["td", "th"], &["tr", "table"]),
+            "tr" => (&["tr"], &["table", "tbody", "thead", "tfoot"]),
+            "li" => (&["li"], &["ul", "ol"]),
+            "p" | "div" | "table" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+            | "blockquote" | "pre" | "hr" | "section" | "center" | "dl" => {
+                (&["p"], &["td", "th", "div", "table", "body", "li"])
+            }
+            _ => return,
+        };
+        for i in (0..self.stack.len()).rev() {
+            let open = &self.stack[i].tag;
+            if targets.contains(&open.as_str()) {
+                let id = self.stack[i].id;
+                self.close(id, 0);
+                return;
+            }
+            if barriers.contains(&open.as_str()) {
+                return;
+            }
+        }
+    }
+
+    fn close(&mut self, id: u64, _at: usize) {
+        let Some(pos) = self.stack.iter().rposition(|o| o.id == id) else {
+            return;
+        };
+        let closes_block = self.stack[pos..].iter().any(|o| is_block(&o.tag));
+        if closes_block {
+            self.flush();
+        }
+        self.stack.truncate(pos);
+    }
+
+    fn text(&mut self, raw: &str, start: usize) {
+        let Some(top) = self.stack.last() else {
+            // Text before any element (a fragment template): visible with default style.
+            return self.push_text(raw, start, TextStyle::default(), None);
+        };
+        if top.skip {
+            return;
+        }
+        let (style, link) = (top.style.clone(), top.link);
+        self.push_text(raw, start, style, link);
+    }
+
+    fn push_text(&mut self, raw: &str, start: usize, style: TextStyle, link: Option<usize>) {
+        let start = start + self.base;
+        let trimmed = raw.trim_matches(|c: char| c.is_ascii_whitespace());
+        if trimmed.is_empty() {
+            if let Some(b) = self.block.as_mut() {
+                b.builder.push_html(raw, start);
+            }
+            return;
+        }
+        if self
+            .block
+            .as_ref()
+            .is_some_and(|b| b.style.hidden.is_some() != style.hidden.is_some())
+        {
+            self.flush();
+        }
+        let lead = raw.len()
+            - raw
+                .trim_start_matches(|c: char| c.is_ascii_whitespace())
+                .len();
+        let text_range = start + lead..start + lead + trimmed.len();
+        let block = self.block.get_or_insert_with(|| BlockInProgress {
+            builder: TextBuilder::new(),
+            range: text_range.clone(),
+            style: style.clone(),
+        });
+        block.builder.push_html(raw, start);
+        block.range.end = text_range.end;
+        let block_index = self.doc.blocks.len();
+        if let Some(idx) = link
+            && let (Some(l), Some(b)) = (self.doc.links.get_mut(idx), self.link_text.get_mut(idx))
+        {
+            b.push_html(raw, start);
+            l.text_range = Some(match l.text_range.take() {
+                Some(r) => r.start..text_range.end,
+                None => text_range,
+            });
+            l.block.get_or_insert(block_index);
+            let visible = style.hidden.is_none();
+            if l.style
+                .as_ref()
+                .is_none_or(|s| s.hidden.is_some() && visible)
+            {
+                l.style = Some(style);
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        let Some(block) = self.block.take() else {
+            return;
+        };
+        let (text, map) = block.builder.finish();
+        if text.is_empty() {
+            return;
+        }
+        self.doc.blocks.push(TextBlock {
+            text,
+            map,
+            range: block.range,
+            style: block.style,
+        });
+    }
+
+    fn take_link_texts(&mut self) {
+        for (link, builder) in self.doc.links.iter_mut().zip(self.link_text.drain(..)) {
+            link.text = builder.finish().0;
+        }
+    }
+}
+
+fn decode_attr(value: &str) -> String {
+    html_escape::decode_html_entities(value).trim().to_owned()
+}
+
+/// Elements whose text is never shown in the message body.
+fn is_skipped(tag: &str) -> bool {
+    matches!(
+        tag,
+        "head" | "style" | "script" | "title" | "template" | "noscript" | "xml" | "svg" | "object"
+    ) || tag.contains(':')
+}
+
+/// Elements that start a new run of text.
+fn is_block(tag: &str) -> bool {
+    matches!(
+        tag,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "body"
+            | "center"
+            | "dd"
+            | "div"
+            | "dl"
+            | "dt"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hr"
+            | "li"
+            | "main"
+            | "nav"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "table"
+            | "tbody"
+            | "td"
+            | "tfoot"
+            | "th"
+            | "thead"
+            | "tr"
+            | "ul"
+            | "button"
+    )
+}
+
+/// The style of an element's content, from its parent's style and its own attributes.
+fn compute_style(parent: &TextStyle, el: &Element, tag: &str, range: &Range<usize>) -> TextStyle {
+    let mut style = parent.clone();
+    let here = || Some(range.clone());
+    let hide = |style: &mut TextStyle, how: Hiding| {
+        if style.hidden.is_none() {
+            style.hidden = Some((how, range.clone()));
+        }
+    };
+    if tag == "a" {
+        style.color = LINK_BLUE;
+        style.color_from = here();
+    }
+    if el.has_attribute("hidden") {
+        hide(&mut style, Hiding::HiddenAttribute);
+    }
+    if let Some(bg) = el
+        .get_attribute("bgcolor")
+        .and_then(|v| css::parse_color(&v))
+    {
+        set_background(&mut style, bg, range);
+    } else if el.has_attribute("background") {
+        style.background = None;
+        style.background_from = here();
+    }
+    if tag == "font" {
+        if let Some(c) = el.get_attribute("color").and_then(|v| css::parse_color(&v)) {
+            style.color = c;
+            style.color_from = here();
+        }
+        if let Some(px) = el
+            .get_attribute("size")
+            .and_then(|v| css::font_tag_size_px(&v))
+        {
+            style.font_px = px;
+            style.font_from = here();
+        }
+    }
+    let Some(inline) = el.get_attribute("style") else {
+        return style;
+    };
+    let declarations = css::declarations(&html_escape::decode_html_entities(&inline));
+    let overflow_hidden = declarations
+        .iter()
+        .any(|(p, v)| p.starts_with("overflow") && v.eq_ignore_ascii_case("hidden"));
+    for (property, value) in &declarations {
+        match property.as_str() {
+            "display" if value.eq_ignore_ascii_case("none") => {
+                hide(&mut style, Hiding::DisplayNone)
+            }
+            "visibility"
+                if value.eq_ignore_ascii_case("hidden")
+                    || value.eq_ignore_ascii_case("collapse") =>
+            {
+                hide(&mut style, Hiding::VisibilityHidden)
+            }
+            "opacity" if css::opacity(value).is_some_and(|o| o <= 0.05) => {
+                hide(&mut style, Hiding::Opacity)
+            }
+            "max-height" | "height" | "max-width" | "width"
+                if overflow_hidden && css::length_px(value, style.font_px) == Some(0.0) =>
+            {
+                hide(&mut style, Hiding::Collapsed)
+            }
+            "color" => {
+                if let Some(c) = css::parse_color(value) {
+                    style.color = c;
+                    style.color_from = here();
+                }
+            }
+            "background-color" => {
+                if let Some(c) = css::parse_color(value) {
+                    set_background(&mut style, c, range);
+                }
+            }
+            "background" => match css::background_shorthand_color(value) {
+                Some(c) => set_background(&mut style, c, range),
+                None if value.contains("url(") => {
+                    style.background = None;
+                    style.background_from = here();
+                }
+                None => {}
+            },
+            "font-size" => {
+                if let Some(px) = css::font_size_px(value, parent.font_px) {
+                    style.font_px = px;
+                    style.font_from = here();
+                }
+            }
+            _ => {}
+        }
+    }
+    style
+}
+
+fn set_background(style: &mut TextStyle, color: Rgba, range: &Range<usize>) {
+    if color.a <= 0.0 {
+        return;
+    }
+    let backdrop = style.background.unwrap_or(Rgba::WHITE);
+    style.background = Some(color.over(backdrop));
+    style.background_from = Some(range.clone());
+}

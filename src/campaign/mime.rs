@@ -1,0 +1,279 @@
+//! `.eml` messages: headers with their positions, and the text parts, each either mapped
+//! straight onto the raw file or shown as a decoded view of its own.
+
+use mail_parser::{MessageParser, MimeHeaders, PartType};
+
+use super::{Campaign, Format, HeaderField, Part, PartKind, Subject};
+use crate::diagnostic::Source;
+use crate::error::{Error, Result};
+
+/// Header names of which a real message has at least one.
+const MESSAGE_HEADERS: &[&str] = &[
+    "from",
+    "subject",
+    "to",
+    "date",
+    "content-type",
+    "mime-version",
+    "message-id",
+    "reply-to",
+    "sender",
+];
+
+pub(super) fn parse(path: &str, bytes: &[u8]) -> Result<Campaign> {
+    let skip = mbox_prefix_len(bytes);
+    let message_bytes = &bytes[skip..];
+    let raw = Source::from_bytes(path, bytes);
+    if let Some((offset, problem)) = not_an_email(message_bytes) {
+        return Err(Error::new(path, format!("not an email message: {problem}"))
+            .at_offset(&raw.text, skip + offset));
+    }
+    let message = MessageParser::default()
+        .parse(message_bytes)
+        .ok_or_else(|| Error::new(path, "not an email message: no header fields could be read"))?;
+
+    let headers: Vec<HeaderField> = message
+        .headers()
+        .iter()
+        .filter_map(|h| {
+            let field_start = skip + h.offset_field as usize;
+            let value_start = skip + h.offset_start as usize;
+            let end = skip + h.offset_end as usize;
+            let raw_value = raw.text.get(value_start..end)?;
+            let lead = raw_value.len() - raw_value.trim_start().len();
+            let trimmed = raw_value.trim();
+            let value_range = value_start + lead..value_start + lead + trimmed.len();
+            let field_end = value_range.end.max(field_start);
+            Some(HeaderField {
+                name: h.name.as_str().to_owned(),
+                value: unfold(trimmed),
+                field: field_start..field_end,
+                value_range,
+            })
+        })
+        .collect();
+    let header_end = headers.last().map_or(skip, |h| h.field.end);
+
+    let subject = message.subject().and_then(|text| {
+        let field = headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("subject"))?;
+        let raw_value = raw.text.get(field.value_range.clone())?;
+        Some(Subject {
+            text: text.to_owned(),
+            range: field.value_range.clone(),
+            exact: raw_value == text,
+        })
+    });
+
+    let mut sources = vec![raw];
+    let mut parts = Vec::new();
+    for part in &message.parts {
+        let (kind, decoded) = match &part.body {
+            PartType::Html(text) => (PartKind::Html, text),
+            PartType::Text(text) => (PartKind::Plain, text),
+            _ => continue,
+        };
+        let is_attachment = part
+            .content_disposition()
+            .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"));
+        let subtype_ok = part.content_type().is_none_or(|ct| {
+            ct.ctype().eq_ignore_ascii_case("text")
+                && ct.subtype().is_none_or(|s| {
+                    s.eq_ignore_ascii_case("plain") || s.eq_ignore_ascii_case("html")
+                })
+        });
+        if is_attachment || !subtype_ok {
+            continue;
+        }
+        let body_start = skip + part.offset_body as usize;
+        let body_end = (skip + part.offset_end as usize).min(bytes.len());
+        let raw_body = bytes.get(body_start..body_end).unwrap_or_default();
+        let transfer_encoding = part
+            .content_transfer_encoding()
+            .map(str::to_ascii_lowercase);
+        let label = match kind {
+            PartKind::Html => "text/html",
+            PartKind::Plain => "text/plain",
+        };
+        // A part whose decoded text is its raw bytes maps onto the file itself; any other
+        // (transfer-encoded, or in another charset) is shown as a decoded view.
+        let (source, body) = if maps_directly(raw_body, decoded) {
+            (0, body_start..body_start + decoded.len())
+        } else {
+            let same_kind = parts.iter().filter(|p: &&Part| p.kind == kind).count();
+            let name = if same_kind == 0 {
+                format!("{path} › {label} (decoded)")
+            } else {
+                format!("{path} › {label} #{} (decoded)", same_kind + 1)
+            };
+            sources.push(Source::new(name, decoded.as_ref()));
+            (sources.len() - 1, 0..decoded.len())
+        };
+        parts.push(Part {
+            kind,
+            source,
+            body,
+            transfer_encoding,
+            sent_len: raw_body.len(),
+        });
+    }
+
+    Ok(Campaign {
+        path: path.to_owned(),
+        format: Format::Eml,
+        sources,
+        headers,
+        subject,
+        parts,
+        header_end,
+    })
+}
+
+/// Whether the decoded body is the raw body (up to trailing line breaks before a boundary).
+fn maps_directly(raw: &[u8], decoded: &str) -> bool {
+    raw.starts_with(decoded.as_bytes())
+        && raw[decoded.len()..].iter().all(|b| b.is_ascii_whitespace())
+}
+
+fn unfold(value: &str) -> String {
+    if !value.contains('\n') {
+        return value.to_owned();
+    }
+    value
+        .split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Length of an mbox `From ` separator line at the start, if there is one.
+fn mbox_prefix_len(bytes: &[u8]) -> usize {
+    if !bytes.starts_with(b"From ") {
+        return 0;
+    }
+    bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| i + 1)
+}
+
+/// Whether the bytes start with something shaped like an RFC 5322 header block.
+pub(super) fn looks_like_header_block(bytes: &[u8]) -> bool {
+    not_an_email(&bytes[mbox_prefix_len(bytes)..]).is_none()
+}
+
+/// Why these bytes are not an email message (and at which offset), if they are not.
+/// mail-parser accepts almost anything, so the decision is ours: a header block must come
+/// first, with at least one header a message has, and no binary bytes.
+fn not_an_email(bytes: &[u8]) -> Option<(usize, String)> {
+    let head = &bytes[..bytes.len().min(16 * 1024)];
+    if let Some(pos) = head.iter().position(|&b| b == 0) {
+        return Some((
+            pos,
+            "binary data (a NUL byte) in the header block".to_owned(),
+        ));
+    }
+    let mut offset = 0;
+    let mut known = false;
+    let mut fields = 0;
+    for line in head.split(|&b| b == b'\n') {
+        let line_len = line.len() + 1;
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        if matches!(line[0], b' ' | b'\t') && fields > 0 {
+            offset += line_len;
+            continue;
+        }
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            return Some((offset, header_problem(fields)));
+        };
+        let name = &line[..colon];
+        if name.is_empty() || !name.iter().all(|b| b.is_ascii_graphic()) {
+            return Some((offset, header_problem(fields)));
+        }
+        fields += 1;
+        let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+        known |= MESSAGE_HEADERS.contains(&name.as_str());
+        offset += line_len;
+    }
+    if fields == 0 {
+        return Some((0, "the file is empty or has no header block".to_owned()));
+    }
+    if !known {
+        return Some((
+            0,
+            "no From, Subject, Date or Content-Type header in the header block".to_owned(),
+        ));
+    }
+    None
+}
+
+fn header_problem(fields: usize) -> String {
+    if fields == 0 {
+        "expected a header field such as 'From:' or 'Subject:' on the first line".to_owned()
+    } else {
+        "expected a header field ('Name: value') or a blank line before the body".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAIN: &str = "From: Shop <news@example.com>\r\nSubject: Hello there\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBuy our TV.\r\n";
+
+    #[test]
+    fn plain_message_maps_onto_the_file() {
+        let c = parse("m.eml", PLAIN.as_bytes()).unwrap();
+        assert_eq!(c.sources.len(), 1);
+        assert_eq!(c.parts.len(), 1);
+        assert_eq!(c.text(&c.parts[0]), "Buy our TV.\r\n");
+        let s = c.subject.as_ref().unwrap();
+        assert!(s.exact);
+        assert_eq!(&PLAIN[s.range.clone()], "Hello there");
+        let from = c.header("FROM").unwrap();
+        assert_eq!(&PLAIN[from.field.clone()], "From: Shop <news@example.com>");
+    }
+
+    #[test]
+    fn quoted_printable_part_gets_a_decoded_source() {
+        let raw = "From: a@example.com\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<p>Gr=C3=BC=C3=9Fe aus Hamburg</p>\r\n";
+        let c = parse("m.eml", raw.as_bytes()).unwrap();
+        assert_eq!(c.sources.len(), 2);
+        assert_eq!(c.sources[1].name, "m.eml › text/html (decoded)");
+        assert!(c.text(&c.parts[0]).contains("Grüße aus Hamburg"));
+        let s = c.subject.as_ref().unwrap();
+        assert_eq!(s.text, "Grüße");
+        assert!(!s.exact);
+    }
+
+    #[test]
+    fn mbox_separator_is_skipped_and_offsets_stay_exact() {
+        let raw = format!("From news@example.com Mon Jan  1 00:00:00 2024\n{PLAIN}");
+        let c = parse("m.mbox", raw.as_bytes()).unwrap();
+        let s = c.subject.unwrap();
+        assert_eq!(&raw[s.range], "Hello there");
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_email() {
+        for bad in [
+            "",
+            "just some text\nwith lines",
+            "<html><body>hi</body></html>",
+            "X-Foo: bar\r\n\r\nbody",
+        ] {
+            let err = parse("x.eml", bad.as_bytes()).unwrap_err();
+            assert!(
+                err.message.starts_with("not an email message"),
+                "{bad:?}: {err}"
+            );
+        }
+        let err = parse("x.eml", b"From: a@b.c\r\nSub\0ject: x\r\n\r\n").unwrap_err();
+        assert_eq!(err.position, Some((2, 4)));
+    }
+}

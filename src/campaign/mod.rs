@@ -1,0 +1,177 @@
+//! Reading a campaign: an `.eml` MIME message or a bare `.html`/`.txt` template, into
+//! its sources (the file, plus decoded views of transfer-encoded parts), headers and
+//! text parts. Nothing here judges the campaign; `facts` does that.
+
+pub mod css;
+pub mod html;
+mod mime;
+pub mod text;
+
+use std::ops::Range;
+use std::path::Path;
+
+use crate::diagnostic::{Source, Span};
+use crate::error::{Error, Result};
+
+/// How the campaign file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// An RFC 5322 message (optionally with an mbox `From ` line).
+    Eml,
+    Html,
+    Text,
+}
+
+/// Whether a part is HTML or plain text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    Html,
+    Plain,
+}
+
+/// One header field of an `.eml`, with its position in the raw file (source 0).
+#[derive(Debug, Clone)]
+pub struct HeaderField {
+    pub name: String,
+    /// The raw value, unfolded and trimmed (not RFC 2047-decoded).
+    pub value: String,
+    /// The whole field, `Name: value`, without the final line break.
+    pub field: Range<usize>,
+    /// The trimmed raw value.
+    pub value_range: Range<usize>,
+}
+
+/// The decoded subject and where it is written.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub text: String,
+    /// The raw header value in source 0.
+    pub range: Range<usize>,
+    /// Whether `text` is byte-for-byte the raw value (no RFC 2047 encoding, no folding),
+    /// so that ranges inside it map directly.
+    pub exact: bool,
+}
+
+/// A text/plain or text/html body part.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub kind: PartKind,
+    /// Index of the source holding the decoded body.
+    pub source: usize,
+    /// The body's range in that source.
+    pub body: Range<usize>,
+    /// The transfer encoding as declared (`quoted-printable`, `base64`, ...), if any.
+    pub transfer_encoding: Option<String>,
+    /// Size of the part as sent (transfer-encoded), in bytes.
+    pub sent_len: usize,
+}
+
+/// A parsed campaign.
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    /// The path as the user gave it.
+    pub path: String,
+    pub format: Format,
+    /// Source 0 is the file itself; further sources are decoded views of parts.
+    pub sources: Vec<Source>,
+    pub headers: Vec<HeaderField>,
+    pub subject: Option<Subject>,
+    pub parts: Vec<Part>,
+    /// Offset in source 0 just after the header block (where a missing header would go).
+    pub header_end: usize,
+}
+
+impl Campaign {
+    /// Reads and parses a campaign file; the format follows the extension, or is sniffed.
+    pub fn load(path: &Path) -> Result<Campaign> {
+        let display = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| Error::new(&display, io_message(&e)))?;
+        let format = format_of(path).unwrap_or_else(|| sniff(&bytes));
+        Campaign::parse(&display, &bytes, format)
+    }
+
+    /// Parses campaign bytes written in `format`; `path` names it in messages.
+    pub fn parse(path: &str, bytes: &[u8], format: Format) -> Result<Campaign> {
+        match format {
+            Format::Eml => mime::parse(path, bytes),
+            Format::Html | Format::Text => {
+                let source = Source::from_bytes(path, bytes);
+                let len = source.text.len();
+                let kind = if format == Format::Html {
+                    PartKind::Html
+                } else {
+                    PartKind::Plain
+                };
+                Ok(Campaign {
+                    path: path.to_owned(),
+                    format,
+                    sources: vec![source],
+                    headers: Vec::new(),
+                    subject: None,
+                    parts: vec![Part {
+                        kind,
+                        source: 0,
+                        body: 0..len,
+                        transfer_encoding: None,
+                        sent_len: len,
+                    }],
+                    header_end: 0,
+                })
+            }
+        }
+    }
+
+    /// The decoded body of a part.
+    pub fn text(&self, part: &Part) -> &str {
+        self.sources
+            .get(part.source)
+            .and_then(|s| s.text.get(part.body.clone()))
+            .unwrap_or("")
+    }
+
+    /// The first header field with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&HeaderField> {
+        self.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+    }
+
+    /// A span in the raw file.
+    pub fn raw_span(&self, range: Range<usize>) -> Span {
+        Span::new(0, range)
+    }
+}
+
+/// The campaign format a file name implies, if any.
+pub fn format_of(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "eml" | "msg" | "mbox" => Some(Format::Eml),
+        "html" | "htm" => Some(Format::Html),
+        "txt" | "text" => Some(Format::Text),
+        _ => None,
+    }
+}
+
+/// Guesses the format of a file with an unknown extension.
+fn sniff(bytes: &[u8]) -> Format {
+    let head = &bytes[..bytes.len().min(2048)];
+    let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+    if mime::looks_like_header_block(bytes) {
+        Format::Eml
+    } else if lower.contains("<html") || lower.contains("<!doctype") || lower.contains("<table") {
+        Format::Html
+    } else {
+        Format::Text
+    }
+}
+
+/// A short, user-facing description of an I/O error.
+pub(crate) fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_owned(),
+        _ => format!("cannot read: {e}"),
+    }
+}

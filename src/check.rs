@@ -1,0 +1,144 @@
+//! A `check` run: campaigns (files and directories) against an optional profile. Bad
+//! files are reported and the others still checked.
+
+use std::path::{Path, PathBuf};
+
+use crate::campaign::{Campaign, format_of};
+use crate::catalog::CatalogIndex;
+use crate::config::Config;
+use crate::diagnostic::{FileReport, Finding, Report};
+use crate::error::{Error, Result};
+use crate::facts::Facts;
+use crate::profiles::ProfileFile;
+use crate::rules::{Env, RuleSet};
+
+/// What to check.
+#[derive(Debug, Clone, Default)]
+pub struct CheckRequest {
+    /// Campaign files and directories.
+    pub campaigns: Vec<PathBuf>,
+    /// One recipient profile (JSON).
+    pub profile: Option<PathBuf>,
+    /// Overrides the config's catalog.
+    pub catalog: Option<PathBuf>,
+}
+
+/// The findings, and the inputs that could not be checked.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub report: Report,
+    pub errors: Vec<Error>,
+}
+
+/// Runs a check. Returns Err only when nothing can be checked (an unreadable profile or
+/// catalog); a bad campaign file is recorded in `Outcome::errors` and the rest go on.
+pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result<Outcome> {
+    let catalog = match request.catalog.as_ref().or(config.catalog.as_ref()) {
+        Some(path) => Some(CatalogIndex::load(path)?),
+        None => None,
+    };
+    let profile = match &request.profile {
+        Some(path) => Some(ProfileFile::load(path, &config.fields)?),
+        None => None,
+    };
+    let env = Env {
+        catalog: catalog.as_ref(),
+    };
+    let options = rules.analysis_options();
+    let mut outcome = Outcome::default();
+    let (files, errors) = expand(&request.campaigns);
+    outcome.errors.extend(errors);
+
+    for path in files {
+        let campaign = match Campaign::load(&path) {
+            Ok(c) => c,
+            Err(e) => {
+                outcome.errors.push(e);
+                continue;
+            }
+        };
+        let facts = Facts::analyze(&campaign, catalog.as_ref(), &options);
+        let mut findings = rules.check_campaign(env, &facts);
+        if let Some(p) = &profile {
+            findings.extend(rules.check_recipient(env, &facts, &p.profile));
+        }
+        sort(&mut findings);
+        outcome.report.campaigns += 1;
+        outcome.report.files.push(FileReport {
+            path: campaign.path,
+            sources: campaign.sources,
+            findings,
+        });
+    }
+
+    if let Some(p) = profile {
+        outcome.report.recipients = 1;
+        let mut findings = rules.check_profile(env, &p.profile);
+        if !findings.is_empty() {
+            sort(&mut findings);
+            outcome.report.files.push(FileReport {
+                path: p.path,
+                sources: vec![p.source],
+                findings,
+            });
+        }
+    }
+    Ok(outcome)
+}
+
+fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| (a.primary_span(), &a.rule).cmp(&(b.primary_span(), &b.rule)));
+}
+
+/// Campaign files named by the arguments: files as given, directories searched for
+/// `.eml`, `.html`, `.htm` and `.txt` files (hidden directories skipped), sorted.
+pub fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => walk(path, &mut files, &mut errors),
+            Ok(_) => files.push(path.clone()),
+            Err(e) => errors.push(Error::new(
+                path.display().to_string(),
+                crate::campaign::io_message(&e),
+            )),
+        }
+    }
+    (files, errors)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(Error::new(
+                dir.display().to_string(),
+                crate::campaign::io_message(&e),
+            ));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, files, errors);
+        } else if format_of(&path).is_some()
+            && path.extension().is_some_and(|e| {
+                ["eml", "html", "htm", "txt"]
+                    .iter()
+                    .any(|x| e.eq_ignore_ascii_case(x))
+            })
+        {
+            files.push(path);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The finding: what a rule reports, independent of how it is shown.
+//!
+//! Spans are byte ranges into one of a file's [`Source`]s. Rules never compute line or
+//! column; the reporters do, in one place (`report::location`).
+
+use std::sync::Arc;
+
+/// One text a finding can point into: the file as written, or a decoded view of a part.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Display name, e.g. `promo.eml` or `promo.eml › text/html (decoded)`.
+    pub name: String,
+    /// The text. For a raw file, invalid UTF-8 bytes are replaced one-for-one so that
+    /// byte offsets still match the file on disk.
+    pub text: Arc<str>,
+}
+
+impl Source {
+    /// A source whose text is taken as is.
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        Self {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// A source for raw file bytes, keeping byte offsets exact: each byte that is not part
+    /// of valid UTF-8 becomes `?`.
+    pub fn from_bytes(name: impl Into<String>, bytes: &[u8]) -> Self {
+        Self::new(name, offset_preserving_utf8(bytes))
+    }
+}
+
+/// Converts bytes to a string with the same byte offsets, replacing each invalid byte by `?`.
+pub fn offset_preserving_utf8(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => {
+            let mut out = String::with_capacity(bytes.len());
+            for chunk in bytes.utf8_chunks() {
+                out.push_str(chunk.valid());
+                out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+            }
+            out
+        }
+    }
+}
+
+/// A byte range in one of a file's sources.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    /// Index into the owning file's sources (0 is the file itself).
+    pub source: usize,
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub fn new(source: usize, range: std::ops::Range<usize>) -> Self {
+        Self {
+            source,
+            offset: range.start,
+            len: range.end.saturating_sub(range.start),
+        }
+    }
+
+    pub fn end(&self) -> usize {
+        self.offset + self.len
+    }
+}
+
+/// How serious a finding is. `Off` only appears in rule configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Off => "off",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A labelled span: the first label of a finding is its primary location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub text: Option<String>,
+}
+
+impl Label {
+    pub fn new(span: Span, text: impl Into<String>) -> Self {
+        Self {
+            span,
+            text: Some(text.into()),
+        }
+    }
+}
+
+/// One rule firing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub labels: Vec<Label>,
+    /// How many recipients the finding applies to; None for findings about the campaign alone.
+    pub recipients: Option<u64>,
+}
+
+impl Finding {
+    pub fn primary_span(&self) -> Option<Span> {
+        self.labels.first().map(|l| l.span)
+    }
+}
+
+/// Everything found in one file (a campaign, or a profile), with the sources its spans use.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The path as the user gave it.
+    pub path: String,
+    pub sources: Vec<Source>,
+    pub findings: Vec<Finding>,
+}
+
+/// The result of a whole `check` run.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub files: Vec<FileReport>,
+    /// Number of campaign files checked.
+    pub campaigns: usize,
+    /// Number of recipient profiles checked against the campaigns.
+    pub recipients: u64,
+}
+
+impl Report {
+    pub fn findings(&self) -> impl Iterator<Item = (&FileReport, &Finding)> {
+        self.files
+            .iter()
+            .flat_map(|file| file.findings.iter().map(move |f| (file, f)))
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings()
+            .filter(|(_, f)| f.severity == severity)
+            .count()
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`. The one place
+/// where positions become lines and columns.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}

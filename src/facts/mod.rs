@@ -1,0 +1,246 @@
+//! Analysis once per campaign: everything rules need, computed before any recipient is
+//! looked at. Per-recipient checks compare these facts with one profile and must stay
+//! cheap; anything expensive (HTML reduction, language detection, product search)
+//! belongs here.
+
+pub mod headers;
+pub mod language;
+pub mod merge_tags;
+pub mod optout;
+pub mod plain;
+pub mod products;
+
+use std::ops::Range;
+
+use crate::campaign::html::{self, HtmlDoc, Image, Link, TextStyle};
+use crate::campaign::text::{OffsetMap, TextBuilder};
+use crate::campaign::{Campaign, Format, PartKind};
+use crate::catalog::CatalogIndex;
+use crate::diagnostic::Span;
+
+pub use headers::ListUnsubscribe;
+pub use language::{Detection, LanguageFacts};
+pub use optout::{Evidence, UnsubscribeLink};
+pub use products::{Mention, Target};
+
+/// Where a piece of text sits in the campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Subject,
+    /// The first text block of a part: shown in the inbox next to the subject.
+    Preheader,
+    /// Text a reader sees in the body.
+    Body,
+    /// Text in the body that is not displayed.
+    Hidden,
+}
+
+/// A run of decoded text with its place in the campaign.
+#[derive(Debug, Clone)]
+pub struct TextUnit {
+    pub text: String,
+    pub map: OffsetMap,
+    pub source: usize,
+    /// The whole unit's range in its source.
+    pub range: Range<usize>,
+    pub origin: Origin,
+    /// Index into `Facts::parts`, None for the subject.
+    pub part: Option<usize>,
+    /// Computed style (HTML only).
+    pub style: Option<TextStyle>,
+}
+
+impl TextUnit {
+    /// The span of a decoded range of this unit's text.
+    pub fn span(&self, decoded: Range<usize>) -> Span {
+        Span::new(self.source, self.map.raw_range(decoded))
+    }
+
+    /// The span of the whole unit.
+    pub fn whole(&self) -> Span {
+        Span::new(self.source, self.range.clone())
+    }
+
+    /// Whether a person reads this text (subject, preheader or displayed body text).
+    pub fn is_read(&self) -> bool {
+        self.origin != Origin::Hidden
+    }
+}
+
+/// What was learned about one body part.
+#[derive(Debug, Clone)]
+pub struct PartFacts {
+    pub kind: PartKind,
+    pub source: usize,
+    /// The part's body range in its source.
+    pub body: Range<usize>,
+    /// Indices into `Facts::units` of this part's text.
+    pub units: Range<usize>,
+    /// Links; a link's `block` is an index into `Facts::units`.
+    pub links: Vec<Link>,
+    pub images: Vec<Image>,
+    /// `<html lang>` and its start tag, in source coordinates.
+    pub lang: Option<(String, Range<usize>)>,
+    /// Set when the HTML tokenizer stopped early.
+    pub incomplete: Option<String>,
+}
+
+impl PartFacts {
+    /// Where a missing footer element would go: the end of the last text, or of the body.
+    pub fn end_span(&self, units: &[TextUnit]) -> Span {
+        let at = units
+            .get(self.units.clone())
+            .and_then(|u| u.last())
+            .map_or(self.body.end, |u| u.range.end);
+        Span::new(self.source, at..at)
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self.kind {
+            PartKind::Html => "HTML part",
+            PartKind::Plain => "text/plain part",
+        }
+    }
+}
+
+/// Whether `range` of `text` lies in a URL or an email address: product names in
+/// `https://shop.example/bravia-x85j` or `x85j-offers@example.com` are not offers a reader
+/// sees as words.
+pub fn in_url_or_address(text: &str, range: Range<usize>) -> bool {
+    let start = text[..range.start]
+        .rfind(char::is_whitespace)
+        .map_or(0, |i| i + 1);
+    let end = text[range.end..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| range.end + i);
+    let token = &text[start..end];
+    token.contains("://") || token.starts_with("www.") || token.contains('@') || token.contains('/')
+}
+
+/// Settings of the analysis that come from rule parameters.
+#[derive(Debug, Clone, Default)]
+pub struct AnalysisOptions {
+    /// Languages to restrict detection to (empty: all languages whatlang knows).
+    pub language_allowlist: Vec<whatlang::Lang>,
+}
+
+/// Everything known about a campaign before recipients are considered.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub format: Format,
+    pub units: Vec<TextUnit>,
+    pub parts: Vec<PartFacts>,
+    pub language: LanguageFacts,
+    pub mentions: Vec<Mention>,
+    pub list_unsubscribe: ListUnsubscribe,
+    pub unsubscribe_links: Vec<UnsubscribeLink>,
+}
+
+impl Facts {
+    /// Analyses a campaign once.
+    pub fn analyze(
+        campaign: &Campaign,
+        catalog: Option<&CatalogIndex>,
+        options: &AnalysisOptions,
+    ) -> Facts {
+        let mut units = Vec::new();
+        if let Some(subject) = &campaign.subject {
+            let mut b = TextBuilder::new();
+            if subject.exact {
+                b.push_plain(&subject.text, subject.range.start);
+            } else {
+                b.push_opaque(&subject.text, subject.range.clone());
+            }
+            let (text, map) = b.finish();
+            if !text.is_empty() {
+                units.push(TextUnit {
+                    text,
+                    map,
+                    source: 0,
+                    range: subject.range.clone(),
+                    origin: Origin::Subject,
+                    part: None,
+                    style: None,
+                });
+            }
+        }
+
+        let mut parts = Vec::new();
+        for part in &campaign.parts {
+            let body = campaign.text(part);
+            let first_unit = units.len();
+            let part_index = parts.len();
+            let doc = match part.kind {
+                PartKind::Html => html::reduce(body, part.body.start),
+                PartKind::Plain => plain::reduce(body, part.body.start),
+            };
+            let HtmlDoc {
+                blocks,
+                mut links,
+                images,
+                lang,
+                incomplete,
+            } = doc;
+            for (i, block) in blocks.into_iter().enumerate() {
+                let origin = if i == 0 {
+                    Origin::Preheader
+                } else if block.style.hidden.is_some() {
+                    Origin::Hidden
+                } else {
+                    Origin::Body
+                };
+                units.push(TextUnit {
+                    text: block.text,
+                    map: block.map,
+                    source: part.source,
+                    range: block.range,
+                    origin,
+                    part: Some(part_index),
+                    style: (part.kind == PartKind::Html).then_some(block.style),
+                });
+            }
+            for link in &mut links {
+                if let Some(b) = link.block.as_mut() {
+                    *b += first_unit;
+                }
+            }
+            parts.push(PartFacts {
+                kind: part.kind,
+                source: part.source,
+                body: part.body.clone(),
+                units: first_unit..units.len(),
+                links,
+                images,
+                lang,
+                incomplete,
+            });
+        }
+
+        let language = LanguageFacts::detect(campaign, &units, &parts, options);
+        let mentions = catalog.map_or_else(Vec::new, |c| products::find(c, &units));
+        let list_unsubscribe = ListUnsubscribe::read(campaign);
+        let unsubscribe_links = optout::find(&parts, &units);
+        Facts {
+            format: campaign.format,
+            units,
+            parts,
+            language,
+            mentions,
+            list_unsubscribe,
+            unsubscribe_links,
+        }
+    }
+
+    /// The units a person reads: subject, preheaders and displayed body text.
+    pub fn read_units(&self) -> impl Iterator<Item = &TextUnit> {
+        self.units.iter().filter(|u| u.is_read())
+    }
+
+    /// The part whose text is the campaign's main body: the HTML part if there is one.
+    pub fn main_part(&self) -> Option<usize> {
+        self.parts
+            .iter()
+            .position(|p| p.kind == PartKind::Html)
+            .or_else(|| (!self.parts.is_empty()).then_some(0))
+    }
+}

@@ -1,0 +1,341 @@
+//! Recipients: the normalised [`Profile`] and its readers. Exports name fields in their
+//! own way (`Email Address`, `hs_language`); a [`FieldMap`] from the config maps them.
+
+pub mod language;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+use std::str::FromStr;
+
+use serde::Deserialize;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::diagnostic::Source;
+use crate::error::{Error, Result};
+pub use language::Language;
+
+/// The export's name for each field the rules use.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case", default)]
+pub struct FieldMap {
+    pub email: String,
+    pub language: String,
+    pub country: String,
+    pub owned_products: String,
+    pub status: String,
+}
+
+impl Default for FieldMap {
+    fn default() -> Self {
+        Self {
+            email: "email".into(),
+            language: "language".into(),
+            country: "country".into(),
+            owned_products: "owned_products".into(),
+            status: "status".into(),
+        }
+    }
+}
+
+/// One language value of a profile, as written and as understood.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LanguageValue {
+    pub raw: String,
+    /// None when the value names no known language.
+    pub language: Option<Language>,
+}
+
+/// A subscription status, normalised across ESPs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Subscribed,
+    Unsubscribed,
+    /// Hard-bounced or removed as undeliverable (Mailchimp "cleaned").
+    Cleaned,
+    /// Reported the mail as spam.
+    Complained,
+    Pending,
+    Other(String),
+}
+
+impl Status {
+    pub fn parse(value: &str) -> Status {
+        let v = value.trim().to_lowercase().replace(['_', '-'], " ");
+        match v.as_str() {
+            "subscribed" | "active" | "opted in" | "opt in" | "yes" | "true" => Status::Subscribed,
+            "unsubscribed" | "opted out" | "opt out" | "optout" | "unsubscribe" | "no"
+            | "false" => Status::Unsubscribed,
+            "cleaned" | "bounced" | "hard bounce" | "hard bounced" | "held" | "invalid" => {
+                Status::Cleaned
+            }
+            "complained" | "spam" | "spam complaint" | "marked as spam" => Status::Complained,
+            "pending" | "unconfirmed" | "double opt in pending" => Status::Pending,
+            _ => Status::Other(value.trim().to_owned()),
+        }
+    }
+
+    /// Whether mail must not be sent: the person left, bounced or complained.
+    pub fn is_suppressed(&self) -> bool {
+        matches!(
+            self,
+            Status::Unsubscribed | Status::Cleaned | Status::Complained
+        )
+    }
+}
+
+/// Where each known field's value is written, when the profile came from a file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldSpans {
+    pub email: Option<Range<usize>>,
+    pub language: Option<Range<usize>>,
+    pub owned_products: Option<Range<usize>>,
+    pub status: Option<Range<usize>>,
+    /// The whole profile (for findings about a missing field).
+    pub whole: Option<Range<usize>>,
+}
+
+/// One recipient.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Profile {
+    pub email: Option<String>,
+    pub languages: Vec<LanguageValue>,
+    pub country: Option<String>,
+    pub owned_products: Vec<String>,
+    pub status: Option<(String, Status)>,
+    /// Every field as exported, by its export name.
+    pub fields: BTreeMap<String, Value>,
+    pub spans: FieldSpans,
+}
+
+/// A profile read from a file, with the file's text for diagnostics.
+#[derive(Debug, Clone)]
+pub struct ProfileFile {
+    pub path: String,
+    pub source: Source,
+    pub profile: Profile,
+}
+
+impl ProfileFile {
+    /// Reads one JSON profile.
+    pub fn load(path: &Path, map: &FieldMap) -> Result<ProfileFile> {
+        let display = path.display().to_string();
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::new(&display, crate::campaign::io_message(&e)))?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            let text = String::from_utf8_lossy(&bytes);
+            Error::new(&display, "the profile is not valid UTF-8").at_offset(&text, e.valid_up_to())
+        })?;
+        let profile = parse_json(&display, text, map)?;
+        Ok(ProfileFile {
+            path: display.clone(),
+            source: Source::new(display, text),
+            profile,
+        })
+    }
+}
+
+/// Parses one JSON profile object; `path` names it in errors.
+pub fn parse_json(path: &str, text: &str, map: &FieldMap) -> Result<Profile> {
+    let trimmed = text.trim_start().trim_start_matches('\u{feff}');
+    if !trimmed.starts_with('{') {
+        let at = text.len() - trimmed.len();
+        return Err(
+            Error::new(path, "expected a JSON object with the profile's fields")
+                .at_offset(text, at),
+        );
+    }
+    let raw: BTreeMap<String, &RawValue> = serde_json::from_str(text)
+        .map_err(|e| Error::new(path, json_message(&e)).at(e.line(), e.column()))?;
+    let offset_of = |v: &RawValue| {
+        let start = (v.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+        start..start + v.get().len()
+    };
+    let mut fields = BTreeMap::new();
+    let mut ranges = BTreeMap::new();
+    for (key, value) in &raw {
+        let parsed: Value = serde_json::from_str(value.get()).map_err(|e| {
+            Error::new(path, json_message(&e)).at_offset(text, offset_of(value).start)
+        })?;
+        ranges.insert(key.clone(), offset_of(value));
+        fields.insert(key.clone(), parsed);
+    }
+    let whole_start = text.len() - trimmed.len();
+    let mut profile = from_fields(fields, map).map_err(|(field, message)| {
+        let at = find_key(&ranges, &field).map_or(whole_start, |r| r.start);
+        Error::new(path, message).at_offset(text, at)
+    })?;
+    profile.spans = FieldSpans {
+        email: find_key(&ranges, &map.email),
+        language: find_key(&ranges, &map.language),
+        owned_products: find_key(&ranges, &map.owned_products),
+        status: find_key(&ranges, &map.status),
+        whole: Some(whole_start..text.trim_end().len()),
+    };
+    Ok(profile)
+}
+
+fn find_key(ranges: &BTreeMap<String, Range<usize>>, name: &str) -> Option<Range<usize>> {
+    ranges.get(name).cloned().or_else(|| {
+        ranges
+            .iter()
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+            .map(|(_, r)| r.clone())
+    })
+}
+
+/// Builds a profile from exported fields. On error: the export's field name and a message.
+pub fn from_fields(
+    fields: BTreeMap<String, Value>,
+    map: &FieldMap,
+) -> Result<Profile, (String, String)> {
+    let get = |name: &str| {
+        fields.get(name).or_else(|| {
+            fields
+                .iter()
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        })
+    };
+    let email = match get(&map.email).and_then(as_text) {
+        Some(email) => {
+            if let Err(e) = lettre::Address::from_str(&email) {
+                return Err((
+                    map.email.clone(),
+                    format!(
+                        "invalid email address {email:?} in field {:?}: {}",
+                        map.email,
+                        describe_address_error(&email, &e)
+                    ),
+                ));
+            }
+            Some(email)
+        }
+        None => None,
+    };
+    let languages = get(&map.language)
+        .map(|v| as_list(v, &[',', ';', '|']))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|raw| LanguageValue {
+            language: Language::parse(&raw),
+            raw,
+        })
+        .collect();
+    let owned_products = get(&map.owned_products)
+        .map(|v| as_list(v, &[';', '|']))
+        .unwrap_or_default();
+    let status = get(&map.status)
+        .and_then(as_text)
+        .map(|s| (s.clone(), Status::parse(&s)));
+    let country = get(&map.country).and_then(as_text);
+    Ok(Profile {
+        email,
+        languages,
+        country,
+        owned_products,
+        status,
+        fields,
+        spans: FieldSpans::default(),
+    })
+}
+
+/// lettre says only "Invalid input"; say what is wrong.
+fn describe_address_error(email: &str, _e: &lettre::address::AddressError) -> String {
+    match email.split_once('@') {
+        None => "there is no '@'".to_owned(),
+        Some(("", _)) => "nothing before the '@'".to_owned(),
+        Some((_, "")) => "no domain after the '@'".to_owned(),
+        Some((_, domain)) if domain.contains('@') => "more than one '@'".to_owned(),
+        Some(_) if email.contains(char::is_whitespace) => "it contains a space".to_owned(),
+        Some(_) => "not a valid address".to_owned(),
+    }
+}
+
+/// A scalar as text; None for null and empty strings.
+fn as_text(v: &Value) -> Option<String> {
+    let s = match v {
+        Value::String(s) => s.trim().to_owned(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    (!s.is_empty()).then_some(s)
+}
+
+/// An array, or a string separated by any of `separators`, as a list of non-empty items.
+fn as_list(v: &Value, separators: &[char]) -> Vec<String> {
+    match v {
+        Value::Array(items) => items.iter().filter_map(as_text).collect(),
+        other => as_text(other)
+            .map(|s| {
+                s.split(separators)
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    // serde_json appends " at line L column C"; the position is reported separately.
+    match text.rfind(" at line ") {
+        Some(i) => format!("malformed JSON: {}", &text[..i]),
+        None => format!("malformed JSON: {text}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_fields_and_spans() {
+        let text = r#"{ "email": "anna@example.com", "language": "en-GB", "owned_products": ["KD-55X85J", "XQ-DQ54"], "status": "subscribed" }"#;
+        let p = parse_json("p.json", text, &FieldMap::default()).unwrap();
+        assert_eq!(p.email.as_deref(), Some("anna@example.com"));
+        assert_eq!(p.languages[0].language, Language::parse("en"));
+        assert_eq!(p.owned_products, ["KD-55X85J", "XQ-DQ54"]);
+        assert_eq!(p.status.as_ref().unwrap().1, Status::Subscribed);
+        assert_eq!(&text[p.spans.language.unwrap()], "\"en-GB\"");
+    }
+
+    #[test]
+    fn maps_export_field_names() {
+        let map = FieldMap {
+            email: "Email Address".into(),
+            language: "hs_language".into(),
+            owned_products: "Products".into(),
+            ..FieldMap::default()
+        };
+        let text = r#"{"Email Address": "a@example.com", "HS_LANGUAGE": "Deutsch", "Products": "KD-55X85J | XQ-DQ54"}"#;
+        let p = parse_json("p.json", text, &map).unwrap();
+        assert_eq!(p.languages[0].language, Language::parse("de"));
+        assert_eq!(p.owned_products.len(), 2);
+    }
+
+    #[test]
+    fn errors_are_located() {
+        let err = parse_json(
+            "p.json",
+            "{\n  \"email\": \"a@example.com\",\n  \"language\": \"en\",,\n}",
+            &FieldMap::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.position.map(|p| p.0), Some(3));
+        let err = parse_json(
+            "p.json",
+            "{\n  \"email\": \"anna.example.com\"\n}",
+            &FieldMap::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.position, Some((2, 12)));
+        assert!(err.message.contains("no '@'"), "{err}");
+        let err = parse_json("p.json", "[1, 2]", &FieldMap::default()).unwrap_err();
+        assert!(err.message.contains("JSON object"));
+    }
+}

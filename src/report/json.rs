@@ -1,0 +1,75 @@
+//! `--format json`: one object with `findings` and `summary`, as the design's contract
+//! says; `labels`, `source` and `errors` are additions.
+
+use serde_json::{Value, json};
+
+use crate::diagnostic::{FileReport, Finding, Report, Severity, Span, line_col};
+use crate::error::Error;
+
+fn span_json(file: &FileReport, span: Span) -> Value {
+    let text = file.sources.get(span.source).map_or("", |s| &s.text);
+    let (line, column) = line_col(text, span.offset);
+    json!({ "offset": span.offset, "length": span.len, "line": line, "column": column })
+}
+
+fn source_name(file: &FileReport, span: Option<Span>) -> Value {
+    span.and_then(|s| file.sources.get(s.source))
+        .map_or(Value::Null, |s| Value::String(s.name.clone()))
+}
+
+fn finding_json(file: &FileReport, f: &Finding) -> Value {
+    let primary = f.primary_span();
+    let labels: Vec<Value> = f
+        .labels
+        .iter()
+        .map(|l| {
+            let mut v = span_json(file, l.span);
+            v["message"] = json!(l.text);
+            v["source"] = source_name(file, Some(l.span));
+            v
+        })
+        .collect();
+    json!({
+        "rule": f.rule,
+        "severity": f.severity.as_str(),
+        "message": f.message,
+        "file": file.path,
+        "source": source_name(file, primary),
+        "span": primary.map_or(Value::Null, |s| span_json(file, s)),
+        "labels": labels,
+        "help": f.help,
+        "recipients": f.recipients,
+    })
+}
+
+pub fn render(report: &Report, errors: &[Error]) -> String {
+    let findings: Vec<Value> = report
+        .findings()
+        .map(|(file, f)| finding_json(file, f))
+        .collect();
+    let errors: Vec<Value> = errors
+        .iter()
+        .map(|e| {
+            json!({
+                "file": e.file,
+                "line": e.position.map(|p| p.0),
+                "column": e.position.map(|p| p.1),
+                "message": e.message,
+            })
+        })
+        .collect();
+    let value = json!({
+        "findings": findings,
+        "errors": errors,
+        "summary": {
+            "files": report.campaigns,
+            "recipients": report.recipients,
+            "errors": report.count(Severity::Error),
+            "warnings": report.count(Severity::Warning),
+            "infos": report.count(Severity::Info),
+        },
+    });
+    let mut out = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".to_owned());
+    out.push('\n');
+    out
+}

@@ -1,0 +1,243 @@
+//! `language`: the campaign is written in a language the recipient does not read.
+//!
+//! Detection runs once per campaign (see `facts::language`); per recipient this is a
+//! comparison. Too little text, or too little confidence, never gives an error: at most
+//! an info that the language could not be determined.
+
+use serde::Deserialize;
+
+use super::RuleKind;
+use crate::diagnostic::{Label, Severity, Span};
+use crate::facts::{AnalysisOptions, Facts};
+use crate::profiles::{Language, Profile};
+use crate::rules::{Check, Context, Diag};
+
+fn undetermined(reason: &str) -> String {
+    format!("could not determine the campaign's language: {reason}")
+}
+
+fn unknown_language(raw: &str) -> String {
+    format!("unknown language {raw:?} in the recipient's profile")
+}
+
+const NO_LANGUAGE: &str = "the recipient's profile has no language";
+
+/// Parameters of the `language` kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Params {
+    /// Fewer words of read text than this: the language is not judged.
+    pub min_words: usize,
+    /// Detection confidence (0..1) below which the language is not judged.
+    pub min_confidence: f64,
+    /// Languages the brand writes in (any form a profile may use: `de`, `German`); empty
+    /// means all. Text that is clearly in an unlisted language is never forced into a
+    /// listed one.
+    pub allowlist: Vec<String>,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self {
+            min_words: 20,
+            min_confidence: 0.5,
+            allowlist: Vec::new(),
+        }
+    }
+}
+
+pub struct LanguageMismatch {
+    params: Params,
+    allowlist: Vec<whatlang::Lang>,
+}
+
+impl RuleKind for LanguageMismatch {
+    type Params = Params;
+
+    fn new(params: Params) -> Self {
+        let allowlist = params
+            .allowlist
+            .iter()
+            .filter_map(|v| Language::parse(v).and_then(Language::whatlang))
+            .collect();
+        Self { params, allowlist }
+    }
+}
+
+/// The campaign's language, or why it cannot be judged.
+fn campaign_language(
+    params: &Params,
+    allowlist: &[whatlang::Lang],
+    facts: &Facts,
+) -> Result<Language, String> {
+    let lang = &facts.language;
+    if lang.words < params.min_words {
+        return Err(format!(
+            "only {} words of text (at least {} needed)",
+            lang.words, params.min_words
+        ));
+    }
+    let Some(detected) = lang.detected else {
+        return Err("no language recognised in the text".to_owned());
+    };
+    if detected.confidence < params.min_confidence {
+        return Err(format!(
+            "{} at {:.0}% confidence only",
+            Language::from_whatlang(detected.lang),
+            detected.confidence * 100.0
+        ));
+    }
+    if !allowlist.is_empty() {
+        // The allowlist trap: whatlang forces text in an unlisted language into the
+        // closest listed one, often with high confidence. Ask without the list too.
+        if let Some(free) = lang.unrestricted
+            && free.lang != detected.lang
+            && !allowlist.contains(&free.lang)
+            && free.confidence >= params.min_confidence
+        {
+            return Err(format!(
+                "the text looks like {}, which is not in the allowlist",
+                Language::from_whatlang(free.lang)
+            ));
+        }
+        if !allowlist.contains(&detected.lang) {
+            return Err(format!(
+                "{} is not in the allowlist",
+                Language::from_whatlang(detected.lang)
+            ));
+        }
+    }
+    Ok(Language::from_whatlang(detected.lang))
+}
+
+/// Labels on the text that shows the language: the largest body block and the subject.
+fn evidence(facts: &Facts, language: Language) -> Vec<Label> {
+    let text = format!("written in {language}");
+    let spans: [Option<Span>; 2] = [facts.language.body, facts.language.subject];
+    spans
+        .into_iter()
+        .flatten()
+        .map(|span| Label::new(span, text.clone()))
+        .collect()
+}
+
+impl Check for LanguageMismatch {
+    fn configure(&self, options: &mut AnalysisOptions) {
+        options.language_allowlist.clone_from(&self.allowlist);
+    }
+
+    fn recipient(&self, cx: &mut Context, facts: &Facts, profile: &Profile) {
+        let reads: Vec<Language> = profile
+            .languages
+            .iter()
+            .filter_map(|l| l.language)
+            .collect();
+        if reads.is_empty() {
+            return; // Reported once per profile, below.
+        }
+        let campaign = match campaign_language(&self.params, &self.allowlist, facts) {
+            Ok(language) => language,
+            Err(reason) => {
+                let mut diag = Diag::with_message(undetermined(&reason))
+                    .severity(Severity::Info)
+                    .help(Some("give the campaign more text, or set the language-mismatch parameters min-words and min-confidence".to_owned()));
+                if let Some(span) = facts.language.body.or(facts.language.subject) {
+                    diag = diag.label(span, "this text was examined");
+                }
+                return cx.report(diag);
+            }
+        };
+        if reads.iter().any(|r| r.reads(campaign)) {
+            return;
+        }
+        let recipient = reads
+            .iter()
+            .map(|l| l.english_name())
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let mut diag = Diag::new()
+            .arg("campaign", campaign.english_name())
+            .arg("recipient", recipient);
+        for label in evidence(facts, campaign) {
+            diag = diag.label(label.span, label.text.unwrap_or_default());
+        }
+        cx.report(diag);
+    }
+
+    fn profile(&self, cx: &mut Context, profile: &Profile) {
+        let at = |range: &Option<std::ops::Range<usize>>| range.clone().map(|r| Span::new(0, r));
+        if profile.languages.is_empty() {
+            let mut diag = Diag::with_message(NO_LANGUAGE)
+                .severity(Severity::Warning)
+                .help(Some("add the recipient's preferred language (e.g. \"en-GB\"), or map the export's language field in campaign-lint.toml [fields]".to_owned()));
+            if let Some(span) = at(&profile.spans.whole) {
+                diag = diag.label(span, "no language field in this profile");
+            }
+            return cx.report(diag);
+        }
+        for value in profile.languages.iter().filter(|l| l.language.is_none()) {
+            let mut diag = Diag::with_message(unknown_language(&value.raw))
+                .severity(Severity::Warning)
+                .help(Some("use a BCP 47 tag (en-GB, pt-BR), an ISO 639 code (de, deu) or a language name (German, Deutsch)".to_owned()));
+            if let Some(span) = at(&profile.spans.language) {
+                diag = diag.label(span, "not a language campaign-lint knows");
+            }
+            cx.report(diag);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::campaign::Format;
+    use crate::diagnostic::Severity;
+    use crate::rules::kinds::testing::run;
+
+    const GERMAN: &str = "<p>Liebe Kundin, lieber Kunde, unser großer Winterschlussverkauf hat begonnen. Entdecken Sie jetzt reduzierte Fernseher, Kopfhörer und Lautsprecher zu unglaublichen Preisen. Das Angebot gilt nur bis Sonntag und nur solange der Vorrat reicht. Wir freuen uns auf Ihren Besuch.</p>";
+    const ENGLISH: &str = "<p>Dear customer, our big winter sale has started. Discover reduced televisions, headphones and speakers at incredible prices. The offer is valid only until Sunday and only while stocks last. We look forward to your visit.</p>";
+
+    fn check(html: &str, profile: &str) -> Vec<crate::diagnostic::Finding> {
+        run("language-mismatch", html, Format::Html, Some(profile), None)
+    }
+
+    #[test]
+    fn german_campaign_for_an_english_reader() {
+        let found = check(GERMAN, r#"{"email": "a@example.com", "language": "en-GB"}"#);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].severity, Severity::Error);
+        assert_eq!(
+            found[0].message,
+            "campaign is written in German but the recipient reads English"
+        );
+        assert!(found[0].primary_span().is_some());
+    }
+
+    #[test]
+    fn passes_when_the_recipient_reads_it() {
+        assert!(check(GERMAN, r#"{"language": "Deutsch"}"#).is_empty());
+        assert!(check(ENGLISH, r#"{"language": "en-US"}"#).is_empty());
+        assert!(check(GERMAN, r#"{"language": ["en", "de"]}"#).is_empty());
+    }
+
+    #[test]
+    fn short_text_is_only_an_info() {
+        let found = check("<p>Sale! 50% off.</p>", r#"{"language": "de"}"#);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Info);
+        assert!(
+            found[0].message.starts_with("could not determine"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn unknown_and_missing_language_are_warnings() {
+        let found = check(ENGLISH, r#"{"language": "klingon-ish"}"#);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert!(found[0].message.contains("\"klingon-ish\""));
+        let found = check(ENGLISH, r#"{"email": "a@example.com"}"#);
+        assert_eq!(found[0].message, "the recipient's profile has no language");
+    }
+}

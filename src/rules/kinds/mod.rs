@@ -1,0 +1,99 @@
+//! The rule kinds: checks implemented in Rust, configured by a rule file's `[params]`.
+//! One file per kind, in a fixed order: message helpers, parameters, the check, tests.
+
+mod declared_language;
+mod language;
+mod list_unsubscribe;
+mod one_click;
+mod owned_products;
+mod subscription_status;
+mod unsubscribe_link;
+mod unsubscribe_visibility;
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::Check;
+
+/// A rule kind: parameters in, check out.
+pub trait RuleKind: Check + Sized + 'static {
+    /// `[params]` of the rule file; `deny_unknown_fields`, every field documented.
+    type Params: DeserializeOwned + Default;
+    fn new(params: Self::Params) -> Self;
+}
+
+/// Why a kind's parameters were rejected.
+pub enum ParamsError {
+    /// In the rule file itself (located by the TOML parser).
+    File(toml::de::Error),
+    /// In the config's overrides.
+    Override(String),
+}
+
+/// A kind by name.
+pub struct KindEntry {
+    pub name: &'static str,
+    pub build: fn(&str, &toml::Table) -> Result<Box<dyn Check>, ParamsError>,
+}
+
+/// Every rule kind, by the name rule files use in `kind = "..."`.
+pub static KINDS: &[KindEntry] = &[
+    KindEntry {
+        name: "language",
+        build: build::<language::LanguageMismatch>,
+    },
+    KindEntry {
+        name: "declared-language",
+        build: build::<declared_language::DeclaredLanguage>,
+    },
+    KindEntry {
+        name: "owned-products",
+        build: build::<owned_products::OwnedProducts>,
+    },
+    KindEntry {
+        name: "unsubscribe-link",
+        build: build::<unsubscribe_link::UnsubscribeLink>,
+    },
+    KindEntry {
+        name: "unsubscribe-visibility",
+        build: build::<unsubscribe_visibility::UnsubscribeVisibility>,
+    },
+    KindEntry {
+        name: "list-unsubscribe",
+        build: build::<list_unsubscribe::ListUnsubscribeHeader>,
+    },
+    KindEntry {
+        name: "one-click-unsubscribe",
+        build: build::<one_click::OneClick>,
+    },
+    KindEntry {
+        name: "subscription-status",
+        build: build::<subscription_status::SubscriptionStatus>,
+    },
+];
+
+/// Reads the kind's parameters from the rule file's text (so errors are located there),
+/// then applies the config's overrides key by key.
+fn build<K: RuleKind>(text: &str, overrides: &toml::Table) -> Result<Box<dyn Check>, ParamsError> {
+    #[derive(Deserialize)]
+    struct ParamsOnly<P> {
+        params: Option<P>,
+    }
+    let typed: ParamsOnly<K::Params> = toml::from_str(text).map_err(ParamsError::File)?;
+    let params = if overrides.is_empty() {
+        typed.params.unwrap_or_default()
+    } else {
+        let raw: ParamsOnly<toml::Table> = toml::from_str(text).map_err(ParamsError::File)?;
+        let mut merged = raw.params.unwrap_or_default();
+        for (key, value) in overrides {
+            merged.insert(key.clone(), value.clone());
+        }
+        toml::Value::Table(merged)
+            .try_into::<K::Params>()
+            .map_err(|e| ParamsError::Override(e.message().trim().to_owned()))?
+    };
+    Ok(Box::new(K::new(params)))
+}

@@ -1,0 +1,108 @@
+//! `subscription-status`: the recipient must not be mailed at all: they unsubscribed,
+//! their address bounced (cleaned), or they reported spam.
+
+use serde::Deserialize;
+
+use super::RuleKind;
+use crate::diagnostic::Span;
+use crate::profiles::{Profile, Status};
+use crate::rules::{Check, Context, Diag};
+
+fn status_label(raw: &str) -> String {
+    format!("status is {raw:?}")
+}
+
+/// Parameters of the `subscription-status` kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Params {
+    /// Further status values (as exported) that mean "do not mail", besides unsubscribed,
+    /// cleaned/bounced and complained.
+    pub also: Vec<String>,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self { also: Vec::new() }
+    }
+}
+
+pub struct SubscriptionStatus {
+    params: Params,
+}
+
+impl RuleKind for SubscriptionStatus {
+    type Params = Params;
+
+    fn new(params: Params) -> Self {
+        Self { params }
+    }
+}
+
+impl Check for SubscriptionStatus {
+    fn profile(&self, cx: &mut Context, profile: &Profile) {
+        let Some((raw, status)) = &profile.status else {
+            return;
+        };
+        let extra = self
+            .params
+            .also
+            .iter()
+            .any(|s| s.trim().eq_ignore_ascii_case(raw.trim()));
+        if !status.is_suppressed() && !extra {
+            return;
+        }
+        let what = match status {
+            Status::Unsubscribed => "unsubscribed",
+            Status::Cleaned => "bounced (cleaned)",
+            Status::Complained => "reported spam",
+            _ => raw.as_str(),
+        };
+        let mut diag = Diag::new().arg("status", what);
+        if let Some(range) = &profile.spans.status {
+            diag = diag.label(Span::new(0, range.clone()), status_label(raw));
+        }
+        cx.report(diag);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::campaign::Format;
+    use crate::rules::kinds::testing::run;
+
+    fn check(profile: &str) -> Vec<String> {
+        run(
+            "suppressed-recipient",
+            "<p>hi</p>",
+            Format::Html,
+            Some(profile),
+            None,
+        )
+        .into_iter()
+        .map(|f| f.message)
+        .collect()
+    }
+
+    #[test]
+    fn suppressed_statuses() {
+        assert_eq!(
+            check(r#"{"status": "unsubscribed"}"#),
+            ["recipient unsubscribed and must not receive campaigns"]
+        );
+        assert_eq!(
+            check(r#"{"status": "cleaned"}"#),
+            ["recipient bounced (cleaned) and must not receive campaigns"]
+        );
+        assert_eq!(
+            check(r#"{"status": "complained"}"#),
+            ["recipient reported spam and must not receive campaigns"]
+        );
+    }
+
+    #[test]
+    fn mailable_statuses() {
+        assert!(check(r#"{"status": "subscribed"}"#).is_empty());
+        assert!(check(r#"{"email": "a@example.com"}"#).is_empty());
+    }
+}

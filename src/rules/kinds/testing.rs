@@ -1,0 +1,52 @@
+//! Helpers for the passing and failing examples at the bottom of each kind.
+
+use crate::campaign::{Campaign, Format};
+use crate::catalog::CatalogIndex;
+use crate::diagnostic::Finding;
+use crate::facts::Facts;
+use crate::profiles::{FieldMap, Profile};
+use crate::rules::{Env, RuleSet};
+
+/// The shipped rules with only `rule` enabled.
+pub fn only(rule: &str) -> RuleSet {
+    let mut set = RuleSet::builtin().expect("shipped rules load");
+    set.rules.retain(|r| r.name == rule);
+    assert_eq!(set.rules.len(), 1, "no shipped rule {rule}");
+    set
+}
+
+pub fn facts(text: &str, format: Format, catalog: Option<&CatalogIndex>, set: &RuleSet) -> Facts {
+    let campaign = Campaign::parse("t", text.as_bytes(), format).expect("test campaign parses");
+    Facts::analyze(&campaign, catalog, &set.analysis_options())
+}
+
+pub fn profile(json: &str) -> Profile {
+    crate::profiles::parse_json("p.json", json, &FieldMap::default()).expect("test profile parses")
+}
+
+/// Runs `rule` over a campaign (and a profile, if given): campaign, recipient and profile findings.
+pub fn run(
+    rule: &str,
+    text: &str,
+    format: Format,
+    profile_json: Option<&str>,
+    catalog: Option<&CatalogIndex>,
+) -> Vec<Finding> {
+    let set = only(rule);
+    let facts = facts(text, format, catalog, &set);
+    let env = Env { catalog };
+    let mut out = set.check_campaign(env, &facts);
+    if let Some(json) = profile_json {
+        let p = profile(json);
+        out.extend(set.check_recipient(env, &facts, &p));
+        out.extend(set.check_profile(env, &p));
+    }
+    out
+}
+
+/// A minimal HTML email around `body`.
+pub fn eml(headers: &str, html: &str) -> String {
+    format!(
+        "From: Shop <news@example.com>\r\nSubject: News\r\nMIME-Version: 1.0\r\n{headers}Content-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n"
+    )
+}

@@ -1,0 +1,118 @@
+//! `unsubscribe-link`: a body part has no unsubscribe link. What counts as one is decided
+//! once per campaign (`facts::optout`): link text, attributes, URL, ESP merge tags, or a
+//! "here" link in a sentence about unsubscribing, in many languages.
+
+use serde::Deserialize;
+
+use super::RuleKind;
+use crate::campaign::{Format, PartKind};
+use crate::facts::Facts;
+use crate::rules::{Check, Context, Diag};
+
+fn part_name(format: Format, kind: PartKind) -> &'static str {
+    match (format, kind) {
+        (Format::Eml, PartKind::Html) => "HTML part",
+        (Format::Eml, PartKind::Plain) => "text/plain part",
+        (_, PartKind::Html) => "HTML template",
+        (_, PartKind::Plain) => "text template",
+    }
+}
+
+/// Parameters of the `unsubscribe-link` kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Params {
+    /// Require the link in the text/plain alternative too, when there is an HTML part
+    /// (some clients and smart watches show only the text part).
+    pub require_in_text_part: bool,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self {
+            require_in_text_part: true,
+        }
+    }
+}
+
+pub struct UnsubscribeLink {
+    params: Params,
+}
+
+impl RuleKind for UnsubscribeLink {
+    type Params = Params;
+
+    fn new(params: Params) -> Self {
+        Self { params }
+    }
+}
+
+impl Check for UnsubscribeLink {
+    fn campaign(&self, cx: &mut Context, facts: &Facts) {
+        let has_html = facts.parts.iter().any(|p| p.kind == PartKind::Html);
+        for (index, part) in facts.parts.iter().enumerate() {
+            if part.kind == PartKind::Plain && has_html && !self.params.require_in_text_part {
+                continue;
+            }
+            if facts.unsubscribe_links.iter().any(|l| l.part == index) {
+                continue;
+            }
+            cx.report(
+                Diag::new()
+                    .arg("part", part_name(facts.format, part.kind))
+                    .label(
+                        part.end_span(&facts.units),
+                        "expected an unsubscribe link by here",
+                    ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::campaign::Format;
+    use crate::rules::kinds::testing::{eml, run};
+
+    fn check(html: &str) -> Vec<crate::diagnostic::Finding> {
+        run("missing-unsubscribe-link", html, Format::Html, None, None)
+    }
+
+    #[test]
+    fn missing_link() {
+        let found = check(
+            "<p>Big sale!</p><p>Nordlicht GmbH, Musterstr. 12, Hamburg</p><a href=\"https://x.example/view\">View in browser</a>",
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "no unsubscribe link in the HTML template");
+    }
+
+    #[test]
+    fn links_that_count() {
+        for html in [
+            "<p>Sale</p><a href=\"https://x.example/u\">Unsubscribe</a>",
+            "<p>Sale</p><p>Wenn Sie keine E-Mails mehr erhalten möchten, klicken Sie <a href=\"https://x.example/u/1\">hier</a>.</p>",
+            "<p>Sale</p><a href=\"*|UNSUB|*\">Click</a>",
+            "<p>Sale</p><a href=\"https://x.example/l/1\" class=\"unsubscribe-link\">Nope</a>",
+            "<p>Sale</p><a href=\"https://x.example/l/1\" title=\"Abmelden\">×</a>",
+        ] {
+            assert!(check(html).is_empty(), "{html}");
+        }
+    }
+
+    #[test]
+    fn text_part_of_a_multipart_message() {
+        let raw = "From: a@example.com\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSale now.\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>Sale</p><a href=\"https://x.example/unsubscribe\">Unsubscribe</a>\r\n--b--\r\n";
+        let found = run("missing-unsubscribe-link", raw, Format::Eml, None, None);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "no unsubscribe link in the text/plain part"
+        );
+        let ok = eml(
+            "",
+            "<p>Sale</p><p>To unsubscribe, <a href=\"{{ unsubscribe }}\">click here</a></p>",
+        );
+        assert!(run("missing-unsubscribe-link", &ok, Format::Eml, None, None).is_empty());
+    }
+}

@@ -1,0 +1,315 @@
+//! CLI behaviour, tested by running the real binary: exit codes, formats, config
+//! discovery, and bad input (each a located message, never a panic).
+
+mod common;
+
+use common::{run, run_in, temp_dir};
+
+const CLEAN: &str = "samples/campaigns/clean-newsletter.eml";
+
+#[test]
+fn exit_codes() {
+    assert_eq!(run(&["check", CLEAN]).code, 0);
+    assert_eq!(run(&["check", "samples/campaigns/no-optout.eml"]).code, 1);
+    // Warnings alone do not fail the run.
+    assert_eq!(
+        run(&["check", "samples/campaigns/no-list-header.eml"]).code,
+        0
+    );
+    let out = run(&["check", "samples/campaigns/nope.eml"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stdout
+            .contains("samples/campaigns/nope.eml: no such file"),
+        "{}",
+        out.stdout
+    );
+    // Usage errors are exit 2 as well.
+    assert_eq!(run(&["check"]).code, 2);
+    assert_eq!(run(&["check", CLEAN, "--format", "yaml"]).code, 2);
+}
+
+#[test]
+fn one_bad_file_does_not_stop_the_others() {
+    let dir = temp_dir("bad-file");
+    std::fs::write(dir.join("a-broken.eml"), "this is not an email\n").unwrap();
+    std::fs::copy(
+        common::root().join("samples/campaigns/no-optout.eml"),
+        dir.join("b-good.eml"),
+    )
+    .unwrap();
+    let out = run_in(&dir, &["check", "."]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("missing-unsubscribe-link"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("error: ./a-broken.eml:1:1: not an email message"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let out = run(&[
+        "check",
+        "samples/campaigns/winter-sale.de.eml",
+        "--profile",
+        "samples/profiles/english-reader.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "language-mismatch")
+        .expect("language-mismatch");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(
+        f["message"],
+        "campaign is written in German but the recipient reads English"
+    );
+    assert_eq!(f["file"], "samples/campaigns/winter-sale.de.eml");
+    assert_eq!(f["recipients"], 1);
+    for key in ["offset", "length", "line", "column"] {
+        assert!(f["span"][key].as_u64().is_some(), "span.{key}");
+    }
+    assert!(f["help"].as_str().unwrap().contains("English variant"));
+    assert_eq!(v["summary"]["files"], 1);
+    assert_eq!(v["summary"]["recipients"], 1);
+    assert_eq!(v["summary"]["errors"], 1);
+    // Campaign-level findings have no recipient count.
+    let out = run(&[
+        "check",
+        "samples/campaigns/no-optout.eml",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(v["findings"][0]["recipients"].is_null());
+}
+
+#[test]
+fn json_span_points_at_the_text() {
+    let out = run(&[
+        "check",
+        "samples/campaigns/free-phone.eml",
+        "--profile",
+        "samples/profiles/tv-and-phones.json",
+        "--catalog",
+        "samples/catalog.toml",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let raw =
+        std::fs::read_to_string(common::root().join("samples/campaigns/free-phone.eml")).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "owned-product-offer")
+        .unwrap();
+    // The first label is in the raw file (the subject); every label's text names a product.
+    for label in f["labels"].as_array().unwrap() {
+        if label["source"] == "samples/campaigns/free-phone.eml" {
+            let (o, l) = (
+                label["offset"].as_u64().unwrap() as usize,
+                label["length"].as_u64().unwrap() as usize,
+            );
+            let text = &raw[o..o + l];
+            assert!(text.contains("X85J") || text.contains("BRAVIA"), "{text:?}");
+        }
+    }
+}
+
+#[test]
+fn bad_inputs_are_located_errors() {
+    let dir = temp_dir("bad-inputs");
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text).unwrap();
+        name.to_owned()
+    };
+    let cases = [
+        (
+            vec![
+                "check",
+                CLEAN,
+                "--profile",
+                &write(
+                    "broken.json",
+                    "{\n  \"email\": \"a@example.com\",\n  \"language\": \"en\"\n  \"status\": \"subscribed\"\n}",
+                ),
+            ],
+            "broken.json:4:3: malformed JSON",
+        ),
+        (
+            vec![
+                "check",
+                CLEAN,
+                "--profile",
+                &write(
+                    "bad-email.json",
+                    "{\n  \"email\": \"anna(at)example.com\",\n  \"language\": \"en\"\n}",
+                ),
+            ],
+            "bad-email.json:2:12: invalid email address",
+        ),
+        (
+            vec![
+                "check",
+                CLEAN,
+                "--profile",
+                &write("array.json", "[{\"email\": \"a@example.com\"}]"),
+            ],
+            "array.json:1:1: expected a JSON object",
+        ),
+        (
+            vec![
+                "check",
+                CLEAN,
+                "--catalog",
+                &write(
+                    "cat.toml",
+                    "[[product]]\nsku = \"A\"\nname = \"B\"\ncolour = \"red\"\n",
+                ),
+            ],
+            "cat.toml:4:1: unknown field `colour`",
+        ),
+        (
+            vec!["check", &write("image.eml", "\u{89}PNG\r\n\u{1a}\n\0\0\0")],
+            "image.eml:1:1: not an email message",
+        ),
+        (
+            vec![
+                "check",
+                CLEAN,
+                "--config",
+                &write("bad-config.toml", "[fields]\nlangauge = \"hs_language\"\n"),
+            ],
+            "bad-config.toml:2:1: unknown field `langauge`",
+        ),
+        (
+            vec![
+                "check",
+                CLEAN,
+                "--config",
+                &write(
+                    "bad-rule.toml",
+                    "[rules.no-such-rule]\nseverity = \"warning\"\n",
+                ),
+            ],
+            "no rule named \"no-such-rule\"",
+        ),
+        (
+            vec!["check", CLEAN, "--profile", "missing.json"],
+            "missing.json: no such file",
+        ),
+    ];
+    for (args, expected) in cases {
+        let args: Vec<&str> = args.iter().map(|s| s.as_ref()).collect();
+        let out = run_in(&dir, &args);
+        assert_eq!(out.code, 2, "{args:?}\n{}{}", out.stdout, out.stderr);
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert!(
+            all.contains(expected),
+            "{args:?}: expected {expected:?} in\n{all}"
+        );
+    }
+}
+
+#[test]
+fn a_profile_without_language_is_a_warning_not_a_failure() {
+    let dir = temp_dir("no-language");
+    std::fs::write(
+        dir.join("p.json"),
+        "{\"email\": \"a@example.com\", \"status\": \"subscribed\"}",
+    )
+    .unwrap();
+    let campaign = common::root().join(CLEAN);
+    let out = run_in(
+        &dir,
+        &["check", campaign.to_str().unwrap(), "--profile", "p.json"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("the recipient's profile has no language"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn config_is_discovered_upwards_and_overrides_rules() {
+    let dir = temp_dir("config");
+    std::fs::create_dir_all(dir.join("campaigns/2026")).unwrap();
+    std::fs::copy(
+        common::root().join("samples/campaigns/no-optout.eml"),
+        dir.join("campaigns/2026/flash.eml"),
+    )
+    .unwrap();
+    let nested = dir.join("campaigns/2026");
+    assert_eq!(run_in(&nested, &["check", "flash.eml"]).code, 1);
+    std::fs::write(
+        dir.join("campaign-lint.toml"),
+        "[rules.missing-unsubscribe-link]\nseverity = \"warning\"\n",
+    )
+    .unwrap();
+    let out = run_in(&nested, &["check", "flash.eml"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("⚠"), "{}", out.stdout);
+    std::fs::write(
+        dir.join("campaign-lint.toml"),
+        "[rules.hidden-unsubscribe-link.params]\nmin-font-px = \"big\"\n",
+    )
+    .unwrap();
+    let out = run_in(&nested, &["check", "flash.eml"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("[rules.hidden-unsubscribe-link.params]"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = run(&["rules"]);
+    assert_eq!(out.code, 0);
+    for name in [
+        "declared-language-mismatch",
+        "hidden-unsubscribe-link",
+        "language-mismatch",
+        "missing-list-unsubscribe",
+        "missing-one-click-unsubscribe",
+        "missing-unsubscribe-link",
+        "owned-product-offer",
+        "suppressed-recipient",
+    ] {
+        assert!(out.stdout.contains(name), "rules lists {name}");
+    }
+    let out = run(&["explain", "owned-product-offer"]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout
+            .starts_with("owned-product-offer (error, kind owned-products, built-in)"),
+        "{}",
+        out.stdout
+    );
+    let out = run(&["explain", "owned-product-offers"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("did you mean \"owned-product-offer\""),
+        "{}",
+        out.stderr
+    );
+}

@@ -1,0 +1,163 @@
+//! Running the real binary from the repository root, with stable output.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `campaign-lint ARGS` in `dir` with no colour and a fixed width.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_campaign-lint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .output()
+        .expect("run campaign-lint");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        !stderr.contains("panicked"),
+        "campaign-lint panicked on {args:?}:\n{stderr}"
+    );
+    Run {
+        code: output
+            .status
+            .code()
+            .expect("campaign-lint exited normally (no signal)"),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr,
+    }
+}
+
+/// Runs `campaign-lint ARGS` from the repository root.
+pub fn run(args: &[&str]) -> Run {
+    run_in(&root(), args)
+}
+
+/// A fresh temporary directory for one test.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("campaign-lint-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+/// (snapshot name, arguments after `check`, expected exit code)
+pub const CASES: &[(&str, &[&str], i32)] = &[
+    (
+        "german-promo-english-reader",
+        &[
+            "samples/campaigns/winter-sale.de.eml",
+            "--profile",
+            "samples/profiles/english-reader.json",
+            "--catalog",
+            "samples/catalog.toml",
+        ],
+        1,
+    ),
+    (
+        "german-promo-german-reader",
+        &[
+            "samples/campaigns/winter-sale.de.eml",
+            "--profile",
+            "samples/profiles/german-reader.json",
+            "--catalog",
+            "samples/catalog.toml",
+        ],
+        0,
+    ),
+    (
+        "free-phone-owner",
+        &[
+            "samples/campaigns/free-phone.eml",
+            "--profile",
+            "samples/profiles/tv-and-phones.json",
+            "--catalog",
+            "samples/catalog.toml",
+        ],
+        1,
+    ),
+    (
+        "free-phone-no-catalog",
+        &[
+            "samples/campaigns/free-phone.eml",
+            "--profile",
+            "samples/profiles/tv-and-phones.json",
+        ],
+        1,
+    ),
+    (
+        "housing-care-diver",
+        &[
+            "samples/campaigns/housing-care.eml",
+            "--profile",
+            "samples/profiles/diver.json",
+            "--catalog",
+            "samples/catalog.toml",
+        ],
+        0,
+    ),
+    ("small-print", &["samples/campaigns/small-print.eml"], 1),
+    (
+        "no-list-header",
+        &["samples/campaigns/no-list-header.eml"],
+        0,
+    ),
+    ("no-optout", &["samples/campaigns/no-optout.eml"], 1),
+    (
+        "clean-newsletter",
+        &[
+            "samples/campaigns/clean-newsletter.eml",
+            "--profile",
+            "samples/profiles/english-reader.json",
+            "--catalog",
+            "samples/catalog.toml",
+        ],
+        0,
+    ),
+    (
+        "unsubscribed-recipient",
+        &[
+            "samples/campaigns/clean-newsletter.eml",
+            "--profile",
+            "samples/profiles/unsubscribed.json",
+        ],
+        1,
+    ),
+    (
+        "templates",
+        &[
+            "samples/templates",
+            "--profile",
+            "samples/profiles/english-reader.json",
+        ],
+        0,
+    ),
+    (
+        "mailchimp-field-mapping",
+        &[
+            "samples/campaigns/winter-sale.de.eml",
+            "--profile",
+            "samples/profiles/mailchimp-style.json",
+            "--config",
+            "samples/config/mailchimp.toml",
+        ],
+        1,
+    ),
+    (
+        "all-samples",
+        &["samples", "--catalog", "samples/catalog.toml"],
+        1,
+    ),
+];

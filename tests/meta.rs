@@ -1,0 +1,107 @@
+//! Keeps the rule catalogue honest: every shipped rule loads, is named and documented
+//! properly, writes its messages in the house style, and fails on at least one sample.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use campaign_lint::rules::RuleSet;
+use common::{CASES, run};
+
+#[test]
+fn every_rule_file_loads() {
+    let dir = common::root().join("rules");
+    let files: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let set = RuleSet::builtin().expect("shipped rules load");
+    let names: BTreeSet<String> = set.rules.iter().map(|r| r.name.clone()).collect();
+    assert_eq!(
+        files, names,
+        "every file in rules/ is embedded, and nothing else"
+    );
+    assert_eq!(names.len(), set.rules.len(), "rule names are unique");
+}
+
+#[test]
+fn every_rule_is_documented_in_house_style() {
+    for rule in RuleSet::builtin().unwrap().rules {
+        let name = &rule.name;
+        assert!(
+            rule.name.split('-').all(|w| !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+            "{name}: kebab-case"
+        );
+        let d = &rule.docs;
+        for (section, text) in [
+            ("what", &d.what),
+            ("why", &d.why),
+            ("example", &d.example),
+            ("fix", &d.fix),
+        ] {
+            assert!(
+                text.trim().len() >= 20,
+                "{name}: docs.{section} is missing or too short"
+            );
+        }
+        assert!(!d.references.is_empty(), "{name}: docs.references");
+        assert!(!rule.summary.is_empty(), "{name}: summary");
+        let m = &rule.message;
+        assert!(
+            m.chars().next().is_some_and(|c| !c.is_uppercase())
+                || m.starts_with("List-")
+                || m.starts_with('<'),
+            "{name}: message starts lowercase: {m:?}"
+        );
+        assert!(
+            !m.ends_with('.'),
+            "{name}: message ends without a period: {m:?}"
+        );
+        assert!(
+            rule.help.as_deref().is_some_and(|h| !h.is_empty()),
+            "{name}: help"
+        );
+        let out = run(&["explain", name]);
+        assert_eq!(out.code, 0, "{name}: explain");
+        for heading in [
+            "## What it does",
+            "## Why it matters",
+            "## Example",
+            "## What to do instead",
+            "## References",
+        ] {
+            assert!(
+                out.stdout.contains(heading),
+                "{name}: explain prints {heading}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_rule_fails_on_a_sample() {
+    let mut fired = BTreeSet::new();
+    for (_, extra, _) in CASES {
+        let mut argv = vec!["check"];
+        argv.extend_from_slice(extra);
+        argv.extend_from_slice(&["--format", "json"]);
+        let out = run(&argv);
+        let value: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+        for f in value["findings"].as_array().unwrap() {
+            if f["severity"] != "info" {
+                fired.insert(f["rule"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    for rule in RuleSet::builtin().unwrap().rules {
+        assert!(
+            fired.contains(&rule.name),
+            "no sample makes {} fire",
+            rule.name
+        );
+    }
+}

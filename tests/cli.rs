@@ -133,9 +133,9 @@ fn json_span_points_at_the_text() {
 #[test]
 fn bad_inputs_are_located_errors() {
     let dir = temp_dir("bad-inputs");
-    let write = |name: &str, text: &str| {
+    let write = |name: &'static str, text: &str| {
         std::fs::write(dir.join(name), text).unwrap();
-        name.to_owned()
+        name
     };
     let cases = [
         (
@@ -143,7 +143,7 @@ fn bad_inputs_are_located_errors() {
                 "check",
                 CLEAN,
                 "--profile",
-                &write(
+                write(
                     "broken.json",
                     "{\n  \"email\": \"a@example.com\",\n  \"language\": \"en\"\n  \"status\": \"subscribed\"\n}",
                 ),
@@ -155,7 +155,7 @@ fn bad_inputs_are_located_errors() {
                 "check",
                 CLEAN,
                 "--profile",
-                &write(
+                write(
                     "bad-email.json",
                     "{\n  \"email\": \"anna(at)example.com\",\n  \"language\": \"en\"\n}",
                 ),
@@ -167,7 +167,7 @@ fn bad_inputs_are_located_errors() {
                 "check",
                 CLEAN,
                 "--profile",
-                &write("array.json", "[{\"email\": \"a@example.com\"}]"),
+                write("array.json", "[{\"email\": \"a@example.com\"}]"),
             ],
             "array.json:1:1: expected a JSON object",
         ),
@@ -176,7 +176,7 @@ fn bad_inputs_are_located_errors() {
                 "check",
                 CLEAN,
                 "--catalog",
-                &write(
+                write(
                     "cat.toml",
                     "[[product]]\nsku = \"A\"\nname = \"B\"\ncolour = \"red\"\n",
                 ),
@@ -184,15 +184,15 @@ fn bad_inputs_are_located_errors() {
             "cat.toml:4:1: unknown field `colour`",
         ),
         (
-            vec!["check", &write("image.eml", "\u{89}PNG\r\n\u{1a}\n\0\0\0")],
-            "image.eml:1:1: not an email message",
+            vec!["check", write("image.eml", "\u{89}PNG\r\n\u{1a}\n\0\0\0")],
+            "image.eml:3:1: not an email message: binary data",
         ),
         (
             vec![
                 "check",
                 CLEAN,
                 "--config",
-                &write("bad-config.toml", "[fields]\nlangauge = \"hs_language\"\n"),
+                write("bad-config.toml", "[fields]\nlangauge = \"hs_language\"\n"),
             ],
             "bad-config.toml:2:1: unknown field `langauge`",
         ),
@@ -201,7 +201,7 @@ fn bad_inputs_are_located_errors() {
                 "check",
                 CLEAN,
                 "--config",
-                &write(
+                write(
                     "bad-rule.toml",
                     "[rules.no-such-rule]\nseverity = \"warning\"\n",
                 ),
@@ -214,7 +214,6 @@ fn bad_inputs_are_located_errors() {
         ),
     ];
     for (args, expected) in cases {
-        let args: Vec<&str> = args.iter().map(|s| s.as_ref()).collect();
         let out = run_in(&dir, &args);
         assert_eq!(out.code, 2, "{args:?}\n{}{}", out.stdout, out.stderr);
         let all = format!("{}{}", out.stdout, out.stderr);

@@ -142,7 +142,7 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
             "--profile",
             "samples/profiles/english-reader.json",
         ],
-        0,
+        1,
     ),
     (
         "mailchimp-field-mapping",

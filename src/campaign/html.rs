@@ -127,7 +127,7 @@ pub struct HtmlDoc {
 
 /// Reduces `html` (found at byte `base` of its source) to blocks, links and images.
 pub fn reduce(html: &str, base: usize) -> HtmlDoc {
-    let state = Rc::new(RefCell::new(Reducer::new(base)));
+    let state = Rc::new(RefCell::new(Reducer::new(base, html)));
     let el_state = Rc::clone(&state);
     let text_state = Rc::clone(&state);
     let settings = Settings::new()
@@ -181,6 +181,8 @@ struct Open {
 #[derive(Default)]
 struct Reducer {
     base: usize,
+    /// The HTML being reduced, to locate attributes inside start tags.
+    source: String,
     next_id: u64,
     stack: Vec<Open>,
     doc: HtmlDoc,
@@ -196,9 +198,10 @@ struct BlockInProgress {
 }
 
 impl Reducer {
-    fn new(base: usize) -> Self {
+    fn new(base: usize, source: &str) -> Self {
         Self {
             base,
+            source: source.to_owned(),
             ..Self::default()
         }
     }
@@ -230,7 +233,12 @@ impl Reducer {
                     .get_attribute("lang")
                     .or_else(|| el.get_attribute("xml:lang"))
                 {
-                    self.doc.lang = Some((decode_attr(&lang), range.clone()));
+                    let at = self
+                        .source
+                        .get(loc.clone())
+                        .and_then(|tag| attribute_value_range(tag, "lang"))
+                        .map_or(range.clone(), |r| range.start + r.start..range.start + r.end);
+                    self.doc.lang = Some((decode_attr(&lang), at));
                 }
             }
             "a" | "unsubscribe" if parent_link.is_none() && !parent_skip => {
@@ -407,6 +415,34 @@ impl Reducer {
     }
 }
 
+/// The range of attribute `name`'s value inside a start tag's text (`lang` does not
+/// match `xml:lang`); the value's quotes are excluded.
+fn attribute_value_range(tag: &str, name: &str) -> Option<Range<usize>> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(name) {
+        let at = from + found;
+        from = at + name.len();
+        let before_ok = lower[..at].ends_with(|c: char| c.is_ascii_whitespace());
+        let rest = lower[from..].trim_start();
+        if !before_ok || !rest.starts_with('=') {
+            continue;
+        }
+        let value_start = tag.len() - rest[1..].trim_start().len();
+        let quote = tag[value_start..].chars().next()?;
+        return Some(if quote == '"' || quote == '\'' {
+            let end = tag[value_start + 1..].find(quote)? + value_start + 1;
+            value_start + 1..end
+        } else {
+            let end = tag[value_start..]
+                .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+                .map_or(tag.len(), |e| value_start + e);
+            value_start..end
+        });
+    }
+    None
+}
+
 fn decode_attr(value: &str) -> String {
     html_escape::decode_html_entities(value).trim().to_owned()
 }
@@ -566,4 +602,58 @@ fn set_background(style: &mut TextStyle, color: Rgba, range: &Range<usize>) {
     let backdrop = style.background.unwrap_or(Rgba::WHITE);
     style.background = Some(color.over(backdrop));
     style.background_from = Some(range.clone());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_links_and_styles() {
+        let html = "<html lang=\"de\"><head><title>T</title><style>p{}</style></head><body bgcolor=\"#000\">\
+            <div style=\"display:none\">Preheader &amp; more</div>\
+            <table><tr><td><p>Hallo <b>Welt</b></p></td><td style=\"color:#fff;font-size:10pt\">Zweite <a href=\"https://x.example/u\" title=\"Abmelden\">hier</a></td></tr></table></body></html>";
+        let doc = reduce(html, 0);
+        let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["Preheader & more", "Hallo Welt", "Zweite hier"]);
+        assert!(doc.blocks[0].style.hidden.is_some());
+        assert_eq!(doc.blocks[1].style.background, Some(Rgba::BLACK));
+        let (lang, at) = doc.lang.clone().unwrap();
+        assert_eq!((lang.as_str(), &html[at]), ("de", "de"));
+        let link = &doc.links[0];
+        assert_eq!(link.text, "hier");
+        assert_eq!(&html[link.range()], "hier");
+        assert_eq!(link.title.as_deref(), Some("Abmelden"));
+        let style = link.style.as_ref().unwrap();
+        assert_eq!(style.color, LINK_BLUE);
+        assert!((style.font_px - 13.333).abs() < 0.01);
+        assert_eq!(link.block, Some(2));
+    }
+
+    #[test]
+    fn outlook_conditionals_and_vml_do_not_break_it() {
+        let html = "<!--[if mso]><v:roundrect><w:anchorlock/><center>Buy now</center></v:roundrect><![endif]-->\
+            <!--[if !mso]><!--><a href=\"https://x.example\">Buy now</a><!--<![endif]--><p>After</p>";
+        let doc = reduce(html, 0);
+        let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["Buy now", "After"]);
+        assert_eq!(doc.links.len(), 1);
+    }
+
+    #[test]
+    fn attribute_ranges() {
+        let tag = "<html xmlns=\"x\" xml:lang='en' lang=fr>";
+        let r = attribute_value_range(tag, "lang").unwrap();
+        assert_eq!(&tag[r], "fr");
+        assert!(attribute_value_range("<html xml:lang=\"en\">", "lang").is_none());
+    }
+
+    #[test]
+    fn deep_nesting_and_garbage_do_not_panic() {
+        let deep = "<div>".repeat(5000) + "text" + &"</div>".repeat(5000);
+        assert_eq!(reduce(&deep, 0).blocks[0].text, "text");
+        for junk in ["<", "<a href=", "&#xFFFFFFFF;", "<p style=\"color:\">x", "</td></tr>x<td"] {
+            let _ = reduce(junk, 0);
+        }
+    }
 }

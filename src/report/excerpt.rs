@@ -66,8 +66,8 @@ impl Excerpt {
         let labels: Vec<Range<usize>> = labels
             .iter()
             .map(|r| {
-                let start = r.start.min(text.len());
-                let end = r.end.clamp(start, text.len());
+                let start = floor_boundary(text, r.start);
+                let end = floor_boundary(text, r.end).max(start);
                 let (first, last) = (line_of(start), line_of(end.saturating_sub(1).max(start)));
                 if last - first >= MAX_LABEL_LINES {
                     start..line_range(first).end.max(start)
@@ -149,6 +149,16 @@ impl Excerpt {
             .find(|p| p.excerpt <= offset)
             .map_or(0, |p| p.original + (offset - p.excerpt).min(p.len))
     }
+}
+
+/// `offset` moved back to a character boundary of `text` (spans from the analysis always
+/// are; this keeps a bad one from becoming a panic).
+fn floor_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 /// The parts of a line to show: all of it when it fits, else windows around the labels.

@@ -33,16 +33,15 @@ impl Source {
 
 /// Converts bytes to a string with the same byte offsets, replacing each invalid byte by `?`.
 pub fn offset_preserving_utf8(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => {
-            let mut out = String::with_capacity(bytes.len());
-            for chunk in bytes.utf8_chunks() {
-                out.push_str(chunk.valid());
-                out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
-            }
-            out
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        text.to_owned()
+    } else {
+        let mut out = String::with_capacity(bytes.len());
+        for chunk in bytes.utf8_chunks() {
+            out.push_str(chunk.valid());
+            out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
         }
+        out
     }
 }
 

@@ -21,12 +21,14 @@ impl Error {
     }
 
     /// Locates the error at a 1-based line and column.
+    #[must_use]
     pub fn at(mut self, line: usize, column: usize) -> Self {
         self.position = Some((line, column));
         self
     }
 
     /// Locates the error at a byte offset of `text`.
+    #[must_use]
     pub fn at_offset(self, text: &str, offset: usize) -> Self {
         let (line, column) = crate::diagnostic::line_col(text, offset);
         self.at(line, column)

@@ -25,6 +25,7 @@ impl Rgba {
     };
 
     /// Composite self over an opaque backdrop.
+    #[must_use]
     pub fn over(self, backdrop: Rgba) -> Rgba {
         let a = self.a.clamp(0.0, 1.0);
         let mix = |f: u8, b: u8| (f32::from(f) * a + f32::from(b) * (1.0 - a)).round() as u8;

@@ -1,6 +1,6 @@
 //! HTML to visible text blocks, links and images, each with byte ranges into the source.
 //!
-//! lol_html tokenises (it streams, keeps byte offsets and survives any input); this module
+//! `lol_html` tokenises (it streams, keeps byte offsets and survives any input); this module
 //! keeps its own element stack to know, for every piece of text, the computed inline style
 //! that decides whether a person sees it: hidden by `display:none` and friends, its font
 //! size, its colour and the colour of the nearest background. Only inline styles and
@@ -237,7 +237,9 @@ impl Reducer {
                         .source
                         .get(loc.clone())
                         .and_then(|tag| attribute_value_range(tag, "lang"))
-                        .map_or(range.clone(), |r| range.start + r.start..range.start + r.end);
+                        .map_or(range.clone(), |r| {
+                            range.start + r.start..range.start + r.end
+                        });
                     self.doc.lang = Some((decode_attr(&lang), at));
                 }
             }
@@ -295,7 +297,7 @@ impl Reducer {
         id
     }
 
-    /// HTML closes some elements implicitly (a `<td>` ends the previous `<td>`); lol_html
+    /// HTML closes some elements implicitly (a `<td>` ends the previous `<td>`); `lol_html`
     /// does not report those ends, so the stack would keep a stale style.
     fn close_implied(&mut self, tag: &str) {
         let (targets, barriers): (&[&str], &[&str]) = match tag {
@@ -548,21 +550,21 @@ fn compute_style(parent: &TextStyle, el: &Element, tag: &str, range: &Range<usiz
     for (property, value) in &declarations {
         match property.as_str() {
             "display" if value.eq_ignore_ascii_case("none") => {
-                hide(&mut style, Hiding::DisplayNone)
+                hide(&mut style, Hiding::DisplayNone);
             }
             "visibility"
                 if value.eq_ignore_ascii_case("hidden")
                     || value.eq_ignore_ascii_case("collapse") =>
             {
-                hide(&mut style, Hiding::VisibilityHidden)
+                hide(&mut style, Hiding::VisibilityHidden);
             }
             "opacity" if css::opacity(value).is_some_and(|o| o <= 0.05) => {
-                hide(&mut style, Hiding::Opacity)
+                hide(&mut style, Hiding::Opacity);
             }
             "max-height" | "height" | "max-width" | "width"
                 if overflow_hidden && css::length_px(value, style.font_px) == Some(0.0) =>
             {
-                hide(&mut style, Hiding::Collapsed)
+                hide(&mut style, Hiding::Collapsed);
             }
             "color" => {
                 if let Some(c) = css::parse_color(value) {
@@ -652,7 +654,13 @@ mod tests {
     fn deep_nesting_and_garbage_do_not_panic() {
         let deep = "<div>".repeat(5000) + "text" + &"</div>".repeat(5000);
         assert_eq!(reduce(&deep, 0).blocks[0].text, "text");
-        for junk in ["<", "<a href=", "&#xFFFFFFFF;", "<p style=\"color:\">x", "</td></tr>x<td"] {
+        for junk in [
+            "<",
+            "<a href=",
+            "&#xFFFFFFFF;",
+            "<p style=\"color:\">x",
+            "</td></tr>x<td",
+        ] {
             let _ = reduce(junk, 0);
         }
     }

@@ -132,8 +132,7 @@ pub(super) fn parse(path: &str, bytes: &[u8]) -> Result<Campaign> {
 
 /// Whether the decoded body is the raw body (up to trailing line breaks before a boundary).
 fn maps_directly(raw: &[u8], decoded: &str) -> bool {
-    raw.starts_with(decoded.as_bytes())
-        && raw[decoded.len()..].iter().all(|b| b.is_ascii_whitespace())
+    raw.starts_with(decoded.as_bytes()) && raw[decoded.len()..].iter().all(u8::is_ascii_whitespace)
 }
 
 fn unfold(value: &str) -> String {
@@ -192,7 +191,7 @@ fn not_an_email(bytes: &[u8]) -> Option<(usize, String)> {
             return Some((offset, header_problem(fields)));
         };
         let name = &line[..colon];
-        if name.is_empty() || !name.iter().all(|b| b.is_ascii_graphic()) {
+        if name.is_empty() || !name.iter().all(u8::is_ascii_graphic) {
             return Some((offset, header_problem(fields)));
         }
         fields += 1;

@@ -1,6 +1,6 @@
 //! ESP merge tags: `*|FNAME|*` (Mailchimp), `{{ first_name }}` (Handlebars, Liquid),
 //! `{% unsubscribe %}` (Klaviyo), `%%FirstName%%` (Salesforce Marketing Cloud),
-//! `<%asm_group_unsubscribe_raw_url%>` and `[unsubscribe]` (SendGrid, Brevo),
+//! `<%asm_group_unsubscribe_raw_url%>` and `[unsubscribe]` (`SendGrid`, Brevo),
 //! `%unsubscribe_url%` (Mailgun), `${...}` (Braze).
 
 use std::ops::Range;

@@ -260,8 +260,7 @@ pub fn find(parts: &[PartFacts], units: &[TextUnit]) -> Vec<UnsubscribeLink> {
             let sentence = link
                 .block
                 .and_then(|b| units.get(b))
-                .map(|u| u.text.as_str())
-                .unwrap_or("");
+                .map_or("", |u| u.text.as_str());
             let evidence = classify(
                 link.href.as_deref(),
                 &format!("{} {}", link.text, link.image_alt),
@@ -354,7 +353,7 @@ fn find_phrase(text: &str, phrases: &'static [&'static str]) -> Option<&'static 
         text.match_indices(needle).any(|(at, _)| {
             let before = text[..at].chars().next_back();
             let after = text[at + needle.len()..].chars().next();
-            let edge = |c: Option<char>| !c.is_some_and(|c| c.is_alphanumeric());
+            let edge = |c: Option<char>| !c.is_some_and(char::is_alphanumeric);
             let spaced = needle.chars().next().is_some_and(|c| (c as u32) < 0x3000);
             !spaced || (edge(before) && (stem || edge(after)))
         })

@@ -200,13 +200,13 @@ pub fn from_fields(
     };
     let email = match get(&map.email).and_then(as_text) {
         Some(email) => {
-            if let Err(e) = lettre::Address::from_str(&email) {
+            if lettre::Address::from_str(&email).is_err() {
                 return Err((
                     map.email.clone(),
                     format!(
                         "invalid email address {email:?} in field {:?}: {}",
                         map.email,
-                        describe_address_error(&email, &e)
+                        describe_address_error(&email)
                     ),
                 ));
             }
@@ -242,7 +242,7 @@ pub fn from_fields(
 }
 
 /// lettre says only "Invalid input"; say what is wrong.
-fn describe_address_error(email: &str, _e: &lettre::address::AddressError) -> String {
+fn describe_address_error(email: &str) -> String {
     match email.split_once('@') {
         None => "there is no '@'".to_owned(),
         Some(("", _)) => "nothing before the '@'".to_owned(),

@@ -198,7 +198,7 @@ fn windows(
         }
     }
     if wanted.is_empty() {
-        return vec![line.start..forward(line.start, width.min(60))];
+        return std::iter::once(line.start..forward(line.start, width.min(60))).collect();
     }
     wanted.sort_by_key(|w| w.start);
     let mut merged: Vec<Range<usize>> = Vec::new();
@@ -231,7 +231,7 @@ impl SourceCode for Excerpt {
         // miette merges two snippets when the first one's line + line_count reaches the
         // second's line; its own impl counts lines from the start of the file, which merges
         // distant labels into one snippet full of unrelated lines. Count this context's lines.
-        let lines = inner.data().iter().filter(|&&b| b == b'\n').count() + 1;
+        let lines = inner.data().split(|&b| b == b'\n').count();
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
@@ -255,7 +255,8 @@ mod tests {
         );
         let text: Arc<str> = format!("line one\r\nline two\r\n{long}\r\nlast\r\n").into();
         let at = text.find("BRAVIA").unwrap();
-        let (ex, mapped) = Excerpt::new("f", &text, &[at..at + 11], 80);
+        let labels: Vec<Range<usize>> = std::iter::once(at..at + 11).collect();
+        let (ex, mapped) = Excerpt::new("f", &text, &labels, 80);
         assert_eq!(&ex.text[mapped[0].clone()], "BRAVIA X85J");
         let lines: Vec<&str> = ex.text.split('\n').collect();
         assert_eq!(lines[0], "");

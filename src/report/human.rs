@@ -1,7 +1,7 @@
 //! Human output: each finding as a miette graphical diagnostic with the rule as its code,
 //! labelled spans in the file (or in a decoded view of a part), and help.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
@@ -184,10 +184,7 @@ pub fn render(report: &Report, errors: &[Error], options: &HumanOptions) -> Stri
     for (file, finding) in report.findings() {
         let rendered = to_rendered(file, finding, options.width);
         if handler.render_report(&mut out, &rendered).is_err() {
-            out.push_str(&format!(
-                "{}: {}: {}\n",
-                file.path, finding.rule, finding.message
-            ));
+            let _ = writeln!(out, "{}: {}: {}", file.path, finding.rule, finding.message);
         }
         out.push('\n');
     }

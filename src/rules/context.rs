@@ -4,6 +4,16 @@
 use super::{Env, Rule};
 use crate::diagnostic::{Finding, Label, Severity, Span};
 
+/// Which help a finding shows.
+#[derive(Debug, Default)]
+enum HelpText {
+    /// The rule's help template.
+    #[default]
+    Rule,
+    Custom(String),
+    Omitted,
+}
+
 /// What a check reports; the context turns it into a [`Finding`].
 #[derive(Debug, Default)]
 #[must_use = "a Diag does nothing until passed to Context::report"]
@@ -11,7 +21,7 @@ pub struct Diag {
     args: Vec<(&'static str, String)>,
     labels: Vec<Label>,
     message: Option<String>,
-    help: Option<Option<String>>,
+    help: HelpText,
     severity: Option<Severity>,
 }
 
@@ -44,7 +54,7 @@ impl Diag {
 
     /// Replaces the rule's help (None removes it).
     pub fn help(mut self, help: Option<String>) -> Self {
-        self.help = Some(help);
+        self.help = help.map_or(HelpText::Omitted, HelpText::Custom);
         self
     }
 
@@ -87,8 +97,9 @@ impl<'a> Context<'a> {
             None => render(&self.rule.message, &diag.args),
         };
         let help = match diag.help {
-            Some(h) => h,
-            None => self.rule.help.as_deref().map(|h| render(h, &diag.args)),
+            HelpText::Custom(h) => Some(h),
+            HelpText::Omitted => None,
+            HelpText::Rule => self.rule.help.as_deref().map(|h| render(h, &diag.args)),
         };
         self.out.push(Finding {
             rule: self.rule.name.clone(),
@@ -108,19 +119,16 @@ pub fn render(template: &str, args: &[(&'static str, String)]) -> String {
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                let name = &after[..close];
-                match args.iter().find(|(k, _)| *k == name) {
-                    Some((_, v)) => out.push_str(v),
-                    None => out.push_str(&rest[open..open + close + 2]),
-                }
-                rest = &after[close + 1..];
+        if let Some(close) = after.find('}') {
+            let name = &after[..close];
+            match args.iter().find(|(k, _)| *k == name) {
+                Some((_, v)) => out.push_str(v),
+                None => out.push_str(&rest[open..open + close + 2]),
             }
-            None => {
-                out.push_str(&rest[open..]);
-                rest = "";
-            }
+            rest = &after[close + 1..];
+        } else {
+            out.push_str(&rest[open..]);
+            rest = "";
         }
     }
     out.push_str(rest);

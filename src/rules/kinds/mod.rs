@@ -33,10 +33,13 @@ pub enum ParamsError {
     Override(String),
 }
 
+/// Builds a kind's check from a rule file's text and the config's parameter overrides.
+pub type BuildFn = fn(&str, &toml::Table) -> Result<Box<dyn Check>, ParamsError>;
+
 /// A kind by name.
 pub struct KindEntry {
     pub name: &'static str,
-    pub build: fn(&str, &toml::Table) -> Result<Box<dyn Check>, ParamsError>,
+    pub build: BuildFn,
 }
 
 /// Every rule kind, by the name rule files use in `kind = "..."`.

@@ -15,16 +15,11 @@ fn status_label(raw: &str) -> String {
 /// Parameters of the `subscription-status` kind.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Default)]
 pub struct Params {
     /// Further status values (as exported) that mean "do not mail", besides unsubscribed,
     /// cleaned/bounced and complained.
     pub also: Vec<String>,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Self { also: Vec::new() }
-    }
 }
 
 pub struct SubscriptionStatus {

@@ -225,7 +225,11 @@ impl Reducer {
         let id = self.next_id;
         let parent_skip = self.stack.last().is_some_and(|o| o.skip);
         let parent_link = self.stack.last().and_then(|o| o.link);
-        let style = compute_style(&self.top_style(), el, &tag, &range);
+        let locator = Locator {
+            tag: self.source.get(loc.clone()).unwrap_or(""),
+            range: range.clone(),
+        };
+        let style = compute_style(&self.top_style(), el, &tag, &locator);
         let mut link = parent_link;
         match tag.as_str() {
             "html" => {
@@ -417,9 +421,9 @@ impl Reducer {
     }
 }
 
-/// The range of attribute `name`'s value inside a start tag's text (`lang` does not
-/// match `xml:lang`); the value's quotes are excluded.
-fn attribute_value_range(tag: &str, name: &str) -> Option<Range<usize>> {
+/// Where attribute `name` is written inside a start tag's text: the whole attribute
+/// (`name="value"`) and its value without quotes. `lang` does not match `xml:lang`.
+fn find_attribute(tag: &str, name: &str) -> Option<(Range<usize>, Range<usize>)> {
     let lower = tag.to_ascii_lowercase();
     let mut from = 0;
     while let Some(found) = lower[from..].find(name) {
@@ -432,17 +436,68 @@ fn attribute_value_range(tag: &str, name: &str) -> Option<Range<usize>> {
         }
         let value_start = tag.len() - rest[1..].trim_start().len();
         let quote = tag[value_start..].chars().next()?;
-        return Some(if quote == '"' || quote == '\'' {
-            let end = tag[value_start + 1..].find(quote)? + value_start + 1;
-            value_start + 1..end
+        let (value, end) = if quote == '"' || quote == '\'' {
+            let close = tag[value_start + 1..].find(quote)? + value_start + 1;
+            (value_start + 1..close, close + 1)
         } else {
             let end = tag[value_start..]
-                .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+                .find(|c: char| c.is_ascii_whitespace() || c == '>')
                 .map_or(tag.len(), |e| value_start + e);
-            value_start..end
-        });
+            (value_start..end, end)
+        };
+        return Some((at..end, value));
     }
     None
+}
+
+/// The range of attribute `name`'s value inside a start tag's text.
+fn attribute_value_range(tag: &str, name: &str) -> Option<Range<usize>> {
+    find_attribute(tag, name).map(|(_, value)| value)
+}
+
+/// Finds where a style comes from inside one start tag, for labels that point at
+/// `font-size:6px` rather than at the whole tag.
+struct Locator<'a> {
+    /// The start tag's text.
+    tag: &'a str,
+    /// The start tag's range in the source.
+    range: Range<usize>,
+}
+
+impl Locator<'_> {
+    fn absolute(&self, r: Range<usize>) -> Option<Range<usize>> {
+        Some(self.range.start + r.start..self.range.start + r.end)
+    }
+
+    /// The whole attribute, or the tag when it cannot be found.
+    fn attribute(&self, name: &str) -> Option<Range<usize>> {
+        find_attribute(self.tag, name)
+            .and_then(|(whole, _)| self.absolute(whole))
+            .or_else(|| Some(self.range.clone()))
+    }
+
+    /// The last declaration of `property` in the style attribute (the one that wins), or
+    /// the style attribute, or the tag.
+    fn declaration(&self, property: &str) -> Option<Range<usize>> {
+        let Some((whole, value)) = find_attribute(self.tag, "style") else {
+            return Some(self.range.clone());
+        };
+        let text = self.tag[value.clone()].to_ascii_lowercase();
+        let mut found = None;
+        let mut from = 0;
+        while let Some(i) = text[from..].find(property) {
+            let at = from + i;
+            from = at + property.len();
+            let starts = text[..at].trim_end().is_empty() || text[..at].trim_end().ends_with(';');
+            if !starts || !text[from..].trim_start().starts_with(':') {
+                continue;
+            }
+            let end = text[at..].find(';').map_or(text.len(), |e| at + e);
+            let end = at + text[at..end].trim_end().len();
+            found = Some(value.start + at..value.start + end);
+        }
+        found.or(Some(whole)).and_then(|r| self.absolute(r))
+    }
 }
 
 fn decode_attr(value: &str) -> String {
@@ -503,41 +558,40 @@ fn is_block(tag: &str) -> bool {
 }
 
 /// The style of an element's content, from its parent's style and its own attributes.
-fn compute_style(parent: &TextStyle, el: &Element, tag: &str, range: &Range<usize>) -> TextStyle {
+fn compute_style(parent: &TextStyle, el: &Element, tag: &str, loc: &Locator) -> TextStyle {
     let mut style = parent.clone();
-    let here = || Some(range.clone());
-    let hide = |style: &mut TextStyle, how: Hiding| {
+    let hide = |style: &mut TextStyle, how: Hiding, at: Option<Range<usize>>| {
         if style.hidden.is_none() {
-            style.hidden = Some((how, range.clone()));
+            style.hidden = Some((how, at.unwrap_or_else(|| loc.range.clone())));
         }
     };
     if tag == "a" {
         style.color = LINK_BLUE;
-        style.color_from = here();
+        style.color_from = Some(loc.range.clone());
     }
     if el.has_attribute("hidden") {
-        hide(&mut style, Hiding::HiddenAttribute);
+        hide(&mut style, Hiding::HiddenAttribute, loc.attribute("hidden"));
     }
     if let Some(bg) = el
         .get_attribute("bgcolor")
         .and_then(|v| css::parse_color(&v))
     {
-        set_background(&mut style, bg, range);
+        set_background(&mut style, bg, loc.attribute("bgcolor"));
     } else if el.has_attribute("background") {
         style.background = None;
-        style.background_from = here();
+        style.background_from = loc.attribute("background");
     }
     if tag == "font" {
         if let Some(c) = el.get_attribute("color").and_then(|v| css::parse_color(&v)) {
             style.color = c;
-            style.color_from = here();
+            style.color_from = loc.attribute("color");
         }
         if let Some(px) = el
             .get_attribute("size")
             .and_then(|v| css::font_tag_size_px(&v))
         {
             style.font_px = px;
-            style.font_from = here();
+            style.font_from = loc.attribute("size");
         }
     }
     let Some(inline) = el.get_attribute("style") else {
@@ -550,45 +604,49 @@ fn compute_style(parent: &TextStyle, el: &Element, tag: &str, range: &Range<usiz
     for (property, value) in &declarations {
         match property.as_str() {
             "display" if value.eq_ignore_ascii_case("none") => {
-                hide(&mut style, Hiding::DisplayNone);
+                hide(&mut style, Hiding::DisplayNone, loc.declaration("display"));
             }
             "visibility"
                 if value.eq_ignore_ascii_case("hidden")
                     || value.eq_ignore_ascii_case("collapse") =>
             {
-                hide(&mut style, Hiding::VisibilityHidden);
+                hide(
+                    &mut style,
+                    Hiding::VisibilityHidden,
+                    loc.declaration("visibility"),
+                );
             }
             "opacity" if css::opacity(value).is_some_and(|o| o <= 0.05) => {
-                hide(&mut style, Hiding::Opacity);
+                hide(&mut style, Hiding::Opacity, loc.declaration("opacity"));
             }
             "max-height" | "height" | "max-width" | "width"
                 if overflow_hidden && css::length_px(value, style.font_px) == Some(0.0) =>
             {
-                hide(&mut style, Hiding::Collapsed);
+                hide(&mut style, Hiding::Collapsed, loc.declaration(property));
             }
             "color" => {
                 if let Some(c) = css::parse_color(value) {
                     style.color = c;
-                    style.color_from = here();
+                    style.color_from = loc.declaration("color");
                 }
             }
             "background-color" => {
                 if let Some(c) = css::parse_color(value) {
-                    set_background(&mut style, c, range);
+                    set_background(&mut style, c, loc.declaration("background-color"));
                 }
             }
             "background" => match css::background_shorthand_color(value) {
-                Some(c) => set_background(&mut style, c, range),
+                Some(c) => set_background(&mut style, c, loc.declaration("background")),
                 None if value.contains("url(") => {
                     style.background = None;
-                    style.background_from = here();
+                    style.background_from = loc.declaration("background");
                 }
                 None => {}
             },
             "font-size" => {
                 if let Some(px) = css::font_size_px(value, parent.font_px) {
                     style.font_px = px;
-                    style.font_from = here();
+                    style.font_from = loc.declaration("font-size");
                 }
             }
             _ => {}
@@ -597,13 +655,13 @@ fn compute_style(parent: &TextStyle, el: &Element, tag: &str, range: &Range<usiz
     style
 }
 
-fn set_background(style: &mut TextStyle, color: Rgba, range: &Range<usize>) {
+fn set_background(style: &mut TextStyle, color: Rgba, at: Option<Range<usize>>) {
     if color.a <= 0.0 {
         return;
     }
     let backdrop = style.background.unwrap_or(Rgba::WHITE);
     style.background = Some(color.over(backdrop));
-    style.background_from = Some(range.clone());
+    style.background_from = at;
 }
 
 #[cfg(test)]

@@ -65,6 +65,13 @@ impl Diagnostic for Rendered {
         })
     }
 
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        // The docs reference: every rule's documentation is printed offline.
+        (!self.code.is_empty()).then(|| {
+            Box::new(format!("campaign-lint explain {}", self.code)) as Box<dyn fmt::Display>
+        })
+    }
+
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.help
             .as_ref()

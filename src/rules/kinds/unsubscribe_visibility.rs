@@ -44,37 +44,45 @@ impl RuleKind for UnsubscribeVisibility {
     }
 }
 
-/// Why text with this style is not seen, with the places that cause it.
-fn problems(params: &Params, style: &TextStyle) -> Vec<(String, Option<Range<usize>>)> {
+/// Why text with this style is not seen: the reasons for the message, and labels on the
+/// declarations that cause them.
+fn problems(
+    params: &Params,
+    style: &TextStyle,
+) -> (Vec<String>, Vec<(String, Option<Range<usize>>)>) {
     if let Some((how, at)) = &style.hidden {
-        return vec![(format!("hidden by {}", how.describe()), Some(at.clone()))];
+        let what = how.describe();
+        return (
+            vec![format!("hidden by {what}")],
+            vec![(format!("{what} hides the link"), Some(at.clone()))],
+        );
     }
-    let mut out = Vec::new();
+    let mut reasons = Vec::new();
+    let mut labels = Vec::new();
     if style.font_px < params.min_font_px {
-        out.push((
-            format!("{}px text", fmt_px(style.font_px)),
-            style.font_from.clone(),
-        ));
+        let px = fmt_px(style.font_px);
+        reasons.push(format!("{px}px text"));
+        labels.push((format!("font size {px}px"), style.font_from.clone()));
     }
     if let Some(bg) = style.background {
         let ratio = css::contrast_ratio(style.color, bg);
         if ratio < params.min_contrast {
-            out.push((
-                format!(
-                    "{} on {} (contrast {ratio:.2}:1)",
-                    style.color.hex(),
-                    bg.hex()
-                ),
+            reasons.push(format!(
+                "{} on {} (contrast {ratio:.2}:1)",
+                style.color.hex(),
+                bg.hex()
+            ));
+            labels.push((
+                format!("text colour {}", style.color.hex()),
                 style.color_from.clone(),
             ));
-            if style.background_from != style.color_from
-                && let Some(at) = &style.background_from
-            {
-                out.push((format!("background {}", bg.hex()), Some(at.clone())));
-            }
+            labels.push((
+                format!("background {}", bg.hex()),
+                style.background_from.clone(),
+            ));
         }
     }
-    out
+    (reasons, labels)
 }
 
 fn fmt_px(px: f32) -> String {
@@ -97,35 +105,24 @@ impl Check for UnsubscribeVisibility {
                 .collect();
             let judged: Vec<_> = links
                 .iter()
-                .map(|l| {
-                    (
-                        l,
-                        problems(&self.params, l.style.as_ref().expect("filtered on style")),
-                    )
-                })
+                .filter_map(|l| Some((l, problems(&self.params, l.style.as_ref()?))))
                 .collect();
-            if judged.is_empty() || judged.iter().any(|(_, p)| p.is_empty()) {
+            if judged.is_empty() || judged.iter().any(|(_, (reasons, _))| reasons.is_empty()) {
                 continue;
             }
-            for (link, problems) in judged {
-                let reason = problems
-                    .iter()
-                    .map(|(what, _)| what.as_str())
-                    .filter(|w| !w.starts_with("background "))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let mut diag = Diag::new().arg("reason", reason).label(
+            for (link, (reasons, labels)) in judged {
+                let mut diag = Diag::new().arg("reason", reasons.join(", ")).label(
                     Span::new(part.source, link.range()),
                     "this unsubscribe link",
                 );
                 let mut seen: Vec<Range<usize>> = Vec::new();
-                for (what, at) in problems {
+                for (what, at) in labels {
                     let Some(at) = at else { continue };
                     if seen.contains(&at) {
                         continue;
                     }
                     seen.push(at.clone());
-                    diag = diag.label(Span::new(part.source, at), format!("{what} set here"));
+                    diag = diag.label(Span::new(part.source, at), what);
                 }
                 cx.report(diag);
             }

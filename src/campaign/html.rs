@@ -465,15 +465,16 @@ struct Locator<'a> {
 }
 
 impl Locator<'_> {
-    fn absolute(&self, r: Range<usize>) -> Option<Range<usize>> {
-        Some(self.range.start + r.start..self.range.start + r.end)
+    fn absolute(&self, r: Range<usize>) -> Range<usize> {
+        self.range.start + r.start..self.range.start + r.end
     }
 
     /// The whole attribute, or the tag when it cannot be found.
     fn attribute(&self, name: &str) -> Option<Range<usize>> {
-        find_attribute(self.tag, name)
-            .and_then(|(whole, _)| self.absolute(whole))
-            .or_else(|| Some(self.range.clone()))
+        Some(
+            find_attribute(self.tag, name)
+                .map_or_else(|| self.range.clone(), |(whole, _)| self.absolute(whole)),
+        )
     }
 
     /// The last declaration of `property` in the style attribute (the one that wins), or
@@ -496,7 +497,7 @@ impl Locator<'_> {
             let end = at + text[at..end].trim_end().len();
             found = Some(value.start + at..value.start + end);
         }
-        found.or(Some(whole)).and_then(|r| self.absolute(r))
+        Some(self.absolute(found.unwrap_or(whole)))
     }
 }
 

@@ -44,6 +44,9 @@ impl RuleKind for UnsubscribeVisibility {
     }
 }
 
+/// A label on the place that sets a style, when that place is known.
+type StyleLabel = (String, Option<Range<usize>>);
+
 /// Why text with this style is not seen: the reasons for the message, and labels on the
 /// declarations that cause them.
 fn problems(

@@ -470,18 +470,16 @@ impl Locator<'_> {
     }
 
     /// The whole attribute, or the tag when it cannot be found.
-    fn attribute(&self, name: &str) -> Option<Range<usize>> {
-        Some(
-            find_attribute(self.tag, name)
-                .map_or_else(|| self.range.clone(), |(whole, _)| self.absolute(whole)),
-        )
+    fn attribute(&self, name: &str) -> Range<usize> {
+        find_attribute(self.tag, name)
+            .map_or_else(|| self.range.clone(), |(whole, _)| self.absolute(whole))
     }
 
     /// The last declaration of `property` in the style attribute (the one that wins), or
     /// the style attribute, or the tag.
-    fn declaration(&self, property: &str) -> Option<Range<usize>> {
+    fn declaration(&self, property: &str) -> Range<usize> {
         let Some((whole, value)) = find_attribute(self.tag, "style") else {
-            return Some(self.range.clone());
+            return self.range.clone();
         };
         let text = self.tag[value.clone()].to_ascii_lowercase();
         let mut found = None;
@@ -497,7 +495,7 @@ impl Locator<'_> {
             let end = at + text[at..end].trim_end().len();
             found = Some(value.start + at..value.start + end);
         }
-        Some(self.absolute(found.unwrap_or(whole)))
+        self.absolute(found.unwrap_or(whole))
     }
 }
 
@@ -571,28 +569,32 @@ fn compute_style(parent: &TextStyle, el: &Element, tag: &str, loc: &Locator) -> 
         style.color_from = Some(loc.range.clone());
     }
     if el.has_attribute("hidden") {
-        hide(&mut style, Hiding::HiddenAttribute, loc.attribute("hidden"));
+        hide(
+            &mut style,
+            Hiding::HiddenAttribute,
+            Some(loc.attribute("hidden")),
+        );
     }
     if let Some(bg) = el
         .get_attribute("bgcolor")
         .and_then(|v| css::parse_color(&v))
     {
-        set_background(&mut style, bg, loc.attribute("bgcolor"));
+        set_background(&mut style, bg, Some(loc.attribute("bgcolor")));
     } else if el.has_attribute("background") {
         style.background = None;
-        style.background_from = loc.attribute("background");
+        style.background_from = Some(loc.attribute("background"));
     }
     if tag == "font" {
         if let Some(c) = el.get_attribute("color").and_then(|v| css::parse_color(&v)) {
             style.color = c;
-            style.color_from = loc.attribute("color");
+            style.color_from = Some(loc.attribute("color"));
         }
         if let Some(px) = el
             .get_attribute("size")
             .and_then(|v| css::font_tag_size_px(&v))
         {
             style.font_px = px;
-            style.font_from = loc.attribute("size");
+            style.font_from = Some(loc.attribute("size"));
         }
     }
     let Some(inline) = el.get_attribute("style") else {
@@ -605,7 +607,11 @@ fn compute_style(parent: &TextStyle, el: &Element, tag: &str, loc: &Locator) -> 
     for (property, value) in &declarations {
         match property.as_str() {
             "display" if value.eq_ignore_ascii_case("none") => {
-                hide(&mut style, Hiding::DisplayNone, loc.declaration("display"));
+                hide(
+                    &mut style,
+                    Hiding::DisplayNone,
+                    Some(loc.declaration("display")),
+                );
             }
             "visibility"
                 if value.eq_ignore_ascii_case("hidden")
@@ -614,40 +620,48 @@ fn compute_style(parent: &TextStyle, el: &Element, tag: &str, loc: &Locator) -> 
                 hide(
                     &mut style,
                     Hiding::VisibilityHidden,
-                    loc.declaration("visibility"),
+                    Some(loc.declaration("visibility")),
                 );
             }
             "opacity" if css::opacity(value).is_some_and(|o| o <= 0.05) => {
-                hide(&mut style, Hiding::Opacity, loc.declaration("opacity"));
+                hide(
+                    &mut style,
+                    Hiding::Opacity,
+                    Some(loc.declaration("opacity")),
+                );
             }
             "max-height" | "height" | "max-width" | "width"
                 if overflow_hidden && css::length_px(value, style.font_px) == Some(0.0) =>
             {
-                hide(&mut style, Hiding::Collapsed, loc.declaration(property));
+                hide(
+                    &mut style,
+                    Hiding::Collapsed,
+                    Some(loc.declaration(property)),
+                );
             }
             "color" => {
                 if let Some(c) = css::parse_color(value) {
                     style.color = c;
-                    style.color_from = loc.declaration("color");
+                    style.color_from = Some(loc.declaration("color"));
                 }
             }
             "background-color" => {
                 if let Some(c) = css::parse_color(value) {
-                    set_background(&mut style, c, loc.declaration("background-color"));
+                    set_background(&mut style, c, Some(loc.declaration("background-color")));
                 }
             }
             "background" => match css::background_shorthand_color(value) {
-                Some(c) => set_background(&mut style, c, loc.declaration("background")),
+                Some(c) => set_background(&mut style, c, Some(loc.declaration("background"))),
                 None if value.contains("url(") => {
                     style.background = None;
-                    style.background_from = loc.declaration("background");
+                    style.background_from = Some(loc.declaration("background"));
                 }
                 None => {}
             },
             "font-size" => {
                 if let Some(px) = css::font_size_px(value, parent.font_px) {
                     style.font_px = px;
-                    style.font_from = loc.declaration("font-size");
+                    style.font_from = Some(loc.declaration("font-size"));
                 }
             }
             _ => {}

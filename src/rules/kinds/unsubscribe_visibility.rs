@@ -49,10 +49,7 @@ type StyleLabel = (String, Option<Range<usize>>);
 
 /// Why text with this style is not seen: the reasons for the message, and labels on the
 /// declarations that cause them.
-fn problems(
-    params: &Params,
-    style: &TextStyle,
-) -> (Vec<String>, Vec<(String, Option<Range<usize>>)>) {
+fn problems(params: &Params, style: &TextStyle) -> (Vec<String>, Vec<StyleLabel>) {
     if let Some((how, at)) = &style.hidden {
         let what = how.describe();
         return (

@@ -251,6 +251,17 @@ mod tests {
     }
 
     #[test]
+    fn multipart_related_with_base64_text_and_an_image() {
+        let raw = "From: a@example.com\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=r\r\n\r\n--r\r\nContent-Type: multipart/alternative; boundary=a\r\n\r\n--a\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\nSGFsbG8gV2VsdA==\r\n--a\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hallo Welt</p><img src=\"cid:logo\">\r\n--a--\r\n--r\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--r--\r\n";
+        let c = parse("m.eml", raw.as_bytes()).unwrap();
+        let kinds: Vec<_> = c.parts.iter().map(|p| (p.kind, p.source)).collect();
+        assert_eq!(kinds, [(PartKind::Plain, 1), (PartKind::Html, 0)]);
+        assert_eq!(c.text(&c.parts[0]), "Hallo Welt");
+        assert_eq!(c.sources[1].name, "m.eml › text/plain (decoded)");
+        assert!(c.text(&c.parts[1]).starts_with("<p>Hallo Welt</p>"));
+    }
+
+    #[test]
     fn mbox_separator_is_skipped_and_offsets_stay_exact() {
         let raw = format!("From news@example.com Mon Jan  1 00:00:00 2024\n{PLAIN}");
         let c = parse("m.mbox", raw.as_bytes()).unwrap();

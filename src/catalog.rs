@@ -88,6 +88,11 @@ impl CatalogIndex {
         CatalogIndex::new(products).map_err(|m| Error::new(&display, m))
     }
 
+    /// Reads a TOML catalog from text; `path` names it in errors.
+    pub fn from_toml(path: &str, text: &str) -> Result<CatalogIndex> {
+        CatalogIndex::new(parse_toml(path, text)?).map_err(|m| Error::new(path, m))
+    }
+
     /// Indexes products; fails on duplicate SKUs or references to unknown SKUs/lines.
     pub fn new(products: Vec<Product>) -> Result<CatalogIndex, String> {
         let mut lines: Vec<String> = Vec::new();

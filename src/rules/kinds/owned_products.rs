@@ -180,11 +180,7 @@ line = "SPK-HCF"
 kind = "consumable"
 for = ["SPK-HCF"]
 "#;
-        let dir = std::env::temp_dir().join(format!("cl-cat-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("c.toml");
-        std::fs::write(&path, toml).unwrap();
-        CatalogIndex::load(&path).unwrap()
+        CatalogIndex::from_toml("c.toml", toml).unwrap()
     }
 
     const OWNER: &str = r#"{"owned_products": ["KD-55X85J", "XQ-DQ54"]}"#;

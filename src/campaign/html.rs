@@ -11,7 +11,7 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use lol_html::html_content::Element;
-use lol_html::{HtmlRewriter, Settings, doc_text, element, end_tag};
+use lol_html::{HtmlRewriter, Settings, doc_comments, doc_text, element, end_tag};
 
 use super::css::{self, Rgba};
 use super::text::{OffsetMap, TextBuilder};
@@ -90,6 +90,8 @@ pub struct Link {
     pub image_alt: String,
     /// Range of the start tag.
     pub tag: Range<usize>,
+    /// Range of the `href` value inside the start tag (without quotes).
+    pub href_range: Option<Range<usize>>,
     /// Range of the link's text, when it has any.
     pub text_range: Option<Range<usize>>,
     /// The block that holds the link's text.
@@ -109,8 +111,14 @@ impl Link {
 #[derive(Debug, Clone)]
 pub struct Image {
     pub src: Option<String>,
+    /// None when the attribute is missing; `Some("")` marks a decorative image.
     pub alt: Option<String>,
+    /// The `width`/`height` attributes as written (`600`, `100%`).
+    pub width: Option<String>,
+    pub height: Option<String>,
     pub tag: Range<usize>,
+    /// Whether the image sits inside a link.
+    pub in_link: bool,
 }
 
 /// What the reducer learned from one HTML part.
@@ -119,8 +127,10 @@ pub struct HtmlDoc {
     pub blocks: Vec<TextBlock>,
     pub links: Vec<Link>,
     pub images: Vec<Image>,
-    /// `<html lang="…">`: the value and the range of the start tag.
+    /// `<html lang="…">`: the value and the range of the value.
     pub lang: Option<(String, Range<usize>)>,
+    /// HTML comments: their text (without `<!--`/`-->`) and range, for inline suppressions.
+    pub comments: Vec<(String, Range<usize>)>,
     /// Set when the tokenizer gave up part way (the rest of the part was not read).
     pub incomplete: Option<String>,
 }
@@ -130,6 +140,7 @@ pub fn reduce(html: &str, base: usize) -> HtmlDoc {
     let state = Rc::new(RefCell::new(Reducer::new(base, html)));
     let el_state = Rc::clone(&state);
     let text_state = Rc::clone(&state);
+    let comment_state = Rc::clone(&state);
     let settings = Settings::new()
         .append_element_content_handler(element!("*", move |el| {
             let id = el_state.borrow_mut().open(el);
@@ -146,6 +157,16 @@ pub fn reduce(html: &str, base: usize) -> HtmlDoc {
         .append_document_content_handler(doc_text!(move |t| {
             let range = t.source_location().bytes();
             text_state.borrow_mut().text(t.as_str(), range.start);
+            Ok(())
+        }))
+        .append_document_content_handler(doc_comments!(move |c| {
+            let range = c.source_location().bytes();
+            let mut state = comment_state.borrow_mut();
+            let base = state.base;
+            state
+                .doc
+                .comments
+                .push((c.text(), range.start + base..range.end + base));
             Ok(())
         }));
     let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
@@ -261,6 +282,7 @@ impl Reducer {
                     class: attr("class"),
                     id: attr("id"),
                     tag: range.clone(),
+                    href_range: locator.value("href"),
                     ..Link::default()
                 });
                 self.link_text.push(TextBuilder::new());
@@ -279,7 +301,10 @@ impl Reducer {
                 self.doc.images.push(Image {
                     src: el.get_attribute("src").map(|v| decode_attr(&v)),
                     alt,
+                    width: el.get_attribute("width").map(|v| decode_attr(&v)),
+                    height: el.get_attribute("height").map(|v| decode_attr(&v)),
                     tag: range.clone(),
+                    in_link: parent_link.is_some(),
                 });
             }
             "br" => {
@@ -465,6 +490,11 @@ struct Locator<'a> {
 }
 
 impl Locator<'_> {
+    /// The value of attribute `name` (without quotes).
+    fn value(&self, name: &str) -> Option<Range<usize>> {
+        find_attribute(self.tag, name).map(|(_, value)| self.absolute(value))
+    }
+
     fn absolute(&self, r: Range<usize>) -> Range<usize> {
         self.range.start + r.start..self.range.start + r.end
     }

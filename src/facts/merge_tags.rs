@@ -5,6 +5,9 @@
 
 use std::ops::Range;
 
+use super::{PartFacts, TextUnit};
+use crate::diagnostic::{Source, Span};
+
 /// One merge tag in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergeTag {
@@ -24,6 +27,69 @@ impl MergeTag {
             .unwrap_or(expr.len());
         expr[..end].to_ascii_lowercase()
     }
+}
+
+/// A merge tag found in the campaign, with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundTag {
+    pub tag: MergeTag,
+    pub span: Span,
+    /// Index into `Facts::units` when the tag is in text; None for a link URL.
+    pub unit: Option<usize>,
+}
+
+impl FoundTag {
+    /// Whether the expression gives a fallback for an empty value
+    /// (`{{ first_name | default: "there" }}`, `{{ contact.firstname|default('there') }}`).
+    pub fn has_fallback(&self) -> bool {
+        let expr = self.tag.expr.to_ascii_lowercase();
+        expr.contains("default") || expr.contains("fallback")
+    }
+}
+
+/// Every merge tag of the subject, the text units and the link URLs.
+pub fn collect(units: &[TextUnit], parts: &[PartFacts], sources: &[Source]) -> Vec<FoundTag> {
+    let mut found = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        for tag in find(&unit.text) {
+            found.push(FoundTag {
+                span: unit.span(tag.range.clone()),
+                tag,
+                unit: Some(i),
+            });
+        }
+    }
+    for part in parts {
+        for link in &part.links {
+            let (Some(href), Some(at)) = (&link.href, &link.href_range) else {
+                continue;
+            };
+            // A link found in plain text is also in a text unit; count it once.
+            if part.kind == crate::campaign::PartKind::Plain {
+                continue;
+            }
+            let raw = sources
+                .get(part.source)
+                .and_then(|s| s.text.get(at.clone()));
+            for tag in find(href) {
+                // Entities in the attribute make decoded offsets differ: point at the value.
+                let span = if raw == Some(href.as_str()) {
+                    Span::new(
+                        part.source,
+                        at.start + tag.range.start..at.start + tag.range.end,
+                    )
+                } else {
+                    Span::new(part.source, at.clone())
+                };
+                found.push(FoundTag {
+                    tag,
+                    span,
+                    unit: None,
+                });
+            }
+        }
+    }
+    found
 }
 
 const DELIMITERS: &[(&str, &str)] = &[

@@ -14,12 +14,13 @@ use std::ops::Range;
 
 use crate::campaign::html::{self, HtmlDoc, Image, Link, TextStyle};
 use crate::campaign::text::{OffsetMap, TextBuilder};
-use crate::campaign::{Campaign, Format, PartKind};
+use crate::campaign::{Campaign, Format, HeaderField, PartKind};
 use crate::catalog::CatalogIndex;
 use crate::diagnostic::Span;
 
 pub use headers::ListUnsubscribe;
 pub use language::{Detection, LanguageFacts};
+pub use merge_tags::FoundTag;
 pub use optout::{Evidence, UnsubscribeLink};
 pub use products::{Mention, Target};
 
@@ -79,10 +80,16 @@ pub struct PartFacts {
     /// Links; a link's `block` is an index into `Facts::units`.
     pub links: Vec<Link>,
     pub images: Vec<Image>,
-    /// `<html lang>` and its start tag, in source coordinates.
+    /// `<html lang>` and the range of its value, in source coordinates.
     pub lang: Option<(String, Range<usize>)>,
+    /// HTML comments (text, range), for inline suppressions.
+    pub comments: Vec<(String, Range<usize>)>,
     /// Set when the HTML tokenizer stopped early.
     pub incomplete: Option<String>,
+    /// The declared transfer encoding (`quoted-printable`, `base64`), if any.
+    pub transfer_encoding: Option<String>,
+    /// Size of the part as sent (transfer-encoded), in bytes.
+    pub sent_len: usize,
 }
 
 impl PartFacts {
@@ -134,6 +141,10 @@ pub struct Facts {
     pub mentions: Vec<Mention>,
     pub list_unsubscribe: ListUnsubscribe,
     pub unsubscribe_links: Vec<UnsubscribeLink>,
+    /// The message's header fields (empty for bare templates), positions in source 0.
+    pub headers: Vec<HeaderField>,
+    /// Every merge tag in the subject, the text and the link URLs.
+    pub merge_tags: Vec<FoundTag>,
 }
 
 impl Facts {
@@ -179,6 +190,7 @@ impl Facts {
                 mut links,
                 images,
                 lang,
+                comments,
                 incomplete,
             } = doc;
             for (i, block) in blocks.into_iter().enumerate() {
@@ -212,7 +224,10 @@ impl Facts {
                 links,
                 images,
                 lang,
+                comments,
                 incomplete,
+                transfer_encoding: part.transfer_encoding.clone(),
+                sent_len: part.sent_len,
             });
         }
 
@@ -220,6 +235,7 @@ impl Facts {
         let mentions = catalog.map_or_else(Vec::new, |c| products::find(c, &units));
         let list_unsubscribe = ListUnsubscribe::read(campaign);
         let unsubscribe_links = optout::find(&parts, &units);
+        let merge_tags = merge_tags::collect(&units, &parts, &campaign.sources);
         Facts {
             format: campaign.format,
             units,
@@ -228,12 +244,21 @@ impl Facts {
             mentions,
             list_unsubscribe,
             unsubscribe_links,
+            headers: campaign.headers.clone(),
+            merge_tags,
         }
     }
 
     /// The units a person reads: subject, preheaders and displayed body text.
     pub fn read_units(&self) -> impl Iterator<Item = &TextUnit> {
         self.units.iter().filter(|u| u.is_read())
+    }
+
+    /// The first header field with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&HeaderField> {
+        self.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
     }
 
     /// The part whose text is the campaign's main body: the HTML part if there is one.

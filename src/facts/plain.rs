@@ -26,6 +26,7 @@ pub fn reduce(text: &str, base: usize) -> HtmlDoc {
                 href: Some(token.clone()),
                 text: token,
                 tag: abs.clone(),
+                href_range: Some(abs.clone()),
                 text_range: Some(abs),
                 block: Some(block),
                 style: Some(TextStyle::default()),

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::facts::Facts;
 use crate::profiles::ProfileFile;
 use crate::rules::{Env, RuleSet};
+use crate::suppress;
 
 /// What to check.
 #[derive(Debug, Clone, Default)]
@@ -58,10 +59,14 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
             }
         };
         let facts = Facts::analyze(&campaign, catalog.as_ref(), &options);
-        let mut findings = rules.check_campaign(env, &facts);
-        if let Some(p) = &profile {
-            findings.extend(rules.check_recipient(env, &facts, &p.profile));
+        let recipient = profile.as_ref().map(|p| &p.profile);
+        let mut findings = rules.check_campaign(env, &facts, recipient);
+        if let Some(p) = recipient {
+            findings.extend(rules.check_recipient(env, &facts, p));
         }
+        let mut suppressions = suppress::collect(&facts);
+        suppress::apply(&mut suppressions, &mut findings);
+        findings.extend(suppress::unused(&suppressions, rules));
         sort(&mut findings);
         outcome.report.campaigns += 1;
         outcome.report.files.push(FileReport {

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::report::{self, HumanOptions, OutputFormat};
-use crate::rules::RuleSet;
+use crate::rules::{LoadOptions, RuleSet};
 
 /// Checks drafted email campaigns against their recipients before anything is sent.
 #[derive(Debug, Parser)]
@@ -25,22 +25,34 @@ pub struct Cli {
 pub enum Command {
     /// Check campaigns (.eml, .html, .htm, .txt files or directories), optionally against a recipient profile
     Check(CheckArgs),
-    /// List the rules with their severity and summary
-    Rules(ConfigArgs),
+    /// List the rules with their kind, severity, origin and summary
+    Rules(RuleArgs),
     /// Print a rule's documentation
     Explain {
         /// The rule's name, e.g. owned-product-offer
         rule: String,
         #[command(flatten)]
-        config: ConfigArgs,
+        rules: RuleArgs,
     },
+    /// Print the effective configuration: config file, catalog, field mapping, packs and every rule's settings
+    Config(RuleArgs),
 }
 
+/// Where the configuration and the rules come from.
 #[derive(Debug, Args)]
-pub struct ConfigArgs {
+pub struct RuleArgs {
     /// Use this config file instead of the nearest campaign-lint.toml
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// A rule pack: a directory of rule files (repeatable; later packs win)
+    #[arg(long = "rules", value_name = "DIR")]
+    pub packs: Vec<PathBuf>,
+    /// Run only these rules (comma-separated or repeated)
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules (comma-separated or repeated)
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -55,7 +67,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
     #[command(flatten)]
-    pub config: ConfigArgs,
+    pub rules: RuleArgs,
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
@@ -75,14 +87,11 @@ pub enum ExitStatus {
 /// Runs a parsed command line.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<ExitStatus> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let config_path = match &cli.command {
-        Command::Check(a) => a.config.config.as_deref(),
-        Command::Rules(c) | Command::Explain { config: c, .. } => c.config.as_deref(),
+    let args = match &cli.command {
+        Command::Check(a) => &a.rules,
+        Command::Rules(r) | Command::Explain { rules: r, .. } | Command::Config(r) => r,
     };
-    let loaded = Config::resolve(config_path, &cwd).and_then(|config| {
-        RuleSet::load(&config.rules, &config.display()).map(|rules| (config, rules))
-    });
-    let (config, rules) = match loaded {
+    let (config, rules) = match load(args, &cwd) {
         Ok(loaded) => loaded,
         Err(e) => return fail(err, &e),
     };
@@ -97,9 +106,36 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
                 explain(r, out)?;
                 Ok(ExitStatus::Clean)
             }
-            None => fail(err, &Error::new("", unknown_rule(&rules, &rule))),
+            None => {
+                let names: Vec<&str> = rules.rules.iter().map(|r| r.name.as_str()).collect();
+                fail(
+                    err,
+                    &Error::new("", crate::rules::suggest_from(&names, &rule, "explain")),
+                )
+            }
         },
+        Command::Config(_) => {
+            out.write_all(crate::report::effective_config(&config, &rules).as_bytes())?;
+            Ok(ExitStatus::Clean)
+        }
     }
+}
+
+/// The config and the rules in force: shipped rules, the config's packs, then the command
+/// line's packs, the config's overrides and the selection.
+fn load(args: &RuleArgs, cwd: &std::path::Path) -> Result<(Config, RuleSet), Error> {
+    let config = Config::resolve(args.config.as_deref(), cwd)?;
+    let mut packs = config.packs.clone();
+    packs.extend(args.packs.iter().cloned());
+    let options = LoadOptions {
+        packs,
+        overrides: Some(&config.rules),
+        config: (config.display(), config.text.clone()),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let rules = RuleSet::load(&options)?;
+    Ok((config, rules))
 }
 
 fn fail(err: &mut dyn Write, e: &Error) -> io::Result<ExitStatus> {
@@ -152,15 +188,33 @@ fn run_check(
 }
 
 fn list_rules(rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
-    let width = rules.rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
     let mut sorted: Vec<_> = rules.rules.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let name_w = sorted.iter().map(|r| r.name.len()).max().unwrap_or(4);
+    let kind_w = sorted.iter().map(|r| r.kind.len()).max().unwrap_or(4);
+    let origin_w = sorted
+        .iter()
+        .map(|r| r.origin.chars().count())
+        .max()
+        .unwrap_or(6);
+    writeln!(
+        out,
+        "{:name_w$}  {:kind_w$}  SEVERITY  {:origin_w$}  SUMMARY",
+        "RULE", "KIND", "ORIGIN"
+    )?;
     for r in sorted {
+        let when = r
+            .when
+            .as_ref()
+            .map(|w| format!(" (when {})", w.source))
+            .unwrap_or_default();
         writeln!(
             out,
-            "{:width$}  {:7}  {}",
+            "{:name_w$}  {:kind_w$}  {:8}  {:origin_w$}  {}{when}",
             r.name,
+            r.kind,
             r.severity.as_str(),
+            r.origin,
             r.summary
         )?;
     }
@@ -168,13 +222,19 @@ fn list_rules(rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
-    let d = &rule.docs;
     writeln!(
         out,
         "{} ({}, kind {}, {})\n",
         rule.name, rule.severity, rule.kind, rule.origin
     )?;
     writeln!(out, "{}\n", rule.summary)?;
+    if let Some(when) = &rule.when {
+        writeln!(out, "Applies to recipients when {}.\n", when.source)?;
+    }
+    let Some(d) = &rule.docs else {
+        writeln!(out, "(this rule has no [docs] section)")?;
+        return Ok(());
+    };
     for (title, body) in [
         ("What it does", &d.what),
         ("Why it matters", &d.why),
@@ -194,32 +254,4 @@ fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-fn unknown_rule(rules: &RuleSet, name: &str) -> String {
-    let closest = rules
-        .rules
-        .iter()
-        .map(|r| (edit_distance(&r.name, name), r.name.as_str()))
-        .min();
-    match closest {
-        Some((d, near)) if d <= 4 => {
-            format!("no rule named {name:?}; did you mean {near:?}? (see `campaign-lint rules`)")
-        }
-        _ => format!("no rule named {name:?} (see `campaign-lint rules`)"),
-    }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }

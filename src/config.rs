@@ -22,8 +22,8 @@ struct ConfigFile {
     catalog: Option<PathBuf>,
     #[serde(default)]
     fields: FieldMap,
-    #[serde(default)]
-    rules: BTreeMap<String, RuleOverride>,
+    /// `rules = ["pack", ...]`, or a table with `packs = [...]` and `[rules.NAME]` overrides.
+    rules: Option<toml::Value>,
 }
 
 /// The effective configuration.
@@ -31,9 +31,14 @@ struct ConfigFile {
 pub struct Config {
     /// The file it came from; None when no config file was found.
     pub path: Option<PathBuf>,
+    /// The file's text, for located errors found later (rule overrides).
+    pub text: String,
     /// The catalog, relative paths resolved against the config file's directory.
     pub catalog: Option<PathBuf>,
     pub fields: FieldMap,
+    /// Rule pack directories, resolved against the config file's directory.
+    pub packs: Vec<PathBuf>,
+    /// `[rules.NAME]` overrides.
     pub rules: BTreeMap<String, RuleOverride>,
 }
 
@@ -57,13 +62,35 @@ impl Config {
         let file: ConfigFile =
             toml::from_str(&text).map_err(|e| toml_error(&display, &text, &e))?;
         let dir = path.parent().unwrap_or(Path::new(""));
+        let resolve = |p: PathBuf| {
+            if p.is_absolute() {
+                p
+            } else {
+                normalize(&dir.join(p))
+            }
+        };
+        let (packs, rules) = match file.rules {
+            None => (Vec::new(), BTreeMap::new()),
+            Some(rules) => {
+                let at = text.find("rules").unwrap_or(0);
+                rules_section(rules).map_err(|(m, key)| {
+                    let at = key
+                        .and_then(|k| {
+                            text.find(&format!("[rules.{k}"))
+                                .or_else(|| text.find(&format!("{k} =")))
+                        })
+                        .unwrap_or(at);
+                    Error::new(&display, m).at_offset(&text, at)
+                })?
+            }
+        };
         Ok(Config {
             path: Some(path.to_owned()),
-            catalog: file
-                .catalog
-                .map(|c| if c.is_absolute() { c } else { dir.join(c) }),
+            catalog: file.catalog.map(resolve),
             fields: file.fields,
-            rules: file.rules,
+            packs: packs.into_iter().map(resolve).collect(),
+            rules,
+            text,
         })
     }
 
@@ -74,6 +101,71 @@ impl Config {
             .map(|p| p.display().to_string())
             .unwrap_or_default()
     }
+}
+
+type RulesSection = (Vec<PathBuf>, BTreeMap<String, RuleOverride>);
+
+/// Splits the `rules` value into pack directories and per-rule overrides. On error: the
+/// message and the key it concerns.
+fn rules_section(value: toml::Value) -> Result<RulesSection, (String, Option<String>)> {
+    let packs_of = |v: toml::Value| -> Result<Vec<PathBuf>, (String, Option<String>)> {
+        v.try_into::<Vec<PathBuf>>().map_err(|_| {
+            (
+                "rule packs must be a list of directories, e.g. rules = [\"lint/rules\"]"
+                    .to_owned(),
+                Some("packs".to_owned()),
+            )
+        })
+    };
+    match value {
+        toml::Value::Array(_) => Ok((packs_of(value)?, BTreeMap::new())),
+        toml::Value::Table(table) => {
+            let mut packs = Vec::new();
+            let mut overrides = BTreeMap::new();
+            for (key, v) in table {
+                if key == "packs" {
+                    packs = packs_of(v)?;
+                    continue;
+                }
+                let over: RuleOverride = v.try_into().map_err(|e: toml::de::Error| {
+                    (
+                        format!("[rules.{key}]: {}", e.message().trim()),
+                        Some(key.clone()),
+                    )
+                })?;
+                overrides.insert(key, over);
+            }
+            Ok((packs, overrides))
+        }
+        _ => Err((
+            "`rules` must be a list of rule pack directories or a table of rule settings"
+                .to_owned(),
+            None,
+        )),
+    }
+}
+
+/// Removes `.` and `..` components without touching the file system, so paths relative
+/// to the config read well in messages (`samples/config/../catalog.toml` is
+/// `samples/catalog.toml`).
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last = out.components().next_back();
+                if matches!(last, Some(Component::Normal(_))) {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The nearest config file from `start` upwards.

@@ -23,5 +23,6 @@ pub mod facts;
 pub mod profiles;
 pub mod report;
 pub mod rules;
+pub mod suppress;
 
 pub use error::{Error, Result};

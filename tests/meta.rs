@@ -36,7 +36,10 @@ fn every_rule_is_documented_in_house_style() {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
             "{name}: kebab-case"
         );
-        let d = &rule.docs;
+        let d = rule
+            .docs
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}: a shipped rule has [docs]"));
         for (section, text) in [
             ("what", &d.what),
             ("why", &d.why),

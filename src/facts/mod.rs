@@ -16,7 +16,7 @@ use crate::campaign::html::{self, HtmlDoc, Image, Link, TextStyle};
 use crate::campaign::text::{OffsetMap, TextBuilder};
 use crate::campaign::{Campaign, Format, HeaderField, PartKind};
 use crate::catalog::CatalogIndex;
-use crate::diagnostic::Span;
+use crate::diagnostic::{Source, Span};
 
 pub use headers::ListUnsubscribe;
 pub use language::{Detection, LanguageFacts};
@@ -145,6 +145,8 @@ pub struct Facts {
     pub headers: Vec<HeaderField>,
     /// Every merge tag in the subject, the text and the link URLs.
     pub merge_tags: Vec<FoundTag>,
+    /// The campaign's sources (cheap to clone), for checks that read raw HTML.
+    pub sources: Vec<Source>,
 }
 
 impl Facts {
@@ -246,6 +248,7 @@ impl Facts {
             unsubscribe_links,
             headers: campaign.headers.clone(),
             merge_tags,
+            sources: campaign.sources.clone(),
         }
     }
 

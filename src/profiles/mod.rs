@@ -94,6 +94,8 @@ pub struct FieldSpans {
     pub status: Option<Range<usize>>,
     /// The whole profile (for findings about a missing field).
     pub whole: Option<Range<usize>>,
+    /// Every field's value, by its export name.
+    pub fields: BTreeMap<String, Range<usize>>,
 }
 
 /// One recipient.
@@ -172,6 +174,7 @@ pub fn parse_json(path: &str, text: &str, map: &FieldMap) -> Result<Profile> {
         owned_products: find_key(&ranges, &map.owned_products),
         status: find_key(&ranges, &map.status),
         whole: Some(whole_start..text.trim_end().len()),
+        fields: ranges,
     };
     Ok(profile)
 }

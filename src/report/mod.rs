@@ -2,6 +2,7 @@
 //! analysis hand it plain [`Finding`](crate::diagnostic::Finding)s with byte spans, and
 //! line/column are computed here (`diagnostic::line_col`).
 
+mod config;
 mod excerpt;
 mod human;
 mod json;
@@ -9,6 +10,7 @@ mod json;
 use crate::diagnostic::Report;
 use crate::error::Error;
 
+pub use config::effective_config;
 pub use human::{HumanOptions, render_error};
 
 /// Output formats of `check`.

@@ -3,6 +3,7 @@
 //! The [`Context`] stamps the rule's name and configured severity on what a kind reports,
 //! so kinds stay short.
 
+pub mod condition;
 mod context;
 pub mod kinds;
 mod loader;
@@ -12,8 +13,9 @@ use crate::diagnostic::{Finding, Severity};
 use crate::facts::{AnalysisOptions, Facts};
 use crate::profiles::Profile;
 
+pub use condition::Condition;
 pub use context::{Context, Diag};
-pub use loader::{Docs, RuleOverride};
+pub use loader::{Docs, LoadOptions, RuleOverride, When, is_kebab_case, suggest_from};
 
 /// A check implemented in Rust. Each phase is optional.
 pub trait Check: Send + Sync {
@@ -36,9 +38,14 @@ pub struct Rule {
     pub summary: String,
     pub message: String,
     pub help: Option<String>,
-    pub docs: Docs,
-    /// Where the rule comes from: `built-in` or a file path.
+    /// Shipped rules always have docs (a test checks); a pack's rules may not.
+    pub docs: Option<Docs>,
+    /// Where the rule comes from: `built-in`, or a pack directory.
     pub origin: String,
+    /// The rule applies only to recipients matching this.
+    pub when: Option<Condition>,
+    /// The effective parameters (the rule file's, with overrides applied).
+    pub params: toml::Table,
     check: Box<dyn Check>,
 }
 
@@ -49,6 +56,16 @@ impl std::fmt::Debug for Rule {
             .field("kind", &self.kind)
             .field("severity", &self.severity)
             .finish_non_exhaustive()
+    }
+}
+
+/// Whether a rule applies: always without a `when`; with one, only to a known recipient
+/// that matches it.
+fn applies(rule: &Rule, profile: Option<&Profile>) -> bool {
+    match (&rule.when, profile) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(when), Some(p)) => when.matches(p),
     }
 }
 
@@ -73,6 +90,15 @@ impl RuleSet {
         self.rules.iter().filter(|r| r.severity != Severity::Off)
     }
 
+    /// A finding of rule `name` made outside a check (e.g. by the suppression pass);
+    /// None when the rule is unknown or off.
+    pub fn report(&self, name: &str, diag: Diag) -> Option<Finding> {
+        let rule = self.get(name).filter(|r| r.severity != Severity::Off)?;
+        let mut out = Vec::new();
+        Context::new(rule, Env::default(), &mut out, None).report(diag);
+        out.pop()
+    }
+
     /// The analysis settings the enabled rules ask for.
     pub fn analysis_options(&self) -> AnalysisOptions {
         let mut options = AnalysisOptions::default();
@@ -82,9 +108,16 @@ impl RuleSet {
         options
     }
 
-    pub fn check_campaign(&self, env: Env, facts: &Facts) -> Vec<Finding> {
+    /// Findings about the campaign alone. A rule with a `when` condition runs only when
+    /// the recipient is known (`profile`) and matches.
+    pub fn check_campaign(
+        &self,
+        env: Env,
+        facts: &Facts,
+        profile: Option<&Profile>,
+    ) -> Vec<Finding> {
         let mut out = Vec::new();
-        for rule in self.enabled() {
+        for rule in self.enabled().filter(|r| applies(r, profile)) {
             let mut cx = Context::new(rule, env, &mut out, None);
             rule.check.campaign(&mut cx, facts);
         }
@@ -93,7 +126,7 @@ impl RuleSet {
 
     pub fn check_recipient(&self, env: Env, facts: &Facts, profile: &Profile) -> Vec<Finding> {
         let mut out = Vec::new();
-        for rule in self.enabled() {
+        for rule in self.enabled().filter(|r| applies(r, Some(profile))) {
             let mut cx = Context::new(rule, env, &mut out, Some(1));
             rule.check.recipient(&mut cx, facts, profile);
         }
@@ -102,7 +135,7 @@ impl RuleSet {
 
     pub fn check_profile(&self, env: Env, profile: &Profile) -> Vec<Finding> {
         let mut out = Vec::new();
-        for rule in self.enabled() {
+        for rule in self.enabled().filter(|r| applies(r, Some(profile))) {
             let mut cx = Context::new(rule, env, &mut out, Some(1));
             rule.check.profile(&mut cx, profile);
         }

@@ -160,4 +160,26 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
         &["samples", "--catalog", "samples/catalog.toml"],
         1,
     ),
+    (
+        "shouting-subject",
+        &["samples/campaigns/shouting-subject.eml"],
+        0,
+    ),
+    (
+        "suppressions",
+        &["samples/templates/order-confirmation.html"],
+        0,
+    ),
+    (
+        "brand-pack",
+        &[
+            "samples/campaigns/free-phone.eml",
+            "samples/campaigns/shouting-subject.eml",
+            "--profile",
+            "samples/profiles/canadian.json",
+            "--config",
+            "samples/config/nordlicht.toml",
+        ],
+        1,
+    ),
 ];

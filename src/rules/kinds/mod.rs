@@ -6,9 +6,12 @@ mod language;
 mod list_unsubscribe;
 mod one_click;
 mod owned_products;
+mod pattern;
+mod required_field;
 mod subscription_status;
 mod unsubscribe_link;
 mod unsubscribe_visibility;
+mod unused_suppression;
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -23,6 +26,10 @@ pub trait RuleKind: Check + Sized + 'static {
     /// `[params]` of the rule file; `deny_unknown_fields`, every field documented.
     type Params: DeserializeOwned + Default;
     fn new(params: Self::Params) -> Self;
+    /// Checks what deserialisation cannot (e.g. that two parameters agree).
+    fn validate(_params: &Self::Params) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// Why a kind's parameters were rejected.
@@ -31,6 +38,8 @@ pub enum ParamsError {
     File(toml::de::Error),
     /// In the config's overrides.
     Override(String),
+    /// Well-formed but not usable (see [`RuleKind::validate`]).
+    Invalid(String),
 }
 
 /// Builds a kind's check from a rule file's text and the config's parameter overrides.
@@ -44,6 +53,18 @@ pub struct KindEntry {
 
 /// Every rule kind, by the name rule files use in `kind = "..."`.
 pub static KINDS: &[KindEntry] = &[
+    KindEntry {
+        name: "pattern",
+        build: build::<pattern::PatternRule>,
+    },
+    KindEntry {
+        name: "required-field",
+        build: build::<required_field::RequiredField>,
+    },
+    KindEntry {
+        name: "unused-suppression",
+        build: build::<unused_suppression::UnusedSuppression>,
+    },
     KindEntry {
         name: "language",
         build: build::<language::LanguageMismatch>,
@@ -98,5 +119,6 @@ fn build<K: RuleKind>(text: &str, overrides: &toml::Table) -> Result<Box<dyn Che
             .try_into::<K::Params>()
             .map_err(|e| ParamsError::Override(e.message().trim().to_owned()))?
     };
+    K::validate(&params).map_err(ParamsError::Invalid)?;
     Ok(Box::new(K::new(params)))
 }

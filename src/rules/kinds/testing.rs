@@ -35,11 +35,11 @@ pub fn run(
     let set = only(rule);
     let facts = facts(text, format, catalog, &set);
     let env = Env { catalog };
-    let mut out = set.check_campaign(env, &facts);
-    if let Some(json) = profile_json {
-        let p = profile(json);
-        out.extend(set.check_recipient(env, &facts, &p));
-        out.extend(set.check_profile(env, &p));
+    let p = profile_json.map(profile);
+    let mut out = set.check_campaign(env, &facts, p.as_ref());
+    if let Some(p) = &p {
+        out.extend(set.check_recipient(env, &facts, p));
+        out.extend(set.check_profile(env, p));
     }
     out
 }

@@ -1,0 +1,69 @@
+//! `campaign-lint config`: the effective configuration, as TOML that could be pasted back
+//! into a `campaign-lint.toml` (with the origin of each rule as a comment-like field).
+
+use std::fmt::Write as _;
+
+use toml::{Table, Value};
+
+use crate::config::Config;
+use crate::rules::RuleSet;
+
+fn string(s: impl Into<String>) -> Value {
+    Value::String(s.into())
+}
+
+pub fn effective_config(config: &Config, rules: &RuleSet) -> String {
+    let mut out = String::new();
+    let _ = match &config.path {
+        Some(p) => writeln!(
+            out,
+            "# Effective configuration; config file: {}\n",
+            p.display()
+        ),
+        None => writeln!(
+            out,
+            "# Effective configuration; no campaign-lint.toml found: defaults\n"
+        ),
+    };
+    let mut top = Table::new();
+    if let Some(c) = &config.catalog {
+        top.insert("catalog".into(), string(c.display().to_string()));
+    }
+    let f = &config.fields;
+    let mut fields = Table::new();
+    for (k, v) in [
+        ("email", &f.email),
+        ("language", &f.language),
+        ("country", &f.country),
+        ("owned_products", &f.owned_products),
+        ("status", &f.status),
+    ] {
+        fields.insert(k.into(), string(v.clone()));
+    }
+    top.insert("fields".into(), Value::Table(fields));
+    let mut section = Table::new();
+    if !config.packs.is_empty() {
+        let packs = config
+            .packs
+            .iter()
+            .map(|p| string(p.display().to_string()))
+            .collect();
+        section.insert("packs".into(), Value::Array(packs));
+    }
+    for rule in &rules.rules {
+        let mut t = Table::new();
+        t.insert("severity".into(), string(rule.severity.as_str()));
+        t.insert("kind".into(), string(rule.kind));
+        t.insert("origin".into(), string(rule.origin.clone()));
+        if let Some(when) = &rule.when {
+            t.insert("when".into(), string(when.source.clone()));
+        }
+        if !rule.params.is_empty() {
+            t.insert("params".into(), Value::Table(rule.params.clone()));
+        }
+        section.insert(rule.name.clone(), Value::Table(t));
+    }
+    top.insert("rules".into(), Value::Table(section));
+    out.push_str(&toml::to_string(&top).unwrap_or_default());
+    out
+}

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::facts::Facts;
 use crate::profiles::ProfileFile;
 use crate::rules::{Env, RuleSet};
-use crate::suppress;
+use crate::{audience, suppress};
 
 /// What to check.
 #[derive(Debug, Clone, Default)]
@@ -20,8 +20,12 @@ pub struct CheckRequest {
     pub campaigns: Vec<PathBuf>,
     /// One recipient profile (JSON).
     pub profile: Option<PathBuf>,
+    /// A whole export of recipients (CSV, JSON Lines, JSON array; optionally .gz).
+    pub audience: Option<PathBuf>,
     /// Overrides the config's catalog.
     pub catalog: Option<PathBuf>,
+    /// Show example addresses in full instead of masked.
+    pub show_emails: bool,
 }
 
 /// The findings, and the inputs that could not be checked.
@@ -31,8 +35,17 @@ pub struct Outcome {
     pub errors: Vec<Error>,
 }
 
-/// Runs a check. Returns Err only when nothing can be checked (an unreadable profile or
-/// catalog); a bad campaign file is recorded in `Outcome::errors` and the rest go on.
+/// A campaign read and analysed, with its findings so far.
+struct Checked {
+    path: String,
+    sources: Vec<crate::diagnostic::Source>,
+    facts: Facts,
+    findings: Vec<Finding>,
+}
+
+/// Runs a check. Returns Err only when nothing can be checked (an unreadable profile,
+/// audience or catalog); a bad campaign file is recorded in `Outcome::errors` and the
+/// rest go on.
 pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result<Outcome> {
     let catalog = match request.catalog.as_ref().or(config.catalog.as_ref()) {
         Some(path) => Some(CatalogIndex::load(path)?),
@@ -50,6 +63,8 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     let (files, errors) = expand(&request.campaigns);
     outcome.errors.extend(errors);
 
+    let recipient = profile.as_ref().map(|p| &p.profile);
+    let mut checked = Vec::new();
     for path in files {
         let campaign = match Campaign::load(&path) {
             Ok(c) => c,
@@ -59,22 +74,49 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
             }
         };
         let facts = Facts::analyze(&campaign, catalog.as_ref(), &options);
-        let recipient = profile.as_ref().map(|p| &p.profile);
         let mut findings = rules.check_campaign(env, &facts, recipient);
         if let Some(p) = recipient {
             findings.extend(rules.check_recipient(env, &facts, p));
         }
-        let mut suppressions = suppress::collect(&facts);
-        suppress::apply(&mut suppressions, &mut findings);
-        findings.extend(suppress::unused(&suppressions, rules));
-        sort(&mut findings);
-        outcome.report.campaigns += 1;
-        outcome.report.files.push(FileReport {
+        checked.push(Checked {
             path: campaign.path,
             sources: campaign.sources,
+            facts,
             findings,
         });
     }
+
+    let mut audience_report = None;
+    if let Some(path) = &request.audience {
+        let facts: Vec<&Facts> = checked.iter().map(|c| &c.facts).collect();
+        let run = audience::run(path, &facts, rules, env, config, request.show_emails)?;
+        for (c, grouped) in checked.iter_mut().zip(run.per_campaign) {
+            c.findings.extend(grouped);
+        }
+        outcome.report.recipients = run.summary.rows_checked;
+        if !run.profile_findings.is_empty() {
+            audience_report = Some(FileReport {
+                path: path.display().to_string(),
+                sources: Vec::new(),
+                findings: run.profile_findings,
+            });
+        }
+        outcome.report.audience = Some(run.summary);
+    }
+
+    for mut c in checked {
+        let mut suppressions = suppress::collect(&c.facts);
+        suppress::apply(&mut suppressions, &mut c.findings);
+        c.findings.extend(suppress::unused(&suppressions, rules));
+        sort(&mut c.findings);
+        outcome.report.campaigns += 1;
+        outcome.report.files.push(FileReport {
+            path: c.path,
+            sources: c.sources,
+            findings: c.findings,
+        });
+    }
+    outcome.report.files.extend(audience_report);
 
     if let Some(p) = profile {
         outcome.report.recipients = 1;

@@ -61,8 +61,14 @@ pub struct CheckArgs {
     #[arg(required = true, value_name = "CAMPAIGN")]
     pub campaigns: Vec<PathBuf>,
     /// A recipient profile (JSON object)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "audience")]
     pub profile: Option<PathBuf>,
+    /// A whole audience export: CSV, JSON Lines or a JSON array, optionally .gz
+    #[arg(long, value_name = "FILE")]
+    pub audience: Option<PathBuf>,
+    /// Show example recipients' addresses in full (masked by default)
+    #[arg(long)]
+    pub show_emails: bool,
     /// The product catalog (TOML or CSV); overrides the config's `catalog`
     #[arg(long, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
@@ -153,7 +159,9 @@ fn run_check(
     let request = CheckRequest {
         campaigns: args.campaigns,
         profile: args.profile,
+        audience: args.audience,
         catalog: args.catalog,
+        show_emails: args.show_emails,
     };
     let outcome = match check(&request, config, rules) {
         Ok(outcome) => outcome,

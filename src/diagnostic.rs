@@ -121,6 +121,8 @@ pub struct Finding {
     pub labels: Vec<Label>,
     /// How many recipients the finding applies to; None for findings about the campaign alone.
     pub recipients: Option<u64>,
+    /// A few recipients it applies to (masked unless asked otherwise), in audience mode.
+    pub examples: Vec<String>,
 }
 
 impl Finding {
@@ -146,6 +148,20 @@ pub struct Report {
     pub campaigns: usize,
     /// Number of recipient profiles checked against the campaigns.
     pub recipients: u64,
+    /// What happened to the rows of an audience export, in audience mode.
+    pub audience: Option<AudienceSummary>,
+}
+
+/// The rows of an audience export: read, checked, skipped (with the first few reasons).
+#[derive(Debug, Clone, Default)]
+pub struct AudienceSummary {
+    pub path: String,
+    pub rows_read: u64,
+    pub rows_checked: u64,
+    pub rows_skipped: u64,
+    /// The first skipped rows: row number, line (when known), reason.
+    pub skipped: Vec<(u64, Option<u64>, String)>,
+    pub seconds: f64,
 }
 
 impl Report {

@@ -12,6 +12,7 @@
 //! - [`rules`]: checks declared as data in `rules/*.toml`, implemented by rule kinds;
 //! - [`report`]: findings shown for people (miette) or machines (JSON).
 
+pub mod audience;
 pub mod campaign;
 pub mod catalog;
 pub mod check;

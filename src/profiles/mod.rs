@@ -1,6 +1,7 @@
 //! Recipients: the normalised [`Profile`] and its readers. Exports name fields in their
 //! own way (`Email Address`, `hs_language`); a [`FieldMap`] from the config maps them.
 
+pub mod audience;
 pub mod language;
 
 use std::collections::BTreeMap;

@@ -161,11 +161,19 @@ fn to_rendered(file: &FileReport, finding: &Finding, width: usize) -> Rendered {
     } else {
         finding.message.clone()
     };
+    let help = match (&finding.help, finding.examples.is_empty()) {
+        (help, true) => help.clone(),
+        (help, false) => Some(format!(
+            "{}recipients such as {}",
+            help.as_ref().map(|h| format!("{h}\n")).unwrap_or_default(),
+            finding.examples.join(", ")
+        )),
+    };
     Rendered {
         code: finding.rule.clone(),
         message,
         severity: finding.severity,
-        help: finding.help.clone(),
+        help,
         source,
         labels,
         related,
@@ -198,6 +206,28 @@ pub fn render(report: &Report, errors: &[Error], options: &HumanOptions) -> Stri
     for error in errors {
         out.push_str(&render_error(error));
         out.push('\n');
+    }
+    if let Some(a) = &report.audience {
+        let _ = writeln!(
+            out,
+            "Audience {}: {} rows read, {} checked, {} skipped.",
+            a.path,
+            crate::audience::thousands(a.rows_read),
+            crate::audience::thousands(a.rows_checked),
+            crate::audience::thousands(a.rows_skipped),
+        );
+        for (row, line, reason) in &a.skipped {
+            let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            let _ = writeln!(out, "  skipped row {row}{at}: {reason}");
+        }
+        let unlisted = a.rows_skipped.saturating_sub(a.skipped.len() as u64);
+        if unlisted > 0 {
+            let _ = writeln!(
+                out,
+                "  … and {} more skipped rows",
+                crate::audience::thousands(unlisted)
+            );
+        }
     }
     out.push_str(&summary(report, errors));
     out.push('\n');

@@ -39,6 +39,7 @@ fn finding_json(file: &FileReport, f: &Finding) -> Value {
         "labels": labels,
         "help": f.help,
         "recipients": f.recipients,
+        "examples": f.examples,
     })
 }
 
@@ -58,7 +59,7 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
             })
         })
         .collect();
-    let value = json!({
+    let mut value = json!({
         "findings": findings,
         "errors": errors,
         "summary": {
@@ -69,6 +70,15 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
             "infos": report.count(Severity::Info),
         },
     });
+    if let Some(a) = &report.audience {
+        value["summary"]["audience"] = json!({
+            "file": a.path,
+            "rows_read": a.rows_read,
+            "rows_checked": a.rows_checked,
+            "rows_skipped": a.rows_skipped,
+            "skipped": a.skipped.iter().map(|(row, line, reason)| json!({"row": row, "line": line, "reason": reason})).collect::<Vec<_>>(),
+        });
+    }
     let mut out = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".to_owned());
     out.push('\n');
     out

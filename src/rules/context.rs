@@ -108,6 +108,7 @@ impl<'a> Context<'a> {
             help,
             labels: diag.labels,
             recipients: self.recipients,
+            examples: Vec::new(),
         });
     }
 }

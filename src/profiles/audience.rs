@@ -1,0 +1,465 @@
+//! Audiences: CRM/ESP exports of many profiles (CSV, JSON Lines, a JSON array, any of
+//! them gzip-compressed), read as a stream of rows so memory does not grow with the
+//! export. A row that cannot be read is handed on as an error with its row number; the
+//! rows after it are still read. Only a file that cannot be read on (a JSON syntax error,
+//! a truncated gzip stream) ends the stream, with the number of rows read so far.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
+use serde_json::Value;
+
+use super::{FieldMap, Profile, from_fields};
+use crate::error::{Error, Result};
+
+/// How the export is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudienceFormat {
+    Csv,
+    JsonLines,
+    JsonArray,
+}
+
+/// One row: its number (1-based, data rows only) and its profile, or why it was skipped.
+#[derive(Debug)]
+pub struct Row {
+    pub number: u64,
+    /// The line in the file where the row starts, when known.
+    pub line: Option<u64>,
+    pub profile: std::result::Result<Profile, String>,
+}
+
+/// Options for reading an export.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// CSV delimiter; None detects it from the header row.
+    pub delimiter: Option<u8>,
+}
+
+/// Reads every row of the export at `path`, calling `on_row` for each. Returns the number
+/// of rows read; fails when the file cannot be read on.
+pub fn for_each_row(
+    path: &Path,
+    map: &FieldMap,
+    options: &ReadOptions,
+    mut on_row: impl FnMut(Row),
+) -> Result<u64> {
+    let display = path.display().to_string();
+    let file =
+        File::open(path).map_err(|e| Error::new(&display, crate::campaign::io_message(&e)))?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let (inner_name, gz) = match name.strip_suffix(".gz") {
+        Some(inner) => (inner.to_owned(), true),
+        None => (name, false),
+    };
+    let raw: Box<dyn Read> = if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
+            1 << 16,
+            file,
+        )))
+    } else {
+        Box::new(file)
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, raw);
+    let format = detect(&inner_name, &mut reader).map_err(|e| read_error(&display, &e, 0))?;
+    let mut rows = 0u64;
+    let mut count = |row: Row| {
+        rows += 1;
+        on_row(row);
+    };
+    let result = match format {
+        AudienceFormat::Csv => read_csv(reader, map, options, &mut count),
+        AudienceFormat::JsonLines => read_json_lines(reader, map, &mut count),
+        AudienceFormat::JsonArray => read_json_array(reader, map, &mut count),
+    };
+    result.map_err(|(message, line)| {
+        let e = Error::new(&display, format!("{message} (after {rows} rows)"));
+        match line {
+            Some(line) => e.at(line as usize, 1),
+            None => e,
+        }
+    })?;
+    Ok(rows)
+}
+
+fn read_error(path: &str, e: &std::io::Error, rows: u64) -> Error {
+    let what = if e.kind() == std::io::ErrorKind::UnexpectedEof || e.to_string().contains("corrupt")
+    {
+        "the compressed file is truncated or corrupt"
+    } else {
+        "cannot read the file"
+    };
+    Error::new(path, format!("{what}: {e} (after {rows} rows)"))
+}
+
+/// The format from the file name, or from the first bytes.
+fn detect(name: &str, reader: &mut impl BufRead) -> std::io::Result<AudienceFormat> {
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("jsonl" | "ndjson") => return Ok(AudienceFormat::JsonLines),
+        Some("csv" | "tsv") => return Ok(AudienceFormat::Csv),
+        _ => {}
+    }
+    let head = reader.fill_buf()?;
+    let first = head
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(head)
+        .iter()
+        .find(|b| !b.is_ascii_whitespace());
+    Ok(match first {
+        Some(b'[') => AudienceFormat::JsonArray,
+        Some(b'{') => AudienceFormat::JsonLines,
+        _ => AudienceFormat::Csv,
+    })
+}
+
+type ReadFailure = (String, Option<u64>);
+
+fn to_profile(
+    fields: BTreeMap<String, Value>,
+    map: &FieldMap,
+) -> std::result::Result<Profile, String> {
+    from_fields(fields, map).map_err(|(_, message)| message)
+}
+
+/// The delimiter that splits the header line into the most fields.
+fn sniff_delimiter(header: &[u8]) -> u8 {
+    [b',', b';', b'\t', b'|']
+        .into_iter()
+        .max_by_key(|&d| header.iter().filter(|&&b| b == d).count())
+        .unwrap_or(b',')
+}
+
+fn read_csv(
+    mut reader: impl BufRead,
+    map: &FieldMap,
+    options: &ReadOptions,
+    on_row: &mut dyn FnMut(Row),
+) -> std::result::Result<(), ReadFailure> {
+    let head = reader.fill_buf().map_err(|e| (e.to_string(), None))?;
+    let line_end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+    let delimiter = options
+        .delimiter
+        .unwrap_or_else(|| sniff_delimiter(&head[..line_end]));
+    // csv reports a record's line one short when lines end in CRLF (the count is taken
+    // between the \r and the \n); exports from Excel and most ESPs use CRLF.
+    let crlf = u64::from(head[..line_end].ends_with(b"\r"));
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(reader);
+    let headers: Vec<String> = csv
+        .byte_headers()
+        .map_err(|e| (format!("cannot read the header row: {e}"), Some(1)))?
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let h = String::from_utf8_lossy(h);
+            let h = if i == 0 {
+                h.trim_start_matches('\u{feff}')
+            } else {
+                &h
+            };
+            h.trim().to_owned()
+        })
+        .collect();
+    let mut record = csv::ByteRecord::new();
+    let mut number = 0u64;
+    loop {
+        match csv.read_byte_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {
+                number += 1;
+                let line = record.position().map(|p| p.line() + crlf);
+                let mut fields = BTreeMap::new();
+                let mut bad = None;
+                for (name, cell) in headers.iter().zip(record.iter()) {
+                    match std::str::from_utf8(cell) {
+                        Ok(text) => {
+                            fields.insert(name.clone(), Value::String(text.to_owned()));
+                        }
+                        Err(_) => bad = Some(format!("field {name:?} is not valid UTF-8")),
+                    }
+                }
+                let profile = match bad {
+                    Some(message) => Err(message),
+                    None => to_profile(fields, map),
+                };
+                on_row(Row {
+                    number,
+                    line,
+                    profile,
+                });
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line() + crlf);
+                match e.kind() {
+                    csv::ErrorKind::Io(io) => return Err((format!("cannot read on: {io}"), line)),
+                    _ => {
+                        number += 1;
+                        on_row(Row {
+                            number,
+                            line,
+                            profile: Err(format!("malformed CSV row: {e}")),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn object_row(value: Value, map: &FieldMap) -> std::result::Result<Profile, String> {
+    match value {
+        Value::Object(object) => to_profile(object.into_iter().collect(), map),
+        other => Err(format!("expected a JSON object, found {}", kind_of(&other))),
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn read_json_lines(
+    reader: impl BufRead,
+    map: &FieldMap,
+    on_row: &mut dyn FnMut(Row),
+) -> std::result::Result<(), ReadFailure> {
+    let mut number = 0u64;
+    for (i, line) in reader.split(b'\n').enumerate() {
+        let line_no = i as u64 + 1;
+        let line = line.map_err(|e| (format!("cannot read on: {e}"), Some(line_no)))?;
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim().trim_start_matches('\u{feff}');
+        if text.is_empty() {
+            continue;
+        }
+        number += 1;
+        let profile = serde_json::from_str::<Value>(text)
+            .map_err(|e| {
+                format!(
+                    "malformed JSON at column {}: {}",
+                    e.column(),
+                    json_message(&e)
+                )
+            })
+            .and_then(|v| object_row(v, map));
+        on_row(Row {
+            number,
+            line: Some(line_no),
+            profile,
+        });
+    }
+    Ok(())
+}
+
+fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    text.rfind(" at line ")
+        .map_or(text.clone(), |i| text[..i].to_owned())
+}
+
+/// Visits the elements of a top-level JSON array one at a time.
+struct Elements<'a> {
+    map: &'a FieldMap,
+    on_row: &'a mut dyn FnMut(Row),
+}
+
+impl<'de> Visitor<'de> for Elements<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of profile objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        let mut number = 0u64;
+        while let Some(value) = seq.next_element::<Value>()? {
+            number += 1;
+            (self.on_row)(Row {
+                number,
+                line: None,
+                profile: object_row(value, self.map),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Elements<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+fn read_json_array(
+    reader: impl BufRead,
+    map: &FieldMap,
+    on_row: &mut dyn FnMut(Row),
+) -> std::result::Result<(), ReadFailure> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    Elements { map, on_row }
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| {
+            if e.is_io() {
+                (format!("cannot read on: {}", json_message(&e)), None)
+            } else {
+                (
+                    format!(
+                        "malformed JSON: {} at column {}",
+                        json_message(&e),
+                        e.column()
+                    ),
+                    Some(e.line() as u64),
+                )
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+    use std::io::Write;
+
+    /// Row number and email, or why the row was skipped.
+    type Rows = Vec<(u64, std::result::Result<String, String>)>;
+
+    fn read(name: &str, bytes: &[u8]) -> (Result<u64>, Rows) {
+        let dir = std::env::temp_dir().join(format!("cl-audience-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let mut rows = Vec::new();
+        let result = for_each_row(
+            &path,
+            &FieldMap::default(),
+            &ReadOptions::default(),
+            |row| {
+                rows.push((row.number, row.profile.map(|p| p.email.unwrap_or_default())));
+            },
+        );
+        (result, rows)
+    }
+
+    fn gz(bytes: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn csv_with_bom_semicolons_quotes_and_bad_rows() {
+        let csv = "\u{feff}email;language;owned_products\r\na@example.com;de;\"A;B\"\r\nnot-an-address;en;\r\n\"b@example.com\";\"en\nGB\";X\r\n";
+        let (result, rows) = read("export.csv", csv.as_bytes());
+        assert_eq!(result.unwrap(), 3);
+        assert_eq!(rows[0], (1, Ok("a@example.com".to_owned())));
+        assert!(
+            rows[1]
+                .1
+                .as_ref()
+                .unwrap_err()
+                .contains("invalid email address")
+        );
+        assert_eq!(rows[2], (3, Ok("b@example.com".to_owned())));
+    }
+
+    #[test]
+    fn json_lines_and_arrays() {
+        let jsonl =
+            "{\"email\": \"a@example.com\"}\n\n{broken\n[1]\n{\"email\": \"b@example.com\"}\n";
+        let (result, rows) = read("export.jsonl", jsonl.as_bytes());
+        assert_eq!(result.unwrap(), 4);
+        assert!(
+            rows[1]
+                .1
+                .as_ref()
+                .unwrap_err()
+                .starts_with("malformed JSON")
+        );
+        assert!(rows[2].1.as_ref().unwrap_err().contains("found an array"));
+        assert_eq!(rows[3], (4, Ok("b@example.com".to_owned())));
+        let array = "[{\"email\": \"a@example.com\"}, 7, {\"email\": \"b@example.com\"}]";
+        let (result, rows) = read("export.json", array.as_bytes());
+        assert_eq!(result.unwrap(), 3);
+        assert!(rows[1].1.is_err());
+        let (result, rows) = read(
+            "broken.json",
+            b"[{\"email\": \"a@example.com\"}, {\"email\" ",
+        );
+        assert_eq!(rows.len(), 1);
+        let err = result.unwrap_err();
+        assert!(err.message.contains("after 1 rows"), "{err}");
+    }
+
+    #[test]
+    fn gzip_and_truncated_gzip() {
+        let csv = b"email\na@example.com\nb@example.com\n";
+        let (result, rows) = read("export.csv.gz", &gz(csv));
+        assert_eq!(result.unwrap(), 2);
+        assert_eq!(rows.len(), 2);
+        let mut big = String::from("email\n");
+        for i in 0..20_000 {
+            let _ = writeln!(big, "user{i}@example.com");
+        }
+        let packed = gz(big.as_bytes());
+        let (result, rows) = read("cut.csv.gz", &packed[..packed.len() / 2]);
+        let err = result.unwrap_err();
+        assert!(err.message.contains("after"), "{err}");
+        assert!(!rows.is_empty() && rows.len() < 20_000);
+    }
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<Option<u64>> {
+        let mut out = Vec::new();
+        read_csv(
+            text.as_bytes(),
+            &FieldMap::default(),
+            &ReadOptions::default(),
+            &mut |row: Row| out.push(row.line),
+        )
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn csv_rows_know_their_lines() {
+        assert_eq!(
+            lines("email\na@example.com\nb@example.com\n"),
+            [Some(2), Some(3)]
+        );
+        assert_eq!(
+            lines("email\r\na@example.com\r\nb@example.com\r\n"),
+            [Some(2), Some(3)]
+        );
+        assert_eq!(
+            lines("email,note\na@example.com,\"two\nlines\"\nb@example.com,x\n"),
+            [Some(2), Some(4)]
+        );
+    }
+}

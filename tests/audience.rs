@@ -1,0 +1,184 @@
+//! Audience mode on the sample export: the grouped counts are checked against an
+//! independent computation over the same CSV.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::run;
+
+const EXPORT: &str = "samples/audiences/newsletter-export.csv";
+
+struct Row {
+    email: String,
+    language: String,
+    owned: Vec<String>,
+    status: String,
+}
+
+/// The export, read with the csv crate alone.
+fn rows() -> Vec<Row> {
+    let mut reader = csv::Reader::from_path(common::root().join(EXPORT)).unwrap();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            Row {
+                email: r[0].to_owned(),
+                language: r[3].to_owned(),
+                owned: r[5]
+                    .split(';')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                status: r[6].to_owned(),
+            }
+        })
+        .collect()
+}
+
+/// The sample's language values, by hand.
+fn language(value: &str) -> Option<&'static str> {
+    Some(match value.to_lowercase().as_str() {
+        "en" | "en-gb" | "english" => "English",
+        "de" | "de-de" | "deutsch" => "German",
+        "fr" | "fr-fr" => "French",
+        "es-es" => "Spanish",
+        "it" => "Italian",
+        "nl-nl" => "Dutch",
+        "sv" => "Swedish",
+        _ => return None,
+    })
+}
+
+fn checked() -> Vec<Row> {
+    rows()
+        .into_iter()
+        .filter(|r| r.email.contains('@') && language(&r.language).is_some())
+        .collect()
+}
+
+fn findings(campaign: &str) -> (serde_json::Value, Vec<serde_json::Value>) {
+    let out = run(&[
+        "check",
+        campaign,
+        "--audience",
+        EXPORT,
+        "--catalog",
+        "samples/catalog.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let list = v["findings"].as_array().unwrap().clone();
+    (v, list)
+}
+
+#[test]
+fn rows_read_checked_and_skipped() {
+    let (v, _) = findings("samples/campaigns/free-phone.eml");
+    let a = &v["summary"]["audience"];
+    assert_eq!(a["rows_read"], rows().len());
+    assert_eq!(a["rows_checked"], checked().len());
+    assert_eq!(a["rows_skipped"], 3);
+    let skipped: Vec<u64> = a["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(skipped, [42, 118, 229]);
+    assert_eq!(a["skipped"][0]["line"], 43);
+}
+
+#[test]
+fn language_counts_match() {
+    let (_, list) = findings("samples/campaigns/winter-sale.de.eml");
+    let mut expected: BTreeMap<String, u64> = BTreeMap::new();
+    for r in checked() {
+        let lang = language(&r.language).unwrap();
+        if lang != "German" {
+            *expected.entry(lang.to_owned()).or_default() += 1;
+        }
+    }
+    let mut got: BTreeMap<String, u64> = BTreeMap::new();
+    for f in list.iter().filter(|f| f["rule"] == "language-mismatch") {
+        let message = f["message"].as_str().unwrap();
+        let reader = message
+            .split("reads ")
+            .nth(1)
+            .unwrap()
+            .split(" (")
+            .next()
+            .unwrap();
+        got.insert(reader.to_owned(), f["recipients"].as_u64().unwrap());
+        assert!(f["examples"].as_array().unwrap().len() <= 3);
+        for e in f["examples"].as_array().unwrap() {
+            assert!(
+                e.as_str().unwrap().contains("•••@"),
+                "addresses are masked: {e}"
+            );
+        }
+    }
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn owned_product_and_status_counts_match() {
+    let (_, list) = findings("samples/campaigns/free-phone.eml");
+    let checked = checked();
+    let owners = |sku: &str| {
+        checked
+            .iter()
+            .filter(|r| r.owned.iter().any(|o| o == sku))
+            .count() as u64
+    };
+    let count = |rule: &str, needle: &str| {
+        list.iter()
+            .find(|f| f["rule"] == rule && f["message"].as_str().unwrap().contains(needle))
+            .map(|f| f["recipients"].as_u64().unwrap())
+    };
+    assert_eq!(
+        count("owned-product-offer", "BRAVIA X85J"),
+        Some(owners("KD-55X85J"))
+    );
+    assert_eq!(
+        count("owned-product-offer", "Xperia 5 V"),
+        Some(owners("XQ-DQ54"))
+    );
+    let status = |s: &str| checked.iter().filter(|r| r.status == s).count() as u64;
+    assert_eq!(
+        count("suppressed-recipient", "unsubscribed"),
+        Some(status("unsubscribed"))
+    );
+    assert_eq!(
+        count("suppressed-recipient", "cleaned"),
+        Some(status("cleaned"))
+    );
+}
+
+#[test]
+fn show_emails_shows_full_addresses() {
+    let out = run(&[
+        "check",
+        "samples/campaigns/winter-sale.de.eml",
+        "--audience",
+        EXPORT,
+        "--show-emails",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let example = v["findings"][0]["examples"][0].as_str().unwrap().to_owned();
+    assert!(!example.contains('•') && example.contains('@'), "{example}");
+    let out = run(&[
+        "check",
+        "samples/campaigns/winter-sale.de.eml",
+        "--audience",
+        EXPORT,
+        "--profile",
+        "samples/profiles/customer.json",
+    ]);
+    assert_eq!(out.code, 2, "--audience and --profile exclude each other");
+}

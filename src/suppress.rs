@@ -216,7 +216,13 @@ mod tests {
     use crate::rules::{Env, RuleSet};
 
     fn run(text: &str, format: Format) -> Vec<(String, String)> {
-        let rules = RuleSet::builtin().unwrap();
+        let options = crate::rules::LoadOptions {
+            select: ["missing-unsubscribe-link", "hidden-unsubscribe-link", "unused-suppression"]
+                .map(str::to_owned)
+                .to_vec(),
+            ..crate::rules::LoadOptions::default()
+        };
+        let rules = RuleSet::load(&options).unwrap();
         let campaign = Campaign::parse("t", text.as_bytes(), format).unwrap();
         let facts = Facts::analyze(&campaign, None, &AnalysisOptions::default());
         let mut findings = rules.check_campaign(Env::default(), &facts, None);

@@ -117,8 +117,46 @@ pub struct Image {
     pub width: Option<String>,
     pub height: Option<String>,
     pub tag: Range<usize>,
+    /// The whole `src="…"` attribute inside the start tag, when it is there.
+    pub src_attr: Option<Range<usize>>,
     /// Whether the image sits inside a link.
     pub in_link: bool,
+}
+
+impl Image {
+    /// The `width` attribute in pixels (`600`, `600px`); None when missing or a percentage.
+    pub fn width_px(&self) -> Option<f32> {
+        self.width.as_deref().and_then(pixels)
+    }
+
+    /// The `height` attribute in pixels; None when missing or a percentage.
+    pub fn height_px(&self) -> Option<f32> {
+        self.height.as_deref().and_then(pixels)
+    }
+
+    /// A 0×0 or 1×1 image (either side at most one pixel): an open-tracking pixel or a
+    /// spacer, which a reader never sees as a picture.
+    pub fn is_tracking_pixel(&self) -> bool {
+        self.width_px().is_some_and(|w| w <= 1.0) || self.height_px().is_some_and(|h| h <= 1.0)
+    }
+
+    /// The start tag up to the end of its `src` attribute: what a label points at, without
+    /// the long `style` that usually follows.
+    pub fn head(&self) -> Range<usize> {
+        match &self.src_attr {
+            Some(src) if src.end > self.tag.start && src.end <= self.tag.end => {
+                self.tag.start..src.end
+            }
+            _ => self.tag.clone(),
+        }
+    }
+}
+
+/// An HTML length attribute in pixels: `600` or `600px`, not `100%`.
+fn pixels(value: &str) -> Option<f32> {
+    let v = value.trim();
+    let v = v.strip_suffix("px").unwrap_or(v).trim();
+    v.parse::<f32>().ok().filter(|n| n.is_finite() && *n >= 0.0)
 }
 
 /// What the reducer learned from one HTML part.
@@ -304,6 +342,8 @@ impl Reducer {
                     width: el.get_attribute("width").map(|v| decode_attr(&v)),
                     height: el.get_attribute("height").map(|v| decode_attr(&v)),
                     tag: range.clone(),
+                    src_attr: find_attribute(locator.tag, "src")
+                        .map(|(whole, _)| locator.absolute(whole)),
                     in_link: parent_link.is_some(),
                 });
             }

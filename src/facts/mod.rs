@@ -3,6 +3,7 @@
 //! cheap; anything expensive (HTML reduction, language detection, product search)
 //! belongs here.
 
+pub mod address;
 pub mod headers;
 pub mod language;
 pub mod merge_tags;

@@ -116,6 +116,13 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
     ),
     ("no-optout", &["samples/campaigns/no-optout.eml"], 1),
     (
+        "spring-catalogue",
+        &["samples/campaigns/spring-catalogue.eml"],
+        1,
+    ),
+    ("black-friday", &["samples/campaigns/black-friday.eml"], 0),
+    ("repair-cafe", &["samples/campaigns/repair-cafe.eml"], 0),
+    (
         "clean-newsletter",
         &[
             "samples/campaigns/clean-newsletter.eml",

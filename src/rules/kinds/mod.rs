@@ -2,13 +2,18 @@
 //! One file per kind, in a fixed order: message helpers, parameters, the check, tests.
 
 mod declared_language;
+mod gmail_clipping;
+mod image_alt;
+mod image_only;
 mod language;
 mod list_unsubscribe;
 mod one_click;
 mod owned_products;
 mod pattern;
+mod postal_address;
 mod required_field;
 mod subscription_status;
+mod text_alternative;
 mod unsubscribe_link;
 mod unsubscribe_visibility;
 mod unused_suppression;
@@ -20,6 +25,18 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::Check;
+use crate::campaign::{Format, PartKind};
+
+/// How a finding names a body part: "HTML part" in an `.eml`, "HTML template" for a bare
+/// template.
+pub(crate) fn part_name(format: Format, kind: PartKind) -> &'static str {
+    match (format, kind) {
+        (Format::Eml, PartKind::Html) => "HTML part",
+        (Format::Eml, PartKind::Plain) => "text/plain part",
+        (_, PartKind::Html) => "HTML template",
+        (_, PartKind::Plain) => "text template",
+    }
+}
 
 /// A rule kind: parameters in, check out.
 pub trait RuleKind: Check + Sized + 'static {
@@ -96,6 +113,26 @@ pub static KINDS: &[KindEntry] = &[
     KindEntry {
         name: "subscription-status",
         build: build::<subscription_status::SubscriptionStatus>,
+    },
+    KindEntry {
+        name: "postal-address",
+        build: build::<postal_address::PostalAddress>,
+    },
+    KindEntry {
+        name: "gmail-clipping",
+        build: build::<gmail_clipping::GmailClipping>,
+    },
+    KindEntry {
+        name: "text-alternative",
+        build: build::<text_alternative::TextAlternative>,
+    },
+    KindEntry {
+        name: "image-alt",
+        build: build::<image_alt::ImageAlt>,
+    },
+    KindEntry {
+        name: "image-only",
+        build: build::<image_only::ImageOnly>,
     },
 ];
 

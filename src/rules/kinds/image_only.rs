@@ -1,0 +1,179 @@
+//! `image-only`: an HTML part that is mostly pictures: little text a reader sees, beside
+//! a large image or several images. With images blocked (the default in many clients) the
+//! reader sees an empty message, and spam filters score image-only bulk mail higher.
+
+use serde::Deserialize;
+
+use super::{RuleKind, part_name};
+use crate::campaign::PartKind;
+use crate::campaign::html::Image;
+use crate::diagnostic::Span;
+use crate::facts::{Facts, Origin, TextUnit};
+use crate::rules::{Check, Context, Diag};
+
+/// Images narrower than this are icons (social, bullets) and do not count.
+const ICON_PX: f32 = 100.0;
+
+fn images(count: usize) -> String {
+    if count == 1 {
+        "an image".to_owned()
+    } else {
+        format!("{count} images")
+    }
+}
+
+fn image_label(img: &Image) -> String {
+    match (img.width_px(), img.width.as_deref()) {
+        (Some(w), _) => format!("image, {w}px wide"),
+        (None, Some(w)) => format!("image, {w} wide"),
+        (None, None) => "image".to_owned(),
+    }
+}
+
+/// Parameters of the `image-only` kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Params {
+    /// Fewer words of visible body text than this is "little text" (the subject and a
+    /// hidden preheader do not count).
+    pub min_words: usize,
+    /// An image at least this wide (the `width` attribute, in pixels; 50% or more of a
+    /// percentage) is a large image.
+    pub large_width: u32,
+    /// This many images (not counting tracking pixels and icons under 100px) count as
+    /// image-heavy even when none is large.
+    pub several_images: usize,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self {
+            min_words: 50,
+            large_width: 300,
+            several_images: 3,
+        }
+    }
+}
+
+pub struct ImageOnly {
+    params: Params,
+}
+
+impl RuleKind for ImageOnly {
+    type Params = Params;
+
+    fn new(params: Params) -> Self {
+        Self { params }
+    }
+}
+
+impl ImageOnly {
+    fn is_large(&self, img: &Image) -> bool {
+        match (img.width_px(), img.width.as_deref()) {
+            (Some(w), _) => w >= self.params.large_width as f32,
+            (None, Some(w)) => w
+                .trim()
+                .strip_suffix('%')
+                .and_then(|p| p.trim().parse::<f32>().ok())
+                .is_some_and(|p| p >= 50.0),
+            (None, None) => false,
+        }
+    }
+}
+
+/// Words of text a reader sees in the body: displayed blocks, and the preheader when it
+/// is displayed too.
+fn visible_words(units: &[TextUnit]) -> usize {
+    units
+        .iter()
+        .filter(|u| match u.origin {
+            Origin::Body => true,
+            Origin::Preheader => u.style.as_ref().is_none_or(|s| s.hidden.is_none()),
+            Origin::Subject | Origin::Hidden => false,
+        })
+        .map(|u| {
+            u.text
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count()
+        })
+        .sum()
+}
+
+impl Check for ImageOnly {
+    fn campaign(&self, cx: &mut Context, facts: &Facts) {
+        for part in facts.parts.iter().filter(|p| p.kind == PartKind::Html) {
+            let pictures: Vec<&Image> = part
+                .images
+                .iter()
+                .filter(|img| !img.is_tracking_pixel())
+                .filter(|img| img.width_px().is_none_or(|w| w >= ICON_PX))
+                .collect();
+            let large = pictures.iter().any(|img| self.is_large(img));
+            if !large && pictures.len() < self.params.several_images.max(1) {
+                continue;
+            }
+            let words = visible_words(facts.units.get(part.units.clone()).unwrap_or_default());
+            if words >= self.params.min_words {
+                continue;
+            }
+            let mut diag = Diag::new()
+                .arg("words", words.to_string())
+                .arg("images", images(pictures.len()))
+                .arg("part", part_name(facts.format, part.kind));
+            for img in pictures {
+                diag = diag.label(Span::new(part.source, img.head()), image_label(img));
+            }
+            cx.report(diag);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::campaign::Format;
+    use crate::diagnostic::Finding;
+    use crate::rules::kinds::testing::run;
+
+    fn check(html: &str) -> Vec<Finding> {
+        run("image-only-email", html, Format::Html, None, None)
+    }
+
+    const HERO: &str = "<img src=\"https://x.example/hero.jpg\" width=\"600\" alt=\"Sale\">";
+
+    #[test]
+    fn little_text_beside_images() {
+        let found = check(&format!("{HERO}<p>Shop now</p>"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "only 2 words of text beside an image in the HTML template"
+        );
+        assert_eq!(
+            found[0].labels[0].text.as_deref(),
+            Some("image, 600px wide")
+        );
+        let small = "<img src=\"https://x.example/a.jpg\" width=\"200\" alt=\"A\">";
+        let found = check(&format!("{small}{small}{small}<p>Shop now</p>"));
+        assert_eq!(found[0].labels.len(), 3);
+    }
+
+    #[test]
+    fn enough_text_or_no_real_images_pass() {
+        let prose = "<p>".to_owned() + &"Our winter sale has started. ".repeat(12) + "</p>";
+        for html in [
+            format!("{HERO}{prose}"),
+            "<p>Shop now</p><img src=\"https://x.example/o.gif\" width=\"1\" height=\"1\" alt=\"\">"
+                .to_owned(),
+            "<p>Hi</p><img src=\"https://x.example/ig.png\" width=\"28\" alt=\"Instagram\"><img src=\"https://x.example/a.jpg\" width=\"200\" alt=\"A\">"
+                .to_owned(),
+        ] {
+            assert!(check(&html).is_empty(), "{html}");
+        }
+        let hidden_preheader = format!(
+            "<div style=\"display:none\">{}</div>{HERO}<p>Shop now</p>",
+            "Hidden words ".repeat(40)
+        );
+        assert_eq!(check(&hidden_preheader).len(), 1);
+    }
+}

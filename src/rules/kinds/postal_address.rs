@@ -1,0 +1,124 @@
+//! `postal-address`: a body part shows no physical postal address of the sender, which
+//! CAN-SPAM requires in every commercial message. What counts as an address is decided by
+//! `facts::address` (street and number, P.O. box, postal code and city, ESP address merge
+//! tags); only text a reader sees counts.
+
+use serde::Deserialize;
+
+use super::{RuleKind, part_name};
+use crate::campaign::PartKind;
+use crate::facts::{Facts, address};
+use crate::rules::{Check, Context, Diag};
+
+const LABEL: &str = "expected the sender's postal address in the footer";
+
+/// Parameters of the `postal-address` kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Params {
+    /// Require the address in the text/plain alternative too, when there is an HTML part
+    /// (a reader whose client shows the text part sees only that).
+    pub require_in_text_part: bool,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self {
+            require_in_text_part: true,
+        }
+    }
+}
+
+pub struct PostalAddress {
+    params: Params,
+}
+
+impl RuleKind for PostalAddress {
+    type Params = Params;
+
+    fn new(params: Params) -> Self {
+        Self { params }
+    }
+}
+
+impl Check for PostalAddress {
+    fn campaign(&self, cx: &mut Context, facts: &Facts) {
+        let has_html = facts.parts.iter().any(|p| p.kind == PartKind::Html);
+        for part in &facts.parts {
+            if part.kind == PartKind::Plain && has_html && !self.params.require_in_text_part {
+                continue;
+            }
+            let Some(units) = facts.units.get(part.units.clone()) else {
+                continue;
+            };
+            // The address belongs in the footer, so the search starts at the end; an address
+            // anywhere in the read text still satisfies the law.
+            let found = units
+                .iter()
+                .rev()
+                .filter(|u| u.is_read())
+                .any(|u| address::find(&u.text).is_some());
+            if found {
+                continue;
+            }
+            cx.report(
+                Diag::new()
+                    .arg("part", part_name(facts.format, part.kind))
+                    .label(part.end_span(&facts.units), LABEL),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::campaign::Format;
+    use crate::diagnostic::Finding;
+    use crate::rules::kinds::testing::run;
+
+    fn check(html: &str) -> Vec<Finding> {
+        run("missing-postal-address", html, Format::Html, None, None)
+    }
+
+    #[test]
+    fn footer_without_an_address() {
+        let found = check(
+            "<p>Big sale on 55-inch TVs, 20% off until Sunday.</p><p>Nordlicht Electronics GmbH</p><a href=\"*|UNSUB|*\">Unsubscribe</a>",
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "no postal address in the HTML template");
+        assert_eq!(
+            found[0].labels[0].text.as_deref(),
+            Some("expected the sender's postal address in the footer")
+        );
+    }
+
+    #[test]
+    fn a_hidden_address_does_not_count() {
+        let found = check(
+            "<p>Sale</p><div style=\"display:none\">Musterstraße 12, 20095 Hamburg</div><p>Nordlicht</p>",
+        );
+        assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn addresses_that_count() {
+        for html in [
+            "<p>Sale</p><td>Nordlicht GmbH<br>Musterstraße 12<br>20095 Hamburg</td>",
+            "<p>Sale</p><p>Nordlicht Inc., 12 Main Street, Suite 400, Springfield, IL 62701</p>",
+            "<p>Sale</p><p>Our mailing address is: *|HTML:LIST_ADDRESS_HTML|*</p>",
+            "<p>Sale</p><p>%%Member_Busname%% %%Member_Addr%% %%Member_City%%</p>",
+            "<p>Sale</p><p>Nordlicht SARL, 5 rue de la Paix, 75002 Paris</p>",
+        ] {
+            assert!(check(html).is_empty(), "{html}");
+        }
+    }
+
+    #[test]
+    fn text_part_of_a_multipart_message() {
+        let raw = "From: a@example.com\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSale now.\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>Sale</p><p>Musterstraße 12, 20095 Hamburg</p>\r\n--b--\r\n";
+        let found = run("missing-postal-address", raw, Format::Eml, None, None);
+        let messages: Vec<_> = found.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages, ["no postal address in the text/plain part"]);
+    }
+}

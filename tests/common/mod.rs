@@ -116,6 +116,16 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
     ),
     ("no-optout", &["samples/campaigns/no-optout.eml"], 1),
     (
+        "security-notice",
+        &["samples/campaigns/security-notice.eml"],
+        1,
+    ),
+    (
+        "legacy-template",
+        &["samples/campaigns/legacy-template.eml"],
+        0,
+    ),
+    (
         "clean-newsletter",
         &[
             "samples/campaigns/clean-newsletter.eml",

@@ -2,10 +2,13 @@
 //! One file per kind, in a fixed order: message helpers, parameters, the check, tests.
 
 mod declared_language;
+mod insecure_link;
 mod language;
+mod link_text;
 mod list_unsubscribe;
 mod one_click;
 mod owned_products;
+mod sender_identity;
 mod subscription_status;
 mod unsubscribe_link;
 mod unsubscribe_visibility;
@@ -17,6 +20,17 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::Check;
+use crate::campaign::{Format, PartKind};
+
+/// How messages name a body part: "HTML part" in a message, "HTML template" on its own.
+pub(crate) fn part_name(format: Format, kind: PartKind) -> &'static str {
+    match (format, kind) {
+        (Format::Eml, PartKind::Html) => "HTML part",
+        (Format::Eml, PartKind::Plain) => "text/plain part",
+        (_, PartKind::Html) => "HTML template",
+        (_, PartKind::Plain) => "text template",
+    }
+}
 
 /// A rule kind: parameters in, check out.
 pub trait RuleKind: Check + Sized + 'static {
@@ -71,6 +85,18 @@ pub static KINDS: &[KindEntry] = &[
     KindEntry {
         name: "one-click-unsubscribe",
         build: build::<one_click::OneClick>,
+    },
+    KindEntry {
+        name: "insecure-link",
+        build: build::<insecure_link::InsecureLink>,
+    },
+    KindEntry {
+        name: "link-text",
+        build: build::<link_text::LinkText>,
+    },
+    KindEntry {
+        name: "sender-identity",
+        build: build::<sender_identity::SenderIdentity>,
     },
     KindEntry {
         name: "subscription-status",

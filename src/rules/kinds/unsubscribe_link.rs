@@ -4,19 +4,10 @@
 
 use serde::Deserialize;
 
-use super::RuleKind;
-use crate::campaign::{Format, PartKind};
+use super::{RuleKind, part_name};
+use crate::campaign::PartKind;
 use crate::facts::Facts;
 use crate::rules::{Check, Context, Diag};
-
-fn part_name(format: Format, kind: PartKind) -> &'static str {
-    match (format, kind) {
-        (Format::Eml, PartKind::Html) => "HTML part",
-        (Format::Eml, PartKind::Plain) => "text/plain part",
-        (_, PartKind::Html) => "HTML template",
-        (_, PartKind::Plain) => "text template",
-    }
-}
 
 /// Parameters of the `unsubscribe-link` kind.
 #[derive(Debug, Clone, Deserialize)]

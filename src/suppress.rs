@@ -217,9 +217,13 @@ mod tests {
 
     fn run(text: &str, format: Format) -> Vec<(String, String)> {
         let options = crate::rules::LoadOptions {
-            select: ["missing-unsubscribe-link", "hidden-unsubscribe-link", "unused-suppression"]
-                .map(str::to_owned)
-                .to_vec(),
+            select: [
+                "missing-unsubscribe-link",
+                "hidden-unsubscribe-link",
+                "unused-suppression",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
             ..crate::rules::LoadOptions::default()
         };
         let rules = RuleSet::load(&options).unwrap();

@@ -111,6 +111,8 @@ impl Link {
 #[derive(Debug, Clone)]
 pub struct Image {
     pub src: Option<String>,
+    /// Range of the `src` value inside the start tag (without quotes).
+    pub src_range: Option<Range<usize>>,
     /// None when the attribute is missing; `Some("")` marks a decorative image.
     pub alt: Option<String>,
     /// The `width`/`height` attributes as written (`600`, `100%`).
@@ -338,6 +340,7 @@ impl Reducer {
                 }
                 self.doc.images.push(Image {
                     src: el.get_attribute("src").map(|v| decode_attr(&v)),
+                    src_range: locator.value("src"),
                     alt,
                     width: el.get_attribute("width").map(|v| decode_attr(&v)),
                     height: el.get_attribute("height").map(|v| decode_attr(&v)),

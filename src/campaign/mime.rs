@@ -3,7 +3,7 @@
 
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
-use super::{Campaign, Format, HeaderField, Part, PartKind, Subject};
+use super::{Campaign, DecodedMailbox, Format, HeaderField, Part, PartKind, Subject};
 use crate::diagnostic::Source;
 use crate::error::{Error, Result};
 
@@ -44,11 +44,20 @@ pub(super) fn parse(path: &str, bytes: &[u8]) -> Result<Campaign> {
             let trimmed = raw_value.trim();
             let value_range = value_start + lead..value_start + lead + trimmed.len();
             let field_end = value_range.end.max(field_start);
+            let mailboxes = h.value().as_address().map_or_else(Vec::new, |a| {
+                a.iter()
+                    .map(|m| DecodedMailbox {
+                        name: m.name().map(str::to_owned),
+                        address: m.address().map(str::to_owned),
+                    })
+                    .collect()
+            });
             Some(HeaderField {
                 name: h.name.as_str().to_owned(),
                 value: unfold(trimmed),
                 field: field_start..field_end,
                 value_range,
+                mailboxes,
             })
         })
         .collect();

@@ -39,6 +39,17 @@ pub struct HeaderField {
     pub field: Range<usize>,
     /// The trimmed raw value.
     pub value_range: Range<usize>,
+    /// For address fields (From, Reply-To, Sender, To, ...): the mailboxes as mail-parser
+    /// reads them, display names RFC 2047-decoded. Empty for other fields.
+    pub mailboxes: Vec<DecodedMailbox>,
+}
+
+/// One mailbox of an address field, decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedMailbox {
+    /// The display name, decoded (`=?UTF-8?Q?M=C3=BCller?=` → `Müller`), if there is one.
+    pub name: Option<String>,
+    pub address: Option<String>,
 }
 
 /// The decoded subject and where it is written.

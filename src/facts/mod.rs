@@ -10,6 +10,7 @@ pub mod merge_tags;
 pub mod optout;
 pub mod plain;
 pub mod products;
+pub mod urls;
 
 use std::ops::Range;
 

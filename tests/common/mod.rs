@@ -123,6 +123,16 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
     ("black-friday", &["samples/campaigns/black-friday.eml"], 0),
     ("repair-cafe", &["samples/campaigns/repair-cafe.eml"], 0),
     (
+        "security-notice",
+        &["samples/campaigns/security-notice.eml"],
+        1,
+    ),
+    (
+        "legacy-template",
+        &["samples/campaigns/legacy-template.eml"],
+        0,
+    ),
+    (
         "clean-newsletter",
         &[
             "samples/campaigns/clean-newsletter.eml",

@@ -5,13 +5,16 @@ mod declared_language;
 mod gmail_clipping;
 mod image_alt;
 mod image_only;
+mod insecure_link;
 mod language;
+mod link_text;
 mod list_unsubscribe;
 mod one_click;
 mod owned_products;
 mod pattern;
 mod postal_address;
 mod required_field;
+mod sender_identity;
 mod subscription_status;
 mod text_alternative;
 mod unsubscribe_link;
@@ -109,6 +112,18 @@ pub static KINDS: &[KindEntry] = &[
     KindEntry {
         name: "one-click-unsubscribe",
         build: build::<one_click::OneClick>,
+    },
+    KindEntry {
+        name: "insecure-link",
+        build: build::<insecure_link::InsecureLink>,
+    },
+    KindEntry {
+        name: "link-text",
+        build: build::<link_text::LinkText>,
+    },
+    KindEntry {
+        name: "sender-identity",
+        build: build::<sender_identity::SenderIdentity>,
     },
     KindEntry {
         name: "subscription-status",

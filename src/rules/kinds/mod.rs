@@ -4,6 +4,7 @@
 mod declared_language;
 mod language;
 mod list_unsubscribe;
+mod merge_tags;
 mod one_click;
 mod owned_products;
 mod subscription_status;
@@ -71,6 +72,10 @@ pub static KINDS: &[KindEntry] = &[
     KindEntry {
         name: "one-click-unsubscribe",
         build: build::<one_click::OneClick>,
+    },
+    KindEntry {
+        name: "merge-tags",
+        build: build::<merge_tags::MergeTags>,
     },
     KindEntry {
         name: "subscription-status",

@@ -1,12 +1,53 @@
 //! ESP merge tags: `*|FNAME|*` (Mailchimp), `{{ first_name }}` (Handlebars, Liquid),
 //! `{% unsubscribe %}` (Klaviyo), `%%FirstName%%` (Salesforce Marketing Cloud),
 //! `<%asm_group_unsubscribe_raw_url%>` and `[unsubscribe]` (`SendGrid`, Brevo),
-//! `%unsubscribe_url%` (Mailgun), `${...}` (Braze).
+//! `%unsubscribe_url%` (Mailgun), `${...}` (Braze), `-first_name-` (`SendGrid`
+//! substitution tags).
 
 use std::ops::Range;
 
 use super::{PartFacts, TextUnit};
 use crate::diagnostic::{Source, Span};
+
+/// How a tag is delimited, which says which ESP's language its expression is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// `*|FNAME|*` (Mailchimp).
+    Mailchimp,
+    /// `{{ first_name }}`, `{{{ unsubscribe }}}` (Handlebars, Liquid, Jinja, `HubL`, Brevo).
+    Braces,
+    /// `{% unsubscribe %}`, `{% if first_name %}` (Liquid and Jinja tags).
+    BracePercent,
+    /// `<%asm_group_unsubscribe_raw_url%>` (`SendGrid`; also ERB-style templates).
+    AnglePercent,
+    /// `%%FirstName%%` (Salesforce Marketing Cloud).
+    DoublePercent,
+    /// `${first_name}` (Braze).
+    Dollar,
+    /// `[unsubscribe]` (`SendGrid` legacy, Brevo legacy).
+    Bracket,
+    /// `%unsubscribe_url%` (Mailgun).
+    Percent,
+    /// `-first_name-` (`SendGrid` substitution tags).
+    Dash,
+}
+
+impl Syntax {
+    /// The opening and closing delimiters.
+    pub fn delimiters(self) -> (&'static str, &'static str) {
+        match self {
+            Syntax::Mailchimp => ("*|", "|*"),
+            Syntax::Braces => ("{{", "}}"),
+            Syntax::BracePercent => ("{%", "%}"),
+            Syntax::AnglePercent => ("<%", "%>"),
+            Syntax::DoublePercent => ("%%", "%%"),
+            Syntax::Dollar => ("${", "}"),
+            Syntax::Bracket => ("[", "]"),
+            Syntax::Percent => ("%", "%"),
+            Syntax::Dash => ("-", "-"),
+        }
+    }
+}
 
 /// One merge tag in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +56,7 @@ pub struct MergeTag {
     pub range: Range<usize>,
     /// The tag's expression, trimmed (`FNAME`, `first_name | default: "there"`).
     pub expr: String,
+    pub syntax: Syntax,
 }
 
 impl MergeTag {
@@ -92,17 +134,21 @@ pub fn collect(units: &[TextUnit], parts: &[PartFacts], sources: &[Source]) -> V
     found
 }
 
-const DELIMITERS: &[(&str, &str)] = &[
-    ("*|", "|*"),
-    ("{{{", "}}}"),
-    ("{{", "}}"),
-    ("{%", "%}"),
-    ("<%", "%>"),
-    ("%%", "%%"),
-    ("${", "}"),
-    ("[", "]"),
-    ("%", "%"),
+const DELIMITERS: &[(&str, &str, Syntax)] = &[
+    ("*|", "|*", Syntax::Mailchimp),
+    ("{{{", "}}}", Syntax::Braces),
+    ("{{", "}}", Syntax::Braces),
+    ("{%", "%}", Syntax::BracePercent),
+    ("<%", "%>", Syntax::AnglePercent),
+    ("%%", "%%", Syntax::DoublePercent),
+    ("${", "}", Syntax::Dollar),
+    ("[", "]", Syntax::Bracket),
+    ("%", "%", Syntax::Percent),
 ];
+
+/// `SendGrid` substitution tags without an underscore that are still taken as tags
+/// (`-name-`, `-city-`): the fields `SendGrid` itself defines. Any other `-word-` is prose.
+const SENDGRID_PLAIN_FIELDS: &[&str] = &["name", "email", "city", "country"];
 
 /// Finds the merge tags in `text`, left to right, without overlaps.
 pub fn find(text: &str) -> Vec<MergeTag> {
@@ -110,32 +156,12 @@ pub fn find(text: &str) -> Vec<MergeTag> {
     let mut i = 0;
     while i < text.len() {
         let rest = &text[i..];
-        let Some(next) = rest.find(['*', '{', '<', '%', '$', '[']) else {
+        let Some(next) = rest.find(['*', '{', '<', '%', '$', '[', '-']) else {
             break;
         };
         let start = i + next;
         let here = &text[start..];
-        let mut matched = None;
-        for (open, close) in DELIMITERS {
-            if !here.starts_with(open) {
-                continue;
-            }
-            let inner_start = start + open.len();
-            // Tags are short and single-line; a far-away closer is not ours.
-            let window = &text[inner_start..text.len().min(inner_start + 200)];
-            let Some(end) = window.find(close) else {
-                continue;
-            };
-            let inner = &window[..end];
-            if !plausible(open, inner) {
-                continue;
-            }
-            matched = Some(MergeTag {
-                range: start..inner_start + end + close.len(),
-                expr: inner.trim().to_owned(),
-            });
-            break;
-        }
+        let matched = dash_tag(text, start).or_else(|| delimited(text, start));
         match matched {
             Some(tag) => {
                 i = tag.range.end;
@@ -145,6 +171,65 @@ pub fn find(text: &str) -> Vec<MergeTag> {
         }
     }
     tags
+}
+
+/// A tag with one of the [`DELIMITERS`] starting at `start`.
+fn delimited(text: &str, start: usize) -> Option<MergeTag> {
+    let here = &text[start..];
+    for (open, close, syntax) in DELIMITERS {
+        if !here.starts_with(open) {
+            continue;
+        }
+        let inner_start = start + open.len();
+        // Tags are short and single-line; a far-away closer is not ours.
+        let window_end = text.floor_char_boundary(inner_start + 200);
+        let window = &text[inner_start..window_end];
+        let Some(end) = window.find(close) else {
+            continue;
+        };
+        let inner = &window[..end];
+        if !plausible(open, inner) {
+            continue;
+        }
+        return Some(MergeTag {
+            range: start..inner_start + end + close.len(),
+            expr: inner.trim().to_owned(),
+            syntax: *syntax,
+        });
+    }
+    None
+}
+
+/// A `SendGrid` substitution tag `-first_name-` starting at `start`. Hyphens are everywhere in
+/// prose (`well-known`, `-5-`, `-_-`), so only a whole token of the form
+/// `-identifier-` counts, where the identifier is `[a-z_][a-z0-9_]*` with a letter and
+/// either an underscore or the name of a field `SendGrid` defines.
+fn dash_tag(text: &str, start: usize) -> Option<MergeTag> {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    if bytes.get(start) != Some(&b'-') || start > 0 && word(bytes[start - 1]) {
+        return None;
+    }
+    let inner_start = start + 1;
+    let len = bytes[inner_start..]
+        .iter()
+        .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || **b == b'_')
+        .count();
+    let inner_end = inner_start + len;
+    let ident = &text[inner_start..inner_end];
+    if bytes.get(inner_end) != Some(&b'-')
+        || bytes.get(inner_end + 1).is_some_and(|&b| word(b))
+        || ident.starts_with(|c: char| c.is_ascii_digit())
+        || !ident.bytes().any(|b| b.is_ascii_lowercase())
+        || !(ident.contains('_') || SENDGRID_PLAIN_FIELDS.contains(&ident))
+    {
+        return None;
+    }
+    Some(MergeTag {
+        range: start..inner_end + 1,
+        expr: ident.to_owned(),
+        syntax: Syntax::Dash,
+    })
 }
 
 /// Whether `inner` can be a tag expression for this opening delimiter. The bare `[...]`
@@ -202,6 +287,36 @@ mod tests {
     fn ignores_prose() {
         assert!(names("50% off, then 20% more [see terms below] * | x").is_empty());
         assert!(names("{{ unterminated").is_empty());
+        // The search window for a closer ends inside a multi-byte character.
+        assert!(names(&format!("{{{{ {}", "é".repeat(150))).is_empty());
+    }
+
+    #[test]
+    fn sendgrid_substitution_tags() {
+        let tags = find("Hi -first_name-, your -name- and -city-.");
+        let found: Vec<_> = tags.iter().map(MergeTag::name).collect();
+        assert_eq!(found, ["first_name", "name", "city"]);
+        assert!(tags.iter().all(|t| t.syntax == Syntax::Dash));
+        let text = "(-loyalty_tier-)";
+        assert_eq!(&text[find(text)[0].range.clone()], "-loyalty_tier-");
+        assert_eq!(
+            names("href=\"https://x.example/?u=-user_id-&s=1\""),
+            ["user_id"]
+        );
+    }
+
+    #[test]
+    fn hyphenated_words_are_not_sendgrid_tags() {
+        for prose in [
+            "a well-known brand",
+            "pages 4-5-6, -5- and -_- and -__-",
+            "state-of-the-art, -word- and -state-",
+            "spring-sale_2024-x and x-first_name- and -first_name-x",
+            "-First_Name- -first name- --first_name-- -first_name--",
+            "https://x.example/new-in_store-now",
+        ] {
+            assert!(names(prose).is_empty(), "{prose}");
+        }
     }
 
     #[test]
@@ -209,5 +324,6 @@ mod tests {
         let text = "Hello *|FNAME|*!";
         let tags = find(text);
         assert_eq!(&text[tags[0].range.clone()], "*|FNAME|*");
+        assert_eq!(tags[0].syntax, Syntax::Mailchimp);
     }
 }

@@ -173,6 +173,24 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
         1,
     ),
     (
+        "greeting-fields-sparse-profile",
+        &[
+            "samples/templates/greeting-fields.html",
+            "--profile",
+            "samples/profiles/sparse-fields.json",
+        ],
+        1,
+    ),
+    (
+        "greeting-fields-club-member",
+        &[
+            "samples/templates/greeting-fields.html",
+            "--profile",
+            "samples/profiles/club-member.json",
+        ],
+        0,
+    ),
+    (
         "all-samples",
         &["samples", "--catalog", "samples/catalog.toml"],
         1,

@@ -9,6 +9,7 @@ mod insecure_link;
 mod language;
 mod link_text;
 mod list_unsubscribe;
+mod merge_tags;
 mod one_click;
 mod owned_products;
 mod pattern;
@@ -124,6 +125,10 @@ pub static KINDS: &[KindEntry] = &[
     KindEntry {
         name: "sender-identity",
         build: build::<sender_identity::SenderIdentity>,
+    },
+    KindEntry {
+        name: "merge-tags",
+        build: build::<merge_tags::MergeTags>,
     },
     KindEntry {
         name: "subscription-status",

@@ -12,10 +12,11 @@ use std::time::Instant;
 
 use crate::config::Config;
 use crate::diagnostic::{AudienceSummary, Finding, Span};
+use crate::error::Error;
 use crate::error::Result;
 use crate::facts::Facts;
-use crate::profiles::Profile;
 use crate::profiles::audience::{ReadOptions, for_each_row};
+use crate::profiles::{FieldMap, Profile, presets};
 use crate::rules::{Env, RuleSet};
 
 /// Example recipients shown per finding.
@@ -93,14 +94,52 @@ impl Groups {
 }
 
 /// Checks every row of the export at `path` against every campaign's facts.
+/// How to read the export's rows.
+#[derive(Debug, Clone, Default)]
+pub struct AudienceOptions {
+    /// `--preset NAME`; without it, the export is recognised from its columns unless the
+    /// config maps the fields itself.
+    pub preset: Option<String>,
+    /// CSV delimiter (detected when None).
+    pub delimiter: Option<u8>,
+    /// Show example addresses in full.
+    pub show_emails: bool,
+    /// Owned products joined by email (`--owned`).
+    pub owned: Option<std::path::PathBuf>,
+}
+
 pub fn run(
     path: &Path,
     facts: &[&Facts],
     rules: &RuleSet,
     env: Env,
     config: &Config,
-    show_emails: bool,
+    options: &AudienceOptions,
 ) -> Result<AudienceRun> {
+    let show_emails = options.show_emails;
+    let (fields, detect_preset) = match &options.preset {
+        Some(name) => match presets::find(name) {
+            Some(p) => (p.fields(), false),
+            None => {
+                let names: Vec<&str> = presets::PRESETS.iter().map(|p| p.name).collect();
+                return Err(Error::new(
+                    "",
+                    format!(
+                        "--preset: no preset named {name:?} (presets: {})",
+                        names.join(", ")
+                    ),
+                ));
+            }
+        },
+        // A config that maps the fields says how the export is written.
+        None => (config.fields.clone(), config.fields == FieldMap::default()),
+    };
+    let read = ReadOptions {
+        delimiter: options.delimiter,
+        detect_preset,
+        owned_join: false,
+    };
+    let owned = options.owned.as_deref().map(OwnedIndex::load).transpose()?;
     let started = Instant::now();
     let mut groups = vec![Groups::default(); facts.len()];
     let mut profile_groups = Groups::default();
@@ -108,10 +147,15 @@ pub fn run(
         path: path.display().to_string(),
         ..AudienceSummary::default()
     };
-    for_each_row(path, &config.fields, &ReadOptions::default(), |row| {
+    let outcome = for_each_row(path, &fields, &read, |row| {
         summary.rows_read += 1;
         let profile = match row.profile.and_then(validate) {
-            Ok(p) => p,
+            Ok(mut p) => {
+                if let Some(index) = &owned {
+                    index.extend(&mut p);
+                }
+                p
+            }
             Err(reason) => {
                 summary.rows_skipped += 1;
                 if summary.skipped.len() < SKIPPED_LISTED {
@@ -135,12 +179,99 @@ pub fn run(
         }
     })?;
     summary.seconds = started.elapsed().as_secs_f64();
+    summary.preset = match (&options.preset, outcome.preset) {
+        (Some(_), _) => options
+            .preset
+            .as_deref()
+            .and_then(presets::find)
+            .map(|p| p.title.to_owned()),
+        (None, Some(p)) => Some(format!("{}, recognised from the columns", p.title)),
+        (None, None) => None,
+    };
+    if let Some(index) = &owned {
+        summary.owned = Some((
+            index.path.clone(),
+            index.by_email.len() as u64,
+            index.rows,
+            index.skipped,
+        ));
+    }
     let total = summary.rows_checked;
     Ok(AudienceRun {
         per_campaign: groups.into_iter().map(|g| g.finish(total)).collect(),
         profile_findings: profile_groups.finish(total),
         summary,
     })
+}
+
+/// Owned products from a separate export, by lowercased email: the only thing an
+/// audience run holds in memory that grows with the data.
+#[derive(Debug, Default)]
+pub struct OwnedIndex {
+    pub by_email: HashMap<String, Vec<String>>,
+    pub rows: u64,
+    pub skipped: u64,
+    pub path: String,
+}
+
+impl OwnedIndex {
+    /// Reads an orders or registrations export (CSV, JSON Lines, JSON array; .gz too)
+    /// with an email and a SKU column (`Email` + `Lineitem sku` for Shopify orders).
+    pub fn load(path: &Path) -> Result<OwnedIndex> {
+        let mut index = OwnedIndex {
+            path: path.display().to_string(),
+            ..OwnedIndex::default()
+        };
+        let read = ReadOptions {
+            owned_join: true,
+            ..ReadOptions::default()
+        };
+        // Shopify writes the email only on an order's first line item; later lines of the
+        // same order (same `Name`) inherit it.
+        let mut last: Option<(String, String)> = None;
+        for_each_row(path, &FieldMap::default(), &read, |row| {
+            index.rows += 1;
+            let Ok(profile) = row.profile else {
+                index.skipped += 1;
+                return;
+            };
+            let order = profile
+                .fields
+                .get("Name")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            let email = match (&profile.email, &last, &order) {
+                (Some(e), _, _) => e.to_lowercase(),
+                (None, Some((last_order, e)), Some(o)) if last_order == o => e.clone(),
+                _ => {
+                    index.skipped += 1;
+                    return;
+                }
+            };
+            if let Some(o) = order {
+                last = Some((o, email.clone()));
+            }
+            let owned = index.by_email.entry(email).or_default();
+            for p in profile.owned_products {
+                if !owned.contains(&p) {
+                    owned.push(p);
+                }
+            }
+        })?;
+        Ok(index)
+    }
+
+    /// Adds the products this recipient owns according to the index.
+    fn extend(&self, profile: &mut Profile) {
+        let Some(email) = &profile.email else { return };
+        if let Some(more) = self.by_email.get(&email.to_lowercase()) {
+            for p in more {
+                if !profile.owned_products.contains(p) {
+                    profile.owned_products.push(p.clone());
+                }
+            }
+        }
+    }
 }
 
 /// A row is checked only with an address and languages campaign-lint understands.

@@ -24,8 +24,8 @@ pub struct CheckRequest {
     pub audience: Option<PathBuf>,
     /// Overrides the config's catalog.
     pub catalog: Option<PathBuf>,
-    /// Show example addresses in full instead of masked.
-    pub show_emails: bool,
+    /// How to read the audience export.
+    pub audience_options: audience::AudienceOptions,
 }
 
 /// The findings, and the inputs that could not be checked.
@@ -89,7 +89,7 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     let mut audience_report = None;
     if let Some(path) = &request.audience {
         let facts: Vec<&Facts> = checked.iter().map(|c| &c.facts).collect();
-        let run = audience::run(path, &facts, rules, env, config, request.show_emails)?;
+        let run = audience::run(path, &facts, rules, env, config, &request.audience_options)?;
         for (c, grouped) in checked.iter_mut().zip(run.per_campaign) {
             c.findings.extend(grouped);
         }

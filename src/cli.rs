@@ -67,8 +67,17 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub audience: Option<PathBuf>,
     /// Show example recipients' addresses in full (masked by default)
-    #[arg(long)]
+    #[arg(long, requires = "audience")]
     pub show_emails: bool,
+    /// The audience export's layout: mailchimp, hubspot, hubspot-internal, shopify, salesforce, klaviyo, campaign-lint (recognised from the columns by default)
+    #[arg(long, value_name = "NAME", requires = "audience")]
+    pub preset: Option<String>,
+    /// An export of owned products (orders, registrations) joined to the audience by email
+    #[arg(long, value_name = "FILE", requires = "audience")]
+    pub owned: Option<PathBuf>,
+    /// The CSV delimiter of the audience export (detected by default), e.g. ';' or '\t'
+    #[arg(long, value_name = "CHAR", requires = "audience", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
     /// The product catalog (TOML or CSV); overrides the config's `catalog`
     #[arg(long, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
@@ -77,6 +86,14 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+}
+
+fn parse_delimiter(value: &str) -> Result<u8, String> {
+    match value {
+        "\\t" | "tab" | "\t" => Ok(b'\t'),
+        v if v.len() == 1 && v.is_ascii() => Ok(v.as_bytes()[0]),
+        _ => Err("give one ASCII character, e.g. ';' or '\\t'".to_owned()),
+    }
 }
 
 /// The process's exit status.
@@ -161,7 +178,12 @@ fn run_check(
         profile: args.profile,
         audience: args.audience,
         catalog: args.catalog,
-        show_emails: args.show_emails,
+        audience_options: crate::audience::AudienceOptions {
+            preset: args.preset,
+            delimiter: args.delimiter,
+            show_emails: args.show_emails,
+            owned: args.owned,
+        },
     };
     let outcome = match check(&request, config, rules) {
         Ok(outcome) => outcome,
@@ -185,6 +207,21 @@ fn run_check(
         for e in &outcome.errors {
             writeln!(err, "{}", report::render_error(e))?;
         }
+    }
+    if let Some(a) = &outcome.report.audience {
+        // Timing varies from run to run: stderr, so that stdout can be compared.
+        let rate = if a.seconds > 0.0 {
+            a.rows_read as f64 / a.seconds
+        } else {
+            0.0
+        };
+        writeln!(
+            err,
+            "checked {} rows in {:.2} s ({} rows/s)",
+            crate::audience::thousands(a.rows_read),
+            a.seconds,
+            crate::audience::thousands(rate as u64)
+        )?;
     }
     Ok(if !outcome.errors.is_empty() {
         ExitStatus::Failure

@@ -162,6 +162,10 @@ pub struct AudienceSummary {
     /// The first skipped rows: row number, line (when known), reason.
     pub skipped: Vec<(u64, Option<u64>, String)>,
     pub seconds: f64,
+    /// The export layout used (a preset), when not the config's own field names.
+    pub preset: Option<String>,
+    /// The owned-products export joined by email: path, addresses, rows, rows skipped.
+    pub owned: Option<(String, u64, u64, u64)>,
 }
 
 impl Report {

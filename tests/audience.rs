@@ -182,3 +182,114 @@ fn show_emails_shows_full_addresses() {
     ]);
     assert_eq!(out.code, 2, "--audience and --profile exclude each other");
 }
+
+/// Owners of each SKU by the orders export, carrying an order's email to its later lines.
+fn owners_by_orders() -> BTreeMap<String, Vec<String>> {
+    let mut reader =
+        csv::Reader::from_path(common::root().join("samples/audiences/shopify-orders.csv"))
+            .unwrap();
+    let mut owners: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut last = (String::new(), String::new());
+    for r in reader.records() {
+        let r = r.unwrap();
+        let email = if r[1].is_empty() && r[0] == last.0 {
+            last.1.clone()
+        } else {
+            r[1].to_lowercase()
+        };
+        last = (r[0].to_owned(), email.clone());
+        owners.entry(r[12].to_owned()).or_default().push(email);
+    }
+    owners
+}
+
+#[test]
+fn owned_products_joined_from_orders() {
+    let out = run(&[
+        "check",
+        "samples/campaigns/free-phone.eml",
+        "--audience",
+        EXPORT,
+        "--owned",
+        "samples/audiences/shopify-orders.csv",
+        "--catalog",
+        "samples/catalog.toml",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let orders = owners_by_orders();
+    for (sku, name) in [("KD-55X85J", "BRAVIA X85J"), ("XQ-DQ54", "Xperia 5 V")] {
+        let expected = checked()
+            .iter()
+            .filter(|r| {
+                r.owned.iter().any(|o| o == sku)
+                    || orders
+                        .get(sku)
+                        .is_some_and(|e| e.contains(&r.email.to_lowercase()))
+            })
+            .count() as u64;
+        let got = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| {
+                f["rule"] == "owned-product-offer" && f["message"].as_str().unwrap().contains(name)
+            })
+            .map(|f| f["recipients"].as_u64().unwrap());
+        assert_eq!(got, Some(expected), "{sku}");
+    }
+    assert_eq!(v["summary"]["audience"]["owned"]["rows"], 86);
+}
+
+#[test]
+fn presets_are_recognised_or_chosen() {
+    let export = "samples/audiences/mailchimp-subscribed.csv";
+    let out = run(&[
+        "check",
+        "samples/campaigns/housing-care.eml",
+        "--audience",
+        export,
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        v["summary"]["audience"]["preset"],
+        "Mailchimp audience export, recognised from the columns"
+    );
+    assert_eq!(v["summary"]["audience"]["rows_checked"], 40);
+    let out = run(&[
+        "check",
+        "samples/campaigns/housing-care.eml",
+        "--audience",
+        export,
+        "--preset",
+        "hubspot",
+    ]);
+    assert!(
+        out.stdout.contains("40 rows read, 0 checked, 40 skipped"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("skipped row 1 (line 2): no email address"),
+        "{}",
+        out.stdout
+    );
+    let out = run(&[
+        "check",
+        "samples/campaigns/housing-care.eml",
+        "--audience",
+        export,
+        "--preset",
+        "mailchimps",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("no preset named \"mailchimps\""),
+        "{}",
+        out.stderr
+    );
+}

@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
+use super::presets::{self, Preset};
 use super::{FieldMap, Profile, from_fields};
 use crate::error::{Error, Result};
 
@@ -38,6 +39,77 @@ pub struct Row {
 pub struct ReadOptions {
     /// CSV delimiter; None detects it from the header row.
     pub delimiter: Option<u8>,
+    /// Recognise the export (Mailchimp, HubSpot, ...) from its columns and use that
+    /// preset's field names instead of the given ones.
+    pub detect_preset: bool,
+    /// Read an owned-products export (orders, registrations): find its email and SKU
+    /// columns by their usual names.
+    pub owned_join: bool,
+}
+
+/// What reading the export found out besides its rows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOutcome {
+    pub rows: u64,
+    /// The export layout recognised from the columns, when asked to.
+    pub preset: Option<&'static Preset>,
+}
+
+/// The field map to use, settled by the header row (CSV) or the first object (JSON).
+struct Mapping<'a> {
+    given: &'a FieldMap,
+    detect: bool,
+    join: bool,
+    chosen: Option<(FieldMap, Option<&'static Preset>)>,
+}
+
+/// Usual names of the email and product columns of order and registration exports.
+const JOIN_EMAIL: &[&str] = &[
+    "email",
+    "email address",
+    "emailaddress",
+    "customer email",
+    "customer_email",
+    "e-mail",
+];
+const JOIN_PRODUCT: &[&str] = &[
+    "sku",
+    "lineitem sku",
+    "product sku",
+    "product_sku",
+    "variant sku",
+    "owned_products",
+    "products",
+    "product",
+    "model",
+];
+
+impl Mapping<'_> {
+    fn settle(&mut self, columns: &[String]) -> &FieldMap {
+        let (given, detect, join) = (self.given, self.detect, self.join);
+        let (map, _) = self.chosen.get_or_insert_with(|| {
+            if join {
+                let pick = |names: &[&str], fallback: &str| {
+                    names
+                        .iter()
+                        .find_map(|n| columns.iter().find(|c| c.trim().eq_ignore_ascii_case(n)))
+                        .cloned()
+                        .unwrap_or_else(|| fallback.to_owned())
+                };
+                let map = FieldMap {
+                    email: pick(JOIN_EMAIL, "email"),
+                    owned_products: pick(JOIN_PRODUCT, "sku"),
+                    ..FieldMap::default()
+                };
+                return (map, None);
+            }
+            match detect.then(|| presets::detect(columns)).flatten() {
+                Some(p) => (p.fields(), Some(p)),
+                None => (given.clone(), None),
+            }
+        });
+        map
+    }
 }
 
 /// Reads every row of the export at `path`, calling `on_row` for each. Returns the number
@@ -47,7 +119,7 @@ pub fn for_each_row(
     map: &FieldMap,
     options: &ReadOptions,
     mut on_row: impl FnMut(Row),
-) -> Result<u64> {
+) -> Result<ReadOutcome> {
     let display = path.display().to_string();
     let file =
         File::open(path).map_err(|e| Error::new(&display, crate::campaign::io_message(&e)))?;
@@ -75,11 +147,18 @@ pub fn for_each_row(
         rows += 1;
         on_row(row);
     };
-    let result = match format {
-        AudienceFormat::Csv => read_csv(reader, map, options, &mut count),
-        AudienceFormat::JsonLines => read_json_lines(reader, map, &mut count),
-        AudienceFormat::JsonArray => read_json_array(reader, map, &mut count),
+    let mut mapping = Mapping {
+        given: map,
+        detect: options.detect_preset,
+        join: options.owned_join,
+        chosen: None,
     };
+    let result = match format {
+        AudienceFormat::Csv => read_csv(reader, &mut mapping, options, &mut count),
+        AudienceFormat::JsonLines => read_json_lines(reader, &mut mapping, &mut count),
+        AudienceFormat::JsonArray => read_json_array(reader, &mut mapping, &mut count),
+    };
+    let preset = mapping.chosen.as_ref().and_then(|(_, p)| *p);
     result.map_err(|(message, line)| {
         let e = Error::new(&display, format!("{message} (after {rows} rows)"));
         match line {
@@ -87,7 +166,7 @@ pub fn for_each_row(
             None => e,
         }
     })?;
-    Ok(rows)
+    Ok(ReadOutcome { rows, preset })
 }
 
 fn read_error(path: &str, e: &std::io::Error, rows: u64) -> Error {
@@ -143,7 +222,7 @@ fn sniff_delimiter(header: &[u8]) -> u8 {
 
 fn read_csv(
     mut reader: impl BufRead,
-    map: &FieldMap,
+    mapping: &mut Mapping,
     options: &ReadOptions,
     on_row: &mut dyn FnMut(Row),
 ) -> std::result::Result<(), ReadFailure> {
@@ -174,6 +253,8 @@ fn read_csv(
             h.trim().to_owned()
         })
         .collect();
+    let map = mapping.settle(&headers).clone();
+    let map = &map;
     let mut record = csv::ByteRecord::new();
     let mut number = 0u64;
     loop {
@@ -220,9 +301,13 @@ fn read_csv(
     }
 }
 
-fn object_row(value: Value, map: &FieldMap) -> std::result::Result<Profile, String> {
+fn object_row(value: Value, mapping: &mut Mapping) -> std::result::Result<Profile, String> {
     match value {
-        Value::Object(object) => to_profile(object.into_iter().collect(), map),
+        Value::Object(object) => {
+            let keys: Vec<String> = object.keys().cloned().collect();
+            let map = mapping.settle(&keys).clone();
+            to_profile(object.into_iter().collect(), &map)
+        }
         other => Err(format!("expected a JSON object, found {}", kind_of(&other))),
     }
 }
@@ -240,7 +325,7 @@ fn kind_of(v: &Value) -> &'static str {
 
 fn read_json_lines(
     reader: impl BufRead,
-    map: &FieldMap,
+    mapping: &mut Mapping,
     on_row: &mut dyn FnMut(Row),
 ) -> std::result::Result<(), ReadFailure> {
     let mut number = 0u64;
@@ -261,7 +346,7 @@ fn read_json_lines(
                     json_message(&e)
                 )
             })
-            .and_then(|v| object_row(v, map));
+            .and_then(|v| object_row(v, mapping));
         on_row(Row {
             number,
             line: Some(line_no),
@@ -278,12 +363,12 @@ fn json_message(e: &serde_json::Error) -> String {
 }
 
 /// Visits the elements of a top-level JSON array one at a time.
-struct Elements<'a> {
-    map: &'a FieldMap,
+struct Elements<'a, 'm> {
+    mapping: &'a mut Mapping<'m>,
     on_row: &'a mut dyn FnMut(Row),
 }
 
-impl<'de> Visitor<'de> for Elements<'_> {
+impl<'de> Visitor<'de> for Elements<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -297,14 +382,14 @@ impl<'de> Visitor<'de> for Elements<'_> {
             (self.on_row)(Row {
                 number,
                 line: None,
-                profile: object_row(value, self.map),
+                profile: object_row(value, self.mapping),
             });
         }
         Ok(())
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Elements<'_> {
+impl<'de> DeserializeSeed<'de> for Elements<'_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
@@ -314,11 +399,11 @@ impl<'de> DeserializeSeed<'de> for Elements<'_> {
 
 fn read_json_array(
     reader: impl BufRead,
-    map: &FieldMap,
+    mapping: &mut Mapping,
     on_row: &mut dyn FnMut(Row),
 ) -> std::result::Result<(), ReadFailure> {
     let mut de = serde_json::Deserializer::from_reader(reader);
-    Elements { map, on_row }
+    Elements { mapping, on_row }
         .deserialize(&mut de)
         .and_then(|()| de.end())
         .map_err(|e| {
@@ -360,7 +445,7 @@ mod tests {
                 rows.push((row.number, row.profile.map(|p| p.email.unwrap_or_default())));
             },
         );
-        (result, rows)
+        (result.map(|o| o.rows), rows)
     }
 
     fn gz(bytes: &[u8]) -> Vec<u8> {
@@ -437,9 +522,16 @@ mod line_tests {
 
     fn lines(text: &str) -> Vec<Option<u64>> {
         let mut out = Vec::new();
+        let map = FieldMap::default();
+        let mut mapping = Mapping {
+            given: &map,
+            detect: false,
+            join: false,
+            chosen: None,
+        };
         read_csv(
             text.as_bytes(),
-            &FieldMap::default(),
+            &mut mapping,
             &ReadOptions::default(),
             &mut |row: Row| out.push(row.line),
         )

@@ -3,6 +3,7 @@
 
 pub mod audience;
 pub mod language;
+pub mod presets;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -26,6 +27,11 @@ pub struct FieldMap {
     pub country: String,
     pub owned_products: String,
     pub status: String,
+    /// A column that, when set (`true`, `yes`, a date), means the recipient opted out:
+    /// HubSpot's `Unsubscribed from all email`, Mailchimp's `UNSUB_TIME`.
+    pub opted_out: Option<String>,
+    /// A column that, when set, means the address bounced: Mailchimp's `CLEAN_TIME`.
+    pub bounced: Option<String>,
 }
 
 impl Default for FieldMap {
@@ -36,6 +42,8 @@ impl Default for FieldMap {
             country: "country".into(),
             owned_products: "owned_products".into(),
             status: "status".into(),
+            opted_out: None,
+            bounced: None,
         }
     }
 }
@@ -230,9 +238,22 @@ pub fn from_fields(
     let owned_products = get(&map.owned_products)
         .map(|v| as_list(v, &[';', '|']))
         .unwrap_or_default();
-    let status = get(&map.status)
-        .and_then(as_text)
-        .map(|s| (s.clone(), Status::parse(&s)));
+    let flag = |column: &Option<String>| {
+        column
+            .as_deref()
+            .and_then(&get)
+            .and_then(as_text)
+            .filter(|v| !matches!(v.to_ascii_lowercase().as_str(), "false" | "no" | "0" | "n"))
+    };
+    let status = if let Some(v) = flag(&map.opted_out) {
+        Some((v, Status::Unsubscribed))
+    } else if let Some(v) = flag(&map.bounced) {
+        Some((v, Status::Cleaned))
+    } else {
+        get(&map.status)
+            .and_then(as_text)
+            .map(|s| (s.clone(), Status::parse(&s)))
+    };
     let country = get(&map.country).and_then(as_text);
     Ok(Profile {
         email,

@@ -208,14 +208,28 @@ pub fn render(report: &Report, errors: &[Error], options: &HumanOptions) -> Stri
         out.push('\n');
     }
     if let Some(a) = &report.audience {
+        let layout = a
+            .preset
+            .as_ref()
+            .map(|p| format!(" ({p})"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "Audience {}: {} rows read, {} checked, {} skipped.",
+            "Audience {}{layout}: {} rows read, {} checked, {} skipped.",
             a.path,
             crate::audience::thousands(a.rows_read),
             crate::audience::thousands(a.rows_checked),
             crate::audience::thousands(a.rows_skipped),
         );
+        if let Some((path, addresses, rows, skipped)) = &a.owned {
+            let _ = writeln!(
+                out,
+                "Owned products from {path}: {} rows for {} addresses ({} skipped), held in memory.",
+                crate::audience::thousands(*rows),
+                crate::audience::thousands(*addresses),
+                crate::audience::thousands(*skipped),
+            );
+        }
         for (row, line, reason) in &a.skipped {
             let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
             let _ = writeln!(out, "  skipped row {row}{at}: {reason}");

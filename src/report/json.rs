@@ -76,6 +76,9 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
             "rows_read": a.rows_read,
             "rows_checked": a.rows_checked,
             "rows_skipped": a.rows_skipped,
+            "preset": a.preset,
+            "owned": a.owned.as_ref().map(|(path, addresses, rows, skipped)| json!({"file": path, "addresses": addresses, "rows": rows, "rows_skipped": skipped})),
+            "seconds": a.seconds,
             "skipped": a.skipped.iter().map(|(row, line, reason)| json!({"row": row, "line": line, "reason": reason})).collect::<Vec<_>>(),
         });
     }

@@ -7,11 +7,13 @@
 //! distinct findings, not with the number of rows.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufWriter, Write as _};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::config::Config;
-use crate::diagnostic::{AudienceSummary, Finding, Span};
+use crate::diagnostic::{AudienceSummary, Finding, Severity, Span};
 use crate::error::Error;
 use crate::error::Result;
 use crate::facts::Facts;
@@ -106,11 +108,98 @@ pub struct AudienceOptions {
     pub show_emails: bool,
     /// Owned products joined by email (`--owned`).
     pub owned: Option<std::path::PathBuf>,
+    /// Write the addresses to exclude (recipients with error-level findings) as CSV.
+    pub suppress_out: Option<PathBuf>,
+    /// Write one JSON line per recipient with findings.
+    pub findings_out: Option<PathBuf>,
+}
+
+/// The per-recipient files the user asked for, written as rows stream by.
+struct Outputs {
+    suppress: Option<(String, BufWriter<File>)>,
+    findings: Option<(String, BufWriter<File>)>,
+}
+
+fn create(path: &Path) -> Result<(String, BufWriter<File>)> {
+    let display = path.display().to_string();
+    let file =
+        File::create(path).map_err(|e| Error::new(&display, format!("cannot write: {e}")))?;
+    Ok((display, BufWriter::new(file)))
+}
+
+impl Outputs {
+    fn create(options: &AudienceOptions) -> Result<Outputs> {
+        let mut suppress = options.suppress_out.as_deref().map(create).transpose()?;
+        if let Some((path, w)) = &mut suppress {
+            writeln!(w, "email,rules")
+                .map_err(|e| Error::new(path.as_str(), format!("cannot write: {e}")))?;
+        }
+        let findings = options.findings_out.as_deref().map(create).transpose()?;
+        Ok(Outputs { suppress, findings })
+    }
+
+    fn write(
+        &mut self,
+        row: u64,
+        profile: &Profile,
+        found: &[(Option<usize>, Finding)],
+        rules: &[&str],
+        campaigns: &[String],
+    ) -> Result<()> {
+        let email = profile.email.as_deref().unwrap_or_default();
+        if let Some((path, w)) = &mut self.suppress {
+            let mut errors: Vec<&str> = found
+                .iter()
+                .filter(|(_, f)| f.severity == Severity::Error)
+                .map(|(_, f)| f.rule.as_str())
+                .collect();
+            errors.dedup();
+            if !errors.is_empty() {
+                writeln!(w, "{},{}", csv_cell(email), csv_cell(&errors.join(";")))
+                    .map_err(|e| Error::new(path.as_str(), format!("cannot write: {e}")))?;
+            }
+        }
+        if let Some((path, w)) = &mut self.findings {
+            let details: Vec<serde_json::Value> = found
+                .iter()
+                .map(|(i, f)| {
+                    serde_json::json!({
+                        "rule": f.rule,
+                        "severity": f.severity.as_str(),
+                        "message": f.message,
+                        "campaign": i.and_then(|i| campaigns.get(i)),
+                    })
+                })
+                .collect();
+            let line = serde_json::json!({ "row": row, "email": email, "rules": rules, "findings": details });
+            writeln!(w, "{line}")
+                .map_err(|e| Error::new(path.as_str(), format!("cannot write: {e}")))?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        for (path, mut w) in self.suppress.into_iter().chain(self.findings) {
+            w.flush()
+                .map_err(|e| Error::new(path.as_str(), format!("cannot write: {e}")))?;
+        }
+        Ok(())
+    }
+}
+
+/// A CSV cell, quoted when it needs to be.
+fn csv_cell(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
 }
 
 pub fn run(
     path: &Path,
     facts: &[&Facts],
+    campaign_paths: &[String],
     rules: &RuleSet,
     env: Env,
     config: &Config,
@@ -140,6 +229,8 @@ pub fn run(
         owned_join: false,
     };
     let owned = options.owned.as_deref().map(OwnedIndex::load).transpose()?;
+    let mut outputs = Outputs::create(options)?;
+    let mut write_error = None;
     let started = Instant::now();
     let mut groups = vec![Groups::default(); facts.len()];
     let mut profile_groups = Groups::default();
@@ -169,15 +260,48 @@ pub fn run(
             .email
             .as_deref()
             .map(|e| if show_emails { e.to_owned() } else { mask(e) });
-        for (g, f) in groups.iter_mut().zip(facts) {
-            for finding in rules.check_recipient(env, f, &profile) {
-                g.add(finding, email.as_ref());
+        // This recipient's findings: (campaign index, or None for the profile, finding).
+        let mut found: Vec<(Option<usize>, Finding)> = Vec::new();
+        for (i, f) in facts.iter().enumerate() {
+            found.extend(
+                rules
+                    .check_recipient(env, f, &profile)
+                    .into_iter()
+                    .map(|x| (Some(i), x)),
+            );
+        }
+        found.extend(
+            rules
+                .check_profile(env, &profile)
+                .into_iter()
+                .map(|x| (None, x)),
+        );
+        if found.is_empty() {
+            return;
+        }
+        let mut hit: Vec<&str> = found.iter().map(|(_, f)| f.rule.as_str()).collect();
+        hit.sort_unstable();
+        hit.dedup();
+        for rule in &hit {
+            *summary
+                .rule_recipients
+                .entry((*rule).to_owned())
+                .or_default() += 1;
+        }
+        if let Err(e) = outputs.write(row.number, &profile, &found, &hit, campaign_paths) {
+            write_error.get_or_insert(e);
+        }
+        for (i, finding) in found {
+            match i {
+                Some(i) => groups[i].add(finding, email.as_ref()),
+                None => profile_groups.add(finding, email.as_ref()),
             }
         }
-        for finding in rules.check_profile(env, &profile) {
-            profile_groups.add(finding, email.as_ref());
-        }
     })?;
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    outputs.finish()?;
     summary.seconds = started.elapsed().as_secs_f64();
     summary.preset = match (&options.preset, outcome.preset) {
         (Some(_), _) => options

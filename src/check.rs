@@ -89,7 +89,16 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     let mut audience_report = None;
     if let Some(path) = &request.audience {
         let facts: Vec<&Facts> = checked.iter().map(|c| &c.facts).collect();
-        let run = audience::run(path, &facts, rules, env, config, &request.audience_options)?;
+        let paths: Vec<String> = checked.iter().map(|c| c.path.clone()).collect();
+        let run = audience::run(
+            path,
+            &facts,
+            &paths,
+            rules,
+            env,
+            config,
+            &request.audience_options,
+        )?;
         for (c, grouped) in checked.iter_mut().zip(run.per_campaign) {
             c.findings.extend(grouped);
         }

@@ -75,6 +75,15 @@ pub struct CheckArgs {
     /// An export of owned products (orders, registrations) joined to the audience by email
     #[arg(long, value_name = "FILE", requires = "audience")]
     pub owned: Option<PathBuf>,
+    /// Write the addresses to exclude (recipients with error-level findings) to this CSV file
+    #[arg(long, value_name = "FILE", requires = "audience")]
+    pub suppress_out: Option<PathBuf>,
+    /// Write one JSON line per recipient with findings (email, rules, details) to this file
+    #[arg(long, value_name = "FILE", requires = "audience")]
+    pub findings_out: Option<PathBuf>,
+    /// Fail (exit 1) because of RULE only when it hits more than RATE of the audience, e.g. owned-product-offer=1%
+    #[arg(long, value_name = "RULE=RATE", requires = "audience", value_parser = parse_fail_on)]
+    pub fail_on: Vec<(String, f64)>,
     /// The CSV delimiter of the audience export (detected by default), e.g. ';' or '\t'
     #[arg(long, value_name = "CHAR", requires = "audience", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
@@ -86,6 +95,23 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+}
+
+/// `RULE=RATE`, where RATE is a percentage (`1%`, `0.5%`) or a fraction (`0.01`).
+fn parse_fail_on(value: &str) -> Result<(String, f64), String> {
+    let (rule, rate) = value
+        .split_once('=')
+        .ok_or_else(|| "expected RULE=RATE, e.g. owned-product-offer=1%".to_owned())?;
+    let rate = rate.trim();
+    let fraction = match rate.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|p| p / 100.0),
+        None => rate.parse::<f64>(),
+    }
+    .map_err(|_| format!("{rate:?} is not a rate: write 1% or 0.01"))?;
+    if !(0.0..=1.0).contains(&fraction) {
+        return Err(format!("{rate:?} is not between 0% and 100%"));
+    }
+    Ok((rule.trim().to_owned(), fraction))
 }
 
 fn parse_delimiter(value: &str) -> Result<u8, String> {
@@ -173,6 +199,16 @@ fn run_check(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<ExitStatus> {
+    for (rule, _) in &args.fail_on {
+        if rules.get(rule).is_none() {
+            let names: Vec<&str> = rules.rules.iter().map(|r| r.name.as_str()).collect();
+            return fail(
+                err,
+                &Error::new("", crate::rules::suggest_from(&names, rule, "--fail-on")),
+            );
+        }
+    }
+    let fail_on = args.fail_on.clone();
     let request = CheckRequest {
         campaigns: args.campaigns,
         profile: args.profile,
@@ -183,6 +219,8 @@ fn run_check(
             delimiter: args.delimiter,
             show_emails: args.show_emails,
             owned: args.owned,
+            suppress_out: args.suppress_out,
+            findings_out: args.findings_out,
         },
     };
     let outcome = match check(&request, config, rules) {
@@ -225,11 +263,32 @@ fn run_check(
     }
     Ok(if !outcome.errors.is_empty() {
         ExitStatus::Failure
-    } else if outcome.report.count(Severity::Error) > 0 {
+    } else if fails(&outcome.report, &fail_on) {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
     })
+}
+
+/// Whether the findings fail the run: any error-level finding, except that a rule with a
+/// `--fail-on` rate fails it exactly when it hits more than that share of the audience.
+fn fails(report: &crate::diagnostic::Report, fail_on: &[(String, f64)]) -> bool {
+    let rate_of = |rule: &str| {
+        fail_on
+            .iter()
+            .find(|(r, _)| r == rule)
+            .map(|(_, rate)| *rate)
+    };
+    let over = |rule: &str, rate: f64| {
+        report.audience.as_ref().is_some_and(|a| {
+            let hit = a.rule_recipients.get(rule).copied().unwrap_or(0) as f64;
+            a.rows_checked > 0 && hit / a.rows_checked as f64 > rate
+        })
+    };
+    let by_severity = report
+        .findings()
+        .any(|(_, f)| f.severity == Severity::Error && rate_of(&f.rule).is_none());
+    by_severity || fail_on.iter().any(|(rule, rate)| over(rule, *rate))
 }
 
 fn list_rules(rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {

@@ -166,6 +166,8 @@ pub struct AudienceSummary {
     pub preset: Option<String>,
     /// The owned-products export joined by email: path, addresses, rows, rows skipped.
     pub owned: Option<(String, u64, u64, u64)>,
+    /// How many distinct recipients each rule hit.
+    pub rule_recipients: std::collections::BTreeMap<String, u64>,
 }
 
 impl Report {

@@ -293,3 +293,106 @@ fn presets_are_recognised_or_chosen() {
         out.stderr
     );
 }
+
+#[test]
+fn suppress_and_findings_files() {
+    let dir = common::temp_dir("audience-out");
+    let suppress = dir.join("exclude.csv");
+    let findings = dir.join("findings.jsonl");
+    let out = run(&[
+        "check",
+        "samples/campaigns/free-phone.eml",
+        "--audience",
+        EXPORT,
+        "--catalog",
+        "samples/catalog.toml",
+        "--suppress-out",
+        suppress.to_str().unwrap(),
+        "--findings-out",
+        findings.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1);
+    // Independently: checked rows that are not English readers, own the TV or the phone,
+    // or must not be mailed, are to be excluded.
+    let expected: Vec<String> = checked()
+        .into_iter()
+        .filter(|r| {
+            language(&r.language) != Some("English")
+                || r.owned.iter().any(|o| o == "KD-55X85J" || o == "XQ-DQ54")
+                || r.status != "subscribed"
+        })
+        .map(|r| r.email)
+        .collect();
+    let mut reader = csv::Reader::from_path(&suppress).unwrap();
+    let written: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
+    assert_eq!(written, expected);
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&findings)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), expected.len());
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["row"].as_u64().is_some() && !l["rules"].as_array().unwrap().is_empty())
+    );
+}
+
+#[test]
+fn fail_on_rates() {
+    let base = [
+        "check",
+        "samples/campaigns/housing-care.eml",
+        "--audience",
+        EXPORT,
+        "--catalog",
+        "samples/catalog.toml",
+    ];
+    // housing-care is English: about 2/3 of the sample audience reads another language,
+    // and some recipients must not be mailed.
+    let with = |extra: &[&str]| {
+        let mut a = base.to_vec();
+        a.extend_from_slice(extra);
+        run(&a).code
+    };
+    assert_eq!(with(&[]), 1);
+    assert_eq!(
+        with(&[
+            "--fail-on",
+            "language-mismatch=90%",
+            "--fail-on",
+            "suppressed-recipient=50%"
+        ]),
+        0
+    );
+    assert_eq!(
+        with(&[
+            "--fail-on",
+            "language-mismatch=10%",
+            "--fail-on",
+            "suppressed-recipient=50%"
+        ]),
+        1
+    );
+    assert_eq!(
+        with(&[
+            "--fail-on",
+            "language-mismatch=0.9",
+            "--fail-on",
+            "suppressed-recipient=0.01"
+        ]),
+        1
+    );
+    let mut a = base.to_vec();
+    a.extend_from_slice(&["--fail-on", "langauge-mismatch=1%"]);
+    let out = run(&a);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("did you mean \"language-mismatch\""),
+        "{}",
+        out.stderr
+    );
+}

@@ -20,6 +20,7 @@ use crate::facts::Facts;
 use crate::profiles::audience::{ReadOptions, for_each_row};
 use crate::profiles::{FieldMap, Profile, presets};
 use crate::rules::{Env, RuleSet};
+use crate::variants::{Target, Variants};
 
 /// Example recipients shown per finding.
 pub const EXAMPLES: usize = 3;
@@ -196,10 +197,16 @@ fn csv_cell(text: &str) -> String {
     }
 }
 
+/// The campaigns an audience is checked against.
+pub struct Campaigns<'a> {
+    pub facts: &'a [&'a Facts],
+    pub paths: &'a [String],
+    pub variants: &'a Variants,
+}
+
 pub fn run(
     path: &Path,
-    facts: &[&Facts],
-    campaign_paths: &[String],
+    campaigns: &Campaigns,
     rules: &RuleSet,
     env: Env,
     config: &Config,
@@ -232,6 +239,11 @@ pub fn run(
     let mut outputs = Outputs::create(options)?;
     let mut write_error = None;
     let started = Instant::now();
+    let Campaigns {
+        facts,
+        paths: campaign_paths,
+        variants,
+    } = *campaigns;
     let mut groups = vec![Groups::default(); facts.len()];
     let mut profile_groups = Groups::default();
     let mut summary = AudienceSummary {
@@ -262,13 +274,21 @@ pub fn run(
             .map(|e| if show_emails { e.to_owned() } else { mask(e) });
         // This recipient's findings: (campaign index, or None for the profile, finding).
         let mut found: Vec<(Option<usize>, Finding)> = Vec::new();
-        for (i, f) in facts.iter().enumerate() {
-            found.extend(
-                rules
-                    .check_recipient(env, f, &profile)
-                    .into_iter()
-                    .map(|x| (Some(i), x)),
-            );
+        for target in variants.targets(&profile) {
+            match target {
+                Target::Campaign(i) => {
+                    let more = rules.check_recipient(env, facts[i], &profile);
+                    found.extend(more.into_iter().map(|x| (Some(i), x)));
+                }
+                Target::Missing(g) => {
+                    let home = variants.home(g);
+                    found.extend(
+                        variants
+                            .missing(g, &profile, rules)
+                            .map(|x| (Some(home), x)),
+                    );
+                }
+            }
         }
         found.extend(
             rules

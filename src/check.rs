@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::facts::Facts;
 use crate::profiles::ProfileFile;
 use crate::rules::{Env, RuleSet};
+use crate::variants::{Target, Variants};
 use crate::{audience, suppress};
 
 /// What to check.
@@ -74,10 +75,7 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
             }
         };
         let facts = Facts::analyze(&campaign, catalog.as_ref(), &options);
-        let mut findings = rules.check_campaign(env, &facts, recipient);
-        if let Some(p) = recipient {
-            findings.extend(rules.check_recipient(env, &facts, p));
-        }
+        let findings = rules.check_campaign(env, &facts, recipient);
         checked.push(Checked {
             path: campaign.path,
             sources: campaign.sources,
@@ -86,14 +84,37 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
         });
     }
 
+    let paths: Vec<String> = checked.iter().map(|c| c.path.clone()).collect();
+    let variants = Variants::plan(&paths);
+    if let Some(p) = recipient {
+        for target in variants.targets(p) {
+            match target {
+                Target::Campaign(i) => {
+                    let more = rules.check_recipient(env, &checked[i].facts, p);
+                    checked[i].findings.extend(more);
+                }
+                Target::Missing(g) => {
+                    let mut missing = variants.missing(g, p, rules);
+                    if let Some(f) = &mut missing {
+                        f.recipients = Some(1);
+                    }
+                    checked[variants.home(g)].findings.extend(missing);
+                }
+            }
+        }
+    }
+
     let mut audience_report = None;
     if let Some(path) = &request.audience {
         let facts: Vec<&Facts> = checked.iter().map(|c| &c.facts).collect();
-        let paths: Vec<String> = checked.iter().map(|c| c.path.clone()).collect();
+        let campaigns = audience::Campaigns {
+            facts: &facts,
+            paths: &paths,
+            variants: &variants,
+        };
         let run = audience::run(
             path,
-            &facts,
-            &paths,
+            &campaigns,
             rules,
             env,
             config,

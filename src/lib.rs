@@ -25,5 +25,6 @@ pub mod profiles;
 pub mod report;
 pub mod rules;
 pub mod suppress;
+pub mod variants;
 
 pub use error::{Error, Result};

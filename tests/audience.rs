@@ -396,3 +396,42 @@ fn fail_on_rates() {
         out.stderr
     );
 }
+
+#[test]
+fn variants_by_language() {
+    let out = run(&[
+        "check",
+        "samples/variants",
+        "--audience",
+        EXPORT,
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut expected: BTreeMap<String, u64> = BTreeMap::new();
+    for r in checked() {
+        let lang = language(&r.language).unwrap();
+        if lang != "German" && lang != "English" {
+            *expected.entry(lang.to_owned()).or_default() += 1;
+        }
+    }
+    let mut got: BTreeMap<String, u64> = BTreeMap::new();
+    for f in v["findings"].as_array().unwrap() {
+        assert_ne!(
+            f["rule"], "language-mismatch",
+            "every German or English reader gets their variant"
+        );
+        if f["rule"] == "no-variant-for-language" {
+            let lang = f["message"]
+                .as_str()
+                .unwrap()
+                .strip_prefix("no ")
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap();
+            got.insert(lang.to_owned(), f["recipients"].as_u64().unwrap());
+        }
+    }
+    assert_eq!(got, expected);
+}

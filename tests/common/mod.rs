@@ -217,4 +217,26 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
         ],
         1,
     ),
+    (
+        "audience",
+        &[
+            "samples/campaigns/free-phone.eml",
+            "--audience",
+            "samples/audiences/newsletter-export.csv",
+            "--owned",
+            "samples/audiences/shopify-orders.csv",
+            "--catalog",
+            "samples/catalog.toml",
+        ],
+        1,
+    ),
+    (
+        "variants",
+        &[
+            "samples/variants",
+            "--audience",
+            "samples/audiences/newsletter-export.csv",
+        ],
+        1,
+    ),
 ];

@@ -21,6 +21,7 @@ mod text_alternative;
 mod unsubscribe_link;
 mod unsubscribe_visibility;
 mod unused_suppression;
+mod variants;
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -74,6 +75,10 @@ pub struct KindEntry {
 
 /// Every rule kind, by the name rule files use in `kind = "..."`.
 pub static KINDS: &[KindEntry] = &[
+    KindEntry {
+        name: "variants",
+        build: build::<variants::VariantCoverage>,
+    },
     KindEntry {
         name: "pattern",
         build: build::<pattern::PatternRule>,

@@ -1,0 +1,25 @@
+//! `variants`: recipients for whom no language variant exists. The check runs in the
+//! driver (`crate::variants`), which knows which campaigns are variants of which; this
+//! kind declares the rule so it is documented and configured like any other.
+
+use serde::Deserialize;
+
+use super::RuleKind;
+use crate::rules::Check;
+
+/// Parameters of the `variants` kind (none).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Params {}
+
+pub struct VariantCoverage;
+
+impl RuleKind for VariantCoverage {
+    type Params = Params;
+
+    fn new(_params: Params) -> Self {
+        Self
+    }
+}
+
+impl Check for VariantCoverage {}

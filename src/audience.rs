@@ -6,10 +6,13 @@
 //! The export is streamed (`profiles::audience`); what is kept grows with the number of
 //! distinct findings, not with the number of rows.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fs::File;
+use std::io::IsTerminal;
 use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Instant;
 
 use crate::config::Config;
@@ -230,10 +233,12 @@ pub fn run(
         // A config that maps the fields says how the export is written.
         None => (config.fields.clone(), config.fields == FieldMap::default()),
     };
+    let mut progress = Progress::new(path);
     let read = ReadOptions {
         delimiter: options.delimiter,
         detect_preset,
         owned_join: false,
+        bytes_read: progress.as_ref().map(|p| Rc::clone(&p.bytes)),
     };
     let owned = options.owned.as_deref().map(OwnedIndex::load).transpose()?;
     let mut outputs = Outputs::create(options)?;
@@ -252,6 +257,9 @@ pub fn run(
     };
     let outcome = for_each_row(path, &fields, &read, |row| {
         summary.rows_read += 1;
+        if let Some(p) = &mut progress {
+            p.tick(summary.rows_read);
+        }
         let profile = match row.profile.and_then(validate) {
             Ok(mut p) => {
                 if let Some(index) = &owned {
@@ -318,6 +326,9 @@ pub fn run(
             }
         }
     })?;
+    if let Some(p) = &progress {
+        p.clear();
+    }
     if let Some(e) = write_error {
         return Err(e);
     }
@@ -346,6 +357,57 @@ pub fn run(
         profile_findings: profile_groups.finish(total),
         summary,
     })
+}
+
+/// A one-line progress display on stderr, when stderr is a terminal: rows, rows per
+/// second, and the share of the file read.
+struct Progress {
+    bytes: Rc<Cell<u64>>,
+    total: u64,
+    started: Instant,
+    last: Instant,
+}
+
+impl Progress {
+    fn new(path: &Path) -> Option<Progress> {
+        if !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let now = Instant::now();
+        Some(Progress {
+            bytes: Rc::new(Cell::new(0)),
+            total: std::fs::metadata(path).map_or(0, |m| m.len()),
+            started: now,
+            last: now,
+        })
+    }
+
+    fn tick(&mut self, rows: u64) {
+        // Look at the clock only now and then; rows go by in microseconds.
+        if !rows.is_multiple_of(4096) || self.last.elapsed().as_millis() < 100 {
+            return;
+        }
+        self.last = Instant::now();
+        let secs = self.started.elapsed().as_secs_f64().max(1e-9);
+        let share = if self.total > 0 {
+            format!(
+                "{:>3.0}%  ",
+                (self.bytes.get() as f64 * 100.0 / self.total as f64).min(100.0)
+            )
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            std::io::stderr(),
+            "\r{share}{} rows  {} rows/s ",
+            thousands(rows),
+            thousands((rows as f64 / secs) as u64)
+        );
+    }
+
+    fn clear(&self) {
+        let _ = write!(std::io::stderr(), "\r\x1b[2K");
+    }
 }
 
 /// Owned products from a separate export, by lowercased email: the only thing an

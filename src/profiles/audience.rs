@@ -4,11 +4,13 @@
 //! rows after it are still read. Only a file that cannot be read on (a JSON syntax error,
 //! a truncated gzip stream) ends the stream, with the number of rows read so far.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::rc::Rc;
 
 use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
@@ -45,6 +47,22 @@ pub struct ReadOptions {
     /// Read an owned-products export (orders, registrations): find its email and SKU
     /// columns by their usual names.
     pub owned_join: bool,
+    /// Counts the bytes read from the file (before decompression), for a progress display.
+    pub bytes_read: Option<Rc<Cell<u64>>>,
+}
+
+/// A reader that adds what it reads to a shared counter.
+struct Counting<R> {
+    inner: R,
+    count: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
 }
 
 /// What reading the export found out besides its rows.
@@ -132,13 +150,20 @@ pub fn for_each_row(
         Some(inner) => (inner.to_owned(), true),
         None => (name, false),
     };
+    let file: Box<dyn Read> = match &options.bytes_read {
+        Some(count) => Box::new(Counting {
+            inner: file,
+            count: Rc::clone(count),
+        }),
+        None => Box::new(file),
+    };
     let raw: Box<dyn Read> = if gz {
         Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
             1 << 16,
             file,
         )))
     } else {
-        Box::new(file)
+        file
     };
     let mut reader = BufReader::with_capacity(1 << 16, raw);
     let format = detect(&inner_name, &mut reader).map_err(|e| read_error(&display, &e, 0))?;

@@ -326,7 +326,7 @@ pub fn run(
             }
         }
     })?;
-    if let Some(p) = &progress {
+    if let Some(p) = progress.take() {
         p.clear();
     }
     if let Some(e) = write_error {
@@ -405,7 +405,7 @@ impl Progress {
         );
     }
 
-    fn clear(&self) {
+    fn clear(self) {
         let _ = write!(std::io::stderr(), "\r\x1b[2K");
     }
 }

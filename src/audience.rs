@@ -366,6 +366,8 @@ struct Progress {
     total: u64,
     started: Instant,
     last: Instant,
+    /// Whether a line was drawn (and must be cleared).
+    drawn: bool,
 }
 
 impl Progress {
@@ -379,6 +381,7 @@ impl Progress {
             total: std::fs::metadata(path).map_or(0, |m| m.len()),
             started: now,
             last: now,
+            drawn: false,
         })
     }
 
@@ -388,6 +391,7 @@ impl Progress {
             return;
         }
         self.last = Instant::now();
+        self.drawn = true;
         let secs = self.started.elapsed().as_secs_f64().max(1e-9);
         let share = if self.total > 0 {
             format!(
@@ -406,7 +410,9 @@ impl Progress {
     }
 
     fn clear(self) {
-        let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        if self.drawn {
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        }
     }
 }
 

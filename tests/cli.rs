@@ -185,7 +185,7 @@ fn bad_inputs_are_located_errors() {
         ),
         (
             vec!["check", write("image.eml", "\u{89}PNG\r\n\u{1a}\n\0\0\0")],
-            "image.eml:3:1: not an email message: binary data",
+            "image.eml:1:1: not an email message: expected a header field",
         ),
         (
             vec![

@@ -177,12 +177,6 @@ pub(super) fn looks_like_header_block(bytes: &[u8]) -> bool {
 /// first, with at least one header a message has, and no binary bytes.
 fn not_an_email(bytes: &[u8]) -> Option<(usize, String)> {
     let head = &bytes[..bytes.len().min(16 * 1024)];
-    if let Some(pos) = head.iter().position(|&b| b == 0) {
-        return Some((
-            pos,
-            "binary data (a NUL byte) in the header block".to_owned(),
-        ));
-    }
     let mut offset = 0;
     let mut known = false;
     let mut fields = 0;
@@ -191,6 +185,13 @@ fn not_an_email(bytes: &[u8]) -> Option<(usize, String)> {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
             break;
+        }
+        // Only the header block must be text: a body part may be binary (UTF-16, images).
+        if let Some(pos) = line.iter().position(|&b| b == 0) {
+            return Some((
+                offset + pos,
+                "binary data (a NUL byte) in the header block".to_owned(),
+            ));
         }
         if matches!(line[0], b' ' | b'\t') && fields > 0 {
             offset += line_len;
@@ -276,6 +277,14 @@ mod tests {
         let c = parse("m.mbox", raw.as_bytes()).unwrap();
         let s = c.subject.unwrap();
         assert_eq!(&raw[s.range], "Hello there");
+    }
+
+    #[test]
+    fn binary_body_parts_are_fine() {
+        let raw = b"Content-Type: multipart/mixed; boundary=\"1\"\r\nMIME-Version: 1.0\r\n\r\n--1\r\nContent-Transfer-Encoding: binary\r\nContent-Type: text/plain; charset=utf-16le\r\n\r\nT\0e\0s\0t\0\r\n--1--\r\n";
+        let c = parse("m.eml", raw).unwrap();
+        assert_eq!(c.parts.len(), 1);
+        assert_eq!(c.text(&c.parts[0]).trim(), "Test");
     }
 
     #[test]

@@ -32,6 +32,50 @@ use serde::de::DeserializeOwned;
 use super::Check;
 use crate::campaign::{Format, PartKind};
 
+/// Parameters shared by the kinds that require something in every body part's footer
+/// (an unsubscribe link, a postal address).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FooterParams {
+    /// Require it in the text/plain alternative too, when there is an HTML part (some
+    /// clients and smart watches show only the text part).
+    pub require_in_text_part: bool,
+}
+
+impl Default for FooterParams {
+    fn default() -> Self {
+        Self {
+            require_in_text_part: true,
+        }
+    }
+}
+
+/// The body parts a footer element must appear in: all of them, or without
+/// `require_in_text_part` the text/plain part only when there is no HTML part.
+pub(crate) fn footer_parts<'f>(
+    facts: &'f crate::facts::Facts,
+    params: &FooterParams,
+) -> impl Iterator<Item = (usize, &'f crate::facts::PartFacts)> {
+    let has_html = facts.parts.iter().any(|p| p.kind == PartKind::Html);
+    let require_text = params.require_in_text_part;
+    facts
+        .parts
+        .iter()
+        .enumerate()
+        .filter(move |(_, p)| p.kind == PartKind::Html || !has_html || require_text)
+}
+
+/// A finding that `part` lacks a footer element, labelled where the footer ends.
+pub(crate) fn missing_in_part(
+    facts: &crate::facts::Facts,
+    part: &crate::facts::PartFacts,
+    label: &str,
+) -> super::Diag {
+    super::Diag::new()
+        .arg("part", part_name(facts.format, part.kind))
+        .label(part.end_span(&facts.units), label)
+}
+
 /// How a finding names a body part: "HTML part" in an `.eml`, "HTML template" for a bare
 /// template.
 pub(crate) fn part_name(format: Format, kind: PartKind) -> &'static str {

@@ -3,51 +3,27 @@
 //! `facts::address` (street and number, P.O. box, postal code and city, ESP address merge
 //! tags); only text a reader sees counts.
 
-use serde::Deserialize;
-
-use super::{RuleKind, part_name};
-use crate::campaign::PartKind;
+use super::{FooterParams, RuleKind, footer_parts, missing_in_part};
 use crate::facts::{Facts, address};
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{Check, Context};
 
 const LABEL: &str = "expected the sender's postal address in the footer";
 
-/// Parameters of the `postal-address` kind.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Params {
-    /// Require the address in the text/plain alternative too, when there is an HTML part
-    /// (a reader whose client shows the text part sees only that).
-    pub require_in_text_part: bool,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Self {
-            require_in_text_part: true,
-        }
-    }
-}
-
 pub struct PostalAddress {
-    params: Params,
+    params: FooterParams,
 }
 
 impl RuleKind for PostalAddress {
-    type Params = Params;
+    type Params = FooterParams;
 
-    fn new(params: Params) -> Self {
+    fn new(params: FooterParams) -> Self {
         Self { params }
     }
 }
 
 impl Check for PostalAddress {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
-        let has_html = facts.parts.iter().any(|p| p.kind == PartKind::Html);
-        for part in &facts.parts {
-            if part.kind == PartKind::Plain && has_html && !self.params.require_in_text_part {
-                continue;
-            }
+        for (_, part) in footer_parts(facts, &self.params) {
             let Some(units) = facts.units.get(part.units.clone()) else {
                 continue;
             };
@@ -58,14 +34,9 @@ impl Check for PostalAddress {
                 .rev()
                 .filter(|u| u.is_read())
                 .any(|u| address::find(&u.text).is_some());
-            if found {
-                continue;
+            if !found {
+                cx.report(missing_in_part(facts, part, LABEL));
             }
-            cx.report(
-                Diag::new()
-                    .arg("part", part_name(facts.format, part.kind))
-                    .label(part.end_span(&facts.units), LABEL),
-            );
         }
     }
 }

@@ -2,60 +2,32 @@
 //! once per campaign (`facts::optout`): link text, attributes, URL, ESP merge tags, or a
 //! "here" link in a sentence about unsubscribing, in many languages.
 
-use serde::Deserialize;
-
-use super::{RuleKind, part_name};
-use crate::campaign::PartKind;
+use super::{FooterParams, RuleKind, footer_parts, missing_in_part};
 use crate::facts::Facts;
-use crate::rules::{Check, Context, Diag};
-
-/// Parameters of the `unsubscribe-link` kind.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Params {
-    /// Require the link in the text/plain alternative too, when there is an HTML part
-    /// (some clients and smart watches show only the text part).
-    pub require_in_text_part: bool,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Self {
-            require_in_text_part: true,
-        }
-    }
-}
+use crate::rules::{Check, Context};
 
 pub struct UnsubscribeLink {
-    params: Params,
+    params: FooterParams,
 }
 
 impl RuleKind for UnsubscribeLink {
-    type Params = Params;
+    type Params = FooterParams;
 
-    fn new(params: Params) -> Self {
+    fn new(params: FooterParams) -> Self {
         Self { params }
     }
 }
 
 impl Check for UnsubscribeLink {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
-        let has_html = facts.parts.iter().any(|p| p.kind == PartKind::Html);
-        for (index, part) in facts.parts.iter().enumerate() {
-            if part.kind == PartKind::Plain && has_html && !self.params.require_in_text_part {
-                continue;
+        for (index, part) in footer_parts(facts, &self.params) {
+            if !facts.unsubscribe_links.iter().any(|l| l.part == index) {
+                cx.report(missing_in_part(
+                    facts,
+                    part,
+                    "expected an unsubscribe link by here",
+                ));
             }
-            if facts.unsubscribe_links.iter().any(|l| l.part == index) {
-                continue;
-            }
-            cx.report(
-                Diag::new()
-                    .arg("part", part_name(facts.format, part.kind))
-                    .label(
-                        part.end_span(&facts.units),
-                        "expected an unsubscribe link by here",
-                    ),
-            );
         }
     }
 }

@@ -77,6 +77,7 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
             "rows_checked": a.rows_checked,
             "rows_skipped": a.rows_skipped,
             "preset": a.preset,
+            "rule_recipients": a.rule_recipients,
             "owned": a.owned.as_ref().map(|(path, addresses, rows, skipped)| json!({"file": path, "addresses": addresses, "rows": rows, "rows_skipped": skipped})),
             "seconds": a.seconds,
             "skipped": a.skipped.iter().map(|(row, line, reason)| json!({"row": row, "line": line, "reason": reason})).collect::<Vec<_>>(),

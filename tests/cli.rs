@@ -518,3 +518,35 @@ fn broken_pack_files_are_located_errors() {
         out.stderr
     );
 }
+
+#[test]
+fn hostile_text_never_reaches_the_terminal_raw() {
+    let dir = temp_dir("escapes");
+    let eml = "From: a@example.com\r\nSubject: \u{1b}]0;PWNED\u{7}HUGE SALE TODAY NOW!!!\r\nContent-Type: text/html\r\n\r\n<p>Buy \u{1b}[2J now \u{9b}31m</p>\r\n";
+    std::fs::write(dir.join("esc.eml"), eml).unwrap();
+    std::fs::write(dir.join("bad\u{1b}[31m.eml"), "not an email").unwrap();
+    std::fs::write(
+        dir.join("a.csv"),
+        "email,language\n\u{1b}[2Jx@example.com,\u{1b}]0;x\n",
+    )
+    .unwrap();
+    for args in [
+        vec!["check", "."],
+        vec!["check", "esc.eml", "--audience", "a.csv"],
+    ] {
+        let out = run_in(&dir, &args);
+        for (name, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{9b}'),
+                "{args:?} {name}:\n{text}"
+            );
+        }
+    }
+    let out = run_in(&dir, &["check", ".", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON stays valid");
+    // The subject is quoted as it is (escaped by JSON, not dropped).
+    let quoted = v["findings"].as_array().unwrap().iter().any(|f| {
+        f["rule"] == "all-caps-subject" && f["message"].as_str().unwrap().contains('\u{1b}')
+    });
+    assert!(quoted, "{}", out.stdout);
+}

@@ -104,7 +104,7 @@ impl Excerpt {
                         original: w.start,
                         len: w.len(),
                     });
-                    out.push_str(&text[w.clone()]);
+                    push_safe(&mut out, &text[w.clone()]);
                 }
                 if windows.last().is_some_and(|w| w.end < range.end) {
                     out.push('…');
@@ -115,7 +115,7 @@ impl Excerpt {
             }
         }
         let excerpt = Excerpt {
-            name: name.to_owned(),
+            name: super::neutralize(name).into_owned(),
             text: out,
             original: Arc::clone(original),
             pieces,
@@ -148,6 +148,19 @@ impl Excerpt {
             .rev()
             .find(|p| p.excerpt <= offset)
             .map_or(0, |p| p.original + (offset - p.excerpt).min(p.len))
+    }
+}
+
+/// Appends source text with each control character replaced by `?`s of the same byte
+/// length: a campaign's escape sequences must not reach the terminal, and offsets must
+/// keep mapping one to one.
+fn push_safe(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use std::fmt::{self, Write as _};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use super::excerpt::Excerpt;
+use super::neutralize;
 
 use crate::diagnostic::{FileReport, Finding, Report, Severity};
 use crate::error::Error;
@@ -121,10 +122,11 @@ fn to_rendered(file: &FileReport, finding: &Finding, width: usize) -> Rendered {
             .enumerate()
             .map(|(i, (l, r))| {
                 let span = (r.start, r.end - r.start);
+                let text = l.text.as_deref().map(|t| neutralize(t).into_owned());
                 if i == 0 && primary {
-                    LabeledSpan::new_primary_with_span(l.text.clone(), span)
+                    LabeledSpan::new_primary_with_span(text, span)
                 } else {
-                    LabeledSpan::new_with_span(l.text.clone(), span)
+                    LabeledSpan::new_with_span(text, span)
                 }
             })
             .collect();
@@ -157,16 +159,22 @@ fn to_rendered(file: &FileReport, finding: &Finding, width: usize) -> Rendered {
         .collect();
     let message = if source.is_none() {
         // Without a snippet nothing else names the file.
-        format!("{}: {}", file.path, finding.message)
+        format!(
+            "{}: {}",
+            neutralize(&file.path),
+            neutralize(&finding.message)
+        )
     } else {
-        finding.message.clone()
+        neutralize(&finding.message).into_owned()
     };
     let help = match (&finding.help, finding.examples.is_empty()) {
-        (help, true) => help.clone(),
+        (help, true) => help.as_deref().map(|h| neutralize(h).into_owned()),
         (help, false) => Some(format!(
             "{}recipients such as {}",
-            help.as_ref().map(|h| format!("{h}\n")).unwrap_or_default(),
-            finding.examples.join(", ")
+            help.as_ref()
+                .map(|h| format!("{}\n", neutralize(h)))
+                .unwrap_or_default(),
+            neutralize(&finding.examples.join(", "))
         )),
     };
     Rendered {
@@ -216,7 +224,7 @@ pub fn render(report: &Report, errors: &[Error], options: &HumanOptions) -> Stri
         let _ = writeln!(
             out,
             "Audience {}{layout}: {} rows read, {} checked, {} skipped.",
-            a.path,
+            neutralize(&a.path),
             crate::audience::thousands(a.rows_read),
             crate::audience::thousands(a.rows_checked),
             crate::audience::thousands(a.rows_skipped),
@@ -224,7 +232,8 @@ pub fn render(report: &Report, errors: &[Error], options: &HumanOptions) -> Stri
         if let Some((path, addresses, rows, skipped)) = &a.owned {
             let _ = writeln!(
                 out,
-                "Owned products from {path}: {} rows for {} addresses ({} skipped), held in memory.",
+                "Owned products from {}: {} rows for {} addresses ({} skipped), held in memory.",
+                neutralize(path),
                 crate::audience::thousands(*rows),
                 crate::audience::thousands(*addresses),
                 crate::audience::thousands(*skipped),
@@ -232,7 +241,7 @@ pub fn render(report: &Report, errors: &[Error], options: &HumanOptions) -> Stri
         }
         for (row, line, reason) in &a.skipped {
             let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
-            let _ = writeln!(out, "  skipped row {row}{at}: {reason}");
+            let _ = writeln!(out, "  skipped row {row}{at}: {}", neutralize(reason));
         }
         let unlisted = a.rows_skipped.saturating_sub(a.skipped.len() as u64);
         if unlisted > 0 {
@@ -248,9 +257,9 @@ pub fn render(report: &Report, errors: &[Error], options: &HumanOptions) -> Stri
     out
 }
 
-/// An input error as one line.
+/// An input error as one line (file names and messages may quote input).
 pub fn render_error(error: &Error) -> String {
-    format!("error: {error}")
+    format!("error: {}", neutralize(&error.to_string()))
 }
 
 fn summary(report: &Report, errors: &[Error]) -> String {

@@ -13,6 +13,25 @@ use crate::error::Error;
 pub use config::effective_config;
 pub use human::{HumanOptions, render_error};
 
+/// Text from input made safe for a terminal: control characters (escape sequences,
+/// bells, carriage returns) are shown escaped (`\u{1b}`) instead of being sent raw.
+pub fn neutralize(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() && c != '\n' {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {

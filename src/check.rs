@@ -67,7 +67,8 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     let recipient = profile.as_ref().map(|p| &p.profile);
     let mut checked = Vec::new();
     for path in files {
-        let campaign = match Campaign::load(&path) {
+        let max_bytes = (config.limits.max_campaign_mb.max(0.0) * 1_000_000.0) as u64;
+        let campaign = match Campaign::load(&path, max_bytes) {
             Ok(c) => c,
             Err(e) => {
                 outcome.errors.push(e);

@@ -24,6 +24,24 @@ struct ConfigFile {
     fields: FieldMap,
     /// `rules = ["pack", ...]`, or a table with `packs = [...]` and `[rules.NAME]` overrides.
     rules: Option<toml::Value>,
+    #[serde(default)]
+    limits: Limits,
+}
+
+/// Bounds on what one run reads, so hostile input finishes quickly with a clear message.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Limits {
+    /// Campaign files larger than this (in MB) are reported and not read.
+    pub max_campaign_mb: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_campaign_mb: 25.0,
+        }
+    }
 }
 
 /// The effective configuration.
@@ -40,6 +58,7 @@ pub struct Config {
     pub packs: Vec<PathBuf>,
     /// `[rules.NAME]` overrides.
     pub rules: BTreeMap<String, RuleOverride>,
+    pub limits: Limits,
 }
 
 impl Config {
@@ -90,6 +109,7 @@ impl Config {
             fields: file.fields,
             packs: packs.into_iter().map(resolve).collect(),
             rules,
+            limits: file.limits,
             text,
         })
     }

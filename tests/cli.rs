@@ -550,3 +550,45 @@ fn hostile_text_never_reaches_the_terminal_raw() {
     });
     assert!(quoted, "{}", out.stdout);
 }
+
+#[test]
+fn campaign_size_limit() {
+    let dir = temp_dir("limits");
+    std::fs::write(
+        dir.join("campaign-lint.toml"),
+        "[limits]\nmax-campaign-mb = 0.01\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        common::root().join("samples/campaigns/free-phone.eml"),
+        dir.join("big.eml"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("small.html"), "<p>Hi</p><a href=\"*|UNSUB|*\">Unsubscribe</a> Nordlicht GmbH, Musterstraße 12, 20095 Hamburg").unwrap();
+    let out = run_in(&dir, &["check", "."]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("error: ./big.eml: the file is 21 KB, over the 10 KB limit for a campaign"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("1 campaign"),
+        "the small file is still checked: {}",
+        out.stdout
+    );
+    std::fs::write(
+        dir.join("campaign-lint.toml"),
+        "[limits]\nmax-campaign-size = 1\n",
+    )
+    .unwrap();
+    let out = run_in(&dir, &["check", "."]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("campaign-lint.toml:2:1: unknown field `max-campaign-size`"),
+        "{}",
+        out.stderr
+    );
+}

@@ -94,8 +94,29 @@ pub struct Campaign {
 
 impl Campaign {
     /// Reads and parses a campaign file; the format follows the extension, or is sniffed.
-    pub fn load(path: &Path) -> Result<Campaign> {
+    /// A file larger than `max_bytes` is an error, not read.
+    pub fn load(path: &Path, max_bytes: u64) -> Result<Campaign> {
         let display = path.display().to_string();
+        let size = std::fs::metadata(path)
+            .map_err(|e| Error::new(&display, io_message(&e)))?
+            .len();
+        if size > max_bytes {
+            let human = |b: u64| {
+                if b >= 1_000_000 {
+                    format!("{:.1} MB", b as f64 / 1_000_000.0)
+                } else {
+                    format!("{:.0} KB", b as f64 / 1_000.0)
+                }
+            };
+            return Err(Error::new(
+                &display,
+                format!(
+                    "the file is {}, over the {} limit for a campaign (raise [limits] max-campaign-mb in campaign-lint.toml)",
+                    human(size),
+                    human(max_bytes)
+                ),
+            ));
+        }
         let bytes = std::fs::read(path).map_err(|e| Error::new(&display, io_message(&e)))?;
         let format = format_of(path).unwrap_or_else(|| sniff(&bytes));
         Campaign::parse(&display, &bytes, format)

@@ -13,6 +13,9 @@ pub struct Source {
     /// The text. For a raw file, invalid UTF-8 bytes are replaced one-for-one so that
     /// byte offsets still match the file on disk.
     pub text: Arc<str>,
+    /// For a decoded view of a part: the byte offset in the file (source 0) where the
+    /// part's encoded body starts, for formats that can only name file lines.
+    pub decoded_from: Option<usize>,
 }
 
 impl Source {
@@ -21,6 +24,7 @@ impl Source {
         Self {
             name: name.into(),
             text: text.into(),
+            decoded_from: None,
         }
     }
 

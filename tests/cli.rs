@@ -592,3 +592,43 @@ fn campaign_size_limit() {
         out.stderr
     );
 }
+
+#[test]
+fn concise_and_github_formats() {
+    let out = run(&[
+        "check",
+        "samples/campaigns/small-print.eml",
+        "samples/templates/newsletter-fr.html",
+        "--format",
+        "concise",
+    ]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stdout,
+        "samples/campaigns/small-print.eml:67:1: hidden-unsubscribe-link: unsubscribe link is hidden: 6px text, #eeeeee on #f4f4f4 (contrast 1.05:1) (in the decoded text/html part at line 196, column 251)\n\
+         samples/templates/newsletter-fr.html:2:140: declared-language-mismatch: <html lang> declares English but the text is written in French\n"
+    );
+    let out = run(&[
+        "check",
+        "samples/campaigns/small-print.eml",
+        "samples/templates/newsletter-fr.html",
+        "samples/campaigns/nope.eml",
+        "--format",
+        "github",
+    ]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stdout,
+        "::error file=samples/campaigns/small-print.eml,line=67,col=1,title=hidden-unsubscribe-link::unsubscribe link is hidden: 6px text, #eeeeee on #f4f4f4 (contrast 1.05:1) (in the decoded text/html part at line 196, column 251)%0Ahelp: show the link at a readable size (at least 8px) in a colour that contrasts with its background\n\
+         ::warning file=samples/templates/newsletter-fr.html,line=2,col=140,title=declared-language-mismatch::<html lang> declares English but the text is written in French%0Ahelp: declare the language the campaign is written in, or translate the text\n\
+         ::error file=samples/campaigns/nope.eml,title=campaign-lint::no such file\n"
+    );
+    // Line 67 of the file is where the quoted-printable HTML part begins.
+    let raw =
+        std::fs::read_to_string(common::root().join("samples/campaigns/small-print.eml")).unwrap();
+    let line_66 = raw.lines().nth(65).unwrap();
+    assert!(
+        line_66.is_empty(),
+        "the blank line before the part's body: {line_66:?}"
+    );
+}

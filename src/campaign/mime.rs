@@ -116,7 +116,9 @@ pub(super) fn parse(path: &str, bytes: &[u8]) -> Result<Campaign> {
             } else {
                 format!("{path} › {label} #{} (decoded)", same_kind + 1)
             };
-            sources.push(Source::new(name, decoded.as_ref()));
+            let mut view = Source::new(name, decoded.as_ref());
+            view.decoded_from = Some(body_start);
+            sources.push(view);
             (sources.len() - 1, 0..decoded.len())
         };
         parts.push(Part {

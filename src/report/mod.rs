@@ -2,10 +2,13 @@
 //! analysis hand it plain [`Finding`](crate::diagnostic::Finding)s with byte spans, and
 //! line/column are computed here (`diagnostic::line_col`).
 
+mod concise;
 mod config;
 mod excerpt;
+mod github;
 mod human;
 mod json;
+mod lines;
 
 use crate::diagnostic::Report;
 use crate::error::Error;
@@ -39,6 +42,10 @@ pub enum OutputFormat {
     Human,
     /// One JSON object on stdout (see the README for the schema).
     Json,
+    /// `file:line:col: rule: message`, one line per finding.
+    Concise,
+    /// GitHub Actions annotations (`::error file=…,line=…::message`).
+    Github,
 }
 
 /// Renders a report (and the inputs that could not be checked) in `format`.
@@ -51,5 +58,7 @@ pub fn render(
     match format {
         OutputFormat::Human => human::render(report, errors, human),
         OutputFormat::Json => json::render(report, errors),
+        OutputFormat::Concise => concise::render(report, errors),
+        OutputFormat::Github => github::render(report, errors),
     }
 }

@@ -1,0 +1,72 @@
+//! `--format github`: GitHub Actions workflow commands
+//! (`::error file=…,line=…,col=…,title=…::message`), which GitHub shows as annotations on
+//! the pull request.
+
+use std::fmt::Write as _;
+
+use super::lines::place;
+use crate::diagnostic::{Report, Severity};
+use crate::error::Error;
+
+/// Escapes a workflow command's message (GitHub's rules: `%`, CR, LF).
+fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value (also `:` and `,`).
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(report: &Report, errors: &[Error]) -> String {
+    let mut out = String::new();
+    for (file, f) in report.findings() {
+        let level = match f.severity {
+            Severity::Error | Severity::Off => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut props = format!("file={}", property(&file.path));
+        let mut message = f.message.clone();
+        if let Some(p) = place(file, f) {
+            let _ = write!(props, ",line={},col={}", p.line, p.column);
+            if let Some(note) = p.note {
+                let _ = write!(message, " ({note})");
+            }
+        }
+        if let Some(help) = &f.help {
+            let _ = write!(message, "\nhelp: {help}");
+        }
+        let _ = writeln!(
+            out,
+            "::{level} {props},title={}::{}",
+            property(&f.rule),
+            data(&message)
+        );
+    }
+    for e in errors {
+        let mut props = format!("file={}", property(&e.file));
+        if let Some((line, col)) = e.position {
+            let _ = write!(props, ",line={line},col={col}");
+        }
+        let _ = writeln!(
+            out,
+            "::error {props},title=campaign-lint::{}",
+            data(&e.message)
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(data("50% off\nnow"), "50%25 off%0Anow");
+        assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

@@ -36,6 +36,19 @@ pub enum Command {
     },
     /// Print the effective configuration: config file, catalog, field mapping, packs and every rule's settings
     Config(RuleArgs),
+    /// Git integration
+    #[command(subcommand)]
+    Hook(HookCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Write .git/hooks/pre-commit: check the staged campaign files before each commit
+    Install {
+        /// Replace a pre-commit hook that campaign-lint did not write
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Where the configuration and the rules come from.
@@ -139,6 +152,19 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
     let args = match &cli.command {
         Command::Check(a) => &a.rules,
         Command::Rules(r) | Command::Explain { rules: r, .. } | Command::Config(r) => r,
+        Command::Hook(HookCommand::Install { force }) => {
+            return match crate::hook::install(&cwd, *force) {
+                Ok(path) => {
+                    writeln!(
+                        out,
+                        "installed {}: staged campaign files are checked before each commit",
+                        path.display()
+                    )?;
+                    Ok(ExitStatus::Clean)
+                }
+                Err(e) => fail(err, &e),
+            };
+        }
     };
     let (config, rules) = match load(args, &cwd) {
         Ok(loaded) => loaded,
@@ -167,6 +193,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
             out.write_all(crate::report::effective_config(&config, &rules).as_bytes())?;
             Ok(ExitStatus::Clean)
         }
+        Command::Hook(_) => Ok(ExitStatus::Clean),
     }
 }
 

@@ -21,6 +21,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod facts;
+pub mod hook;
 pub mod profiles;
 pub mod report;
 pub mod rules;

@@ -65,24 +65,24 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     outcome.errors.extend(errors);
 
     let recipient = profile.as_ref().map(|p| &p.profile);
-    let mut checked = Vec::new();
-    for path in files {
-        let max_bytes = (config.limits.max_campaign_mb.max(0.0) * 1_000_000.0) as u64;
-        let campaign = match Campaign::load(&path, max_bytes) {
-            Ok(c) => c,
-            Err(e) => {
-                outcome.errors.push(e);
-                continue;
-            }
-        };
+    let max_bytes = (config.limits.max_campaign_mb.max(0.0) * 1_000_000.0) as u64;
+    let analyze = |path: &PathBuf| -> Result<Checked> {
+        let campaign = Campaign::load(path, max_bytes)?;
         let facts = Facts::analyze(&campaign, catalog.as_ref(), &options);
         let findings = rules.check_campaign(env, &facts, recipient);
-        checked.push(Checked {
+        Ok(Checked {
             path: campaign.path,
             sources: campaign.sources,
             facts,
             findings,
-        });
+        })
+    };
+    let mut checked = Vec::new();
+    for result in parallel_map(&files, analyze) {
+        match result {
+            Ok(c) => checked.push(c),
+            Err(e) => outcome.errors.push(e),
+        }
     }
 
     let paths: Vec<String> = checked.iter().map(|c| c.path.clone()).collect();
@@ -162,6 +162,41 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
         }
     }
     Ok(outcome)
+}
+
+/// `f` over `items` on all cores, results in the order of `items`. Campaigns are
+/// independent, so a directory of templates is checked in parallel.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let threads = threads.min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 fn sort(findings: &mut [Finding]) {

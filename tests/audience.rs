@@ -435,3 +435,60 @@ fn variants_by_language() {
     }
     assert_eq!(got, expected);
 }
+
+#[test]
+fn three_broken_rows_among_ten_thousand() {
+    let dir = common::temp_dir("broken-rows");
+    let mut csv = String::from("email,language,status\n");
+    for i in 1..=10_000 {
+        let row = match i {
+            17 => "no-at-sign.example.com,en,subscribed".to_owned(),
+            4_242 => format!("user{i}@example.com,Klingon,subscribed"),
+            9_999 => ",de,subscribed".to_owned(),
+            _ => format!(
+                "user{i}@example.com,{},subscribed",
+                if i % 2 == 0 { "de" } else { "en" }
+            ),
+        };
+        csv.push_str(&row);
+        csv.push('\n');
+    }
+    std::fs::write(dir.join("export.csv"), csv).unwrap();
+    let campaign = common::root().join("samples/campaigns/winter-sale.de.eml");
+    let out = common::run_in(
+        &dir,
+        &[
+            "check",
+            campaign.to_str().unwrap(),
+            "--audience",
+            "export.csv",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let a = &v["summary"]["audience"];
+    assert_eq!(
+        (
+            a["rows_read"].as_u64(),
+            a["rows_checked"].as_u64(),
+            a["rows_skipped"].as_u64()
+        ),
+        (Some(10_000), Some(9_997), Some(3))
+    );
+    let rows: Vec<u64> = a["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rows, [17, 4_242, 9_999]);
+    // Every English reader is counted: the 5,000 odd rows, less the skipped rows 17 and 9,999.
+    let english = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "language-mismatch")
+        .map(|f| f["recipients"].as_u64().unwrap());
+    assert_eq!(english, Some(5_000 - 2));
+}

@@ -492,7 +492,10 @@ fn validate(profile: Profile) -> std::result::Result<Profile, String> {
         return Err("no email address".to_owned());
     }
     if let Some(unknown) = profile.languages.iter().find(|l| l.language.is_none()) {
-        return Err(format!("unknown language {:?}", unknown.raw));
+        return Err(format!(
+            "unknown language {:?}",
+            crate::profiles::shorten(&unknown.raw)
+        ));
     }
     Ok(profile)
 }

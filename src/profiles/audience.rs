@@ -245,6 +245,114 @@ fn sniff_delimiter(header: &[u8]) -> u8 {
         .unwrap_or(b',')
 }
 
+/// Longest record (in lines, and in bytes) before an open quote is taken for a broken row.
+const MAX_RECORD_LINES: usize = 100;
+const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// Where the quote scanner is in a record.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: the end of the field, or the first of `""`.
+    Closing,
+}
+
+/// The scanner's state after `line`, as RFC 4180 (and csv) read quotes.
+fn scan(line: &[u8], mut state: Quote, delimiter: u8) -> Quote {
+    for &b in line {
+        state = match (state, b) {
+            (Quote::Quoted, b'"') => Quote::Closing,
+            (Quote::FieldStart | Quote::Closing, b'"') | (Quote::Quoted, _) => Quote::Quoted,
+            (_, b'\n') => Quote::FieldStart,
+            (_, b) if b == delimiter => Quote::FieldStart,
+            _ => Quote::Unquoted,
+        };
+    }
+    state
+}
+
+/// One record of the export, or a row whose quoted field never closes.
+enum Record {
+    Row { bytes: Vec<u8>, line: u64 },
+    Broken { line: u64 },
+    End,
+}
+
+/// Splits CSV into records, line by line. A record whose quote is still open after
+/// `MAX_RECORD_LINES` lines is reported as broken at its first line, and reading goes on
+/// with the line after it: one stray quote costs one row, not the rest of the file.
+struct Records<R> {
+    reader: R,
+    delimiter: u8,
+    /// Lines read ahead and given back by a broken record.
+    pending: std::collections::VecDeque<(Vec<u8>, u64)>,
+    lines: u64,
+}
+
+impl<R: BufRead> Records<R> {
+    fn line(&mut self) -> std::io::Result<Option<(Vec<u8>, u64)>> {
+        if let Some(line) = self.pending.pop_front() {
+            return Ok(Some(line));
+        }
+        let mut buf = Vec::new();
+        if self.reader.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(None);
+        }
+        self.lines += 1;
+        Ok(Some((buf, self.lines)))
+    }
+
+    fn next(&mut self) -> std::io::Result<Record> {
+        let Some((mut bytes, line)) = self.line()? else {
+            return Ok(Record::End);
+        };
+        let mut state = scan(&bytes, Quote::FieldStart, self.delimiter);
+        let mut extra: Vec<(Vec<u8>, u64)> = Vec::new();
+        while state == Quote::Quoted {
+            let Some(next) = (extra.len() < MAX_RECORD_LINES && bytes.len() < MAX_RECORD_BYTES)
+                .then(|| self.line())
+                .transpose()?
+                .flatten()
+            else {
+                for l in extra.into_iter().rev() {
+                    self.pending.push_front(l);
+                }
+                return Ok(Record::Broken { line });
+            };
+            state = scan(&next.0, state, self.delimiter);
+            bytes.extend_from_slice(&next.0);
+            extra.push(next);
+        }
+        Ok(Record::Row { bytes, line })
+    }
+}
+
+/// The fields of one record, unquoted: their text in `out`, their ends in `ends`;
+/// returns how many fields there are.
+fn fields(
+    parser: &mut csv_core::Reader,
+    record: &[u8],
+    out: &mut Vec<u8>,
+    ends: &mut Vec<usize>,
+) -> usize {
+    parser.reset();
+    // One call parses a whole record when it ends in a line break and the buffers are as
+    // large as the record (unquoting only shrinks it).
+    let terminated;
+    let input = if record.ends_with(b"\n") {
+        record
+    } else {
+        terminated = [record, b"\n"].concat();
+        &terminated
+    };
+    out.resize(input.len() + 1, 0);
+    ends.resize(input.len() + 2, 0);
+    let (_, _, _, n) = parser.read_record(input, out, ends);
+    n
+}
+
 fn read_csv(
     mut reader: impl BufRead,
     mapping: &mut Mapping,
@@ -256,73 +364,86 @@ fn read_csv(
     let delimiter = options
         .delimiter
         .unwrap_or_else(|| sniff_delimiter(&head[..line_end]));
-    // csv reports a record's line one short when lines end in CRLF (the count is taken
-    // between the \r and the \n); exports from Excel and most ESPs use CRLF.
-    let crlf = u64::from(head[..line_end].ends_with(b"\r"));
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(reader);
-    let headers: Vec<String> = csv
-        .byte_headers()
-        .map_err(|e| (format!("cannot read the header row: {e}"), Some(1)))?
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let h = String::from_utf8_lossy(h);
-            let h = if i == 0 {
-                h.trim_start_matches('\u{feff}')
-            } else {
-                &h
-            };
-            h.trim().to_owned()
-        })
-        .collect();
+    let mut records = Records {
+        reader,
+        delimiter,
+        pending: std::collections::VecDeque::new(),
+        lines: 0,
+    };
+    let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let (mut out, mut ends) = (Vec::new(), Vec::new());
+    let io = |e: std::io::Error, line: u64| (format!("cannot read on: {e}"), Some(line));
+    let headers: Vec<String> = match records.next().map_err(|e| io(e, 1))? {
+        Record::Row { bytes, .. } => {
+            let n = fields(&mut parser, &bytes, &mut out, &mut ends);
+            let mut start = 0;
+            (0..n)
+                .map(|i| {
+                    let h = String::from_utf8_lossy(&out[start..ends[i]]).into_owned();
+                    start = ends[i];
+                    let h = if i == 0 {
+                        h.trim_start_matches('\u{feff}').to_owned()
+                    } else {
+                        h
+                    };
+                    h.trim().to_owned()
+                })
+                .collect()
+        }
+        Record::Broken { .. } => {
+            return Err((
+                "the header row has a quote that is not closed".to_owned(),
+                Some(1),
+            ));
+        }
+        Record::End => return Ok(()),
+    };
     let map = mapping.settle(&headers).clone();
-    let map = &map;
-    let mut record = csv::ByteRecord::new();
     let mut number = 0u64;
     loop {
-        match csv.read_byte_record(&mut record) {
-            Ok(false) => return Ok(()),
-            Ok(true) => {
+        let record = records.next().map_err(|e| io(e, records.lines))?;
+        let (bytes, line) = match record {
+            Record::End => return Ok(()),
+            Record::Broken { line } => {
                 number += 1;
-                let line = record.position().map(|p| p.line() + crlf);
-                let mut fields = BTreeMap::new();
-                let mut bad = None;
-                for (name, cell) in headers.iter().zip(record.iter()) {
-                    match std::str::from_utf8(cell) {
-                        Ok(text) => {
-                            fields.insert(name.clone(), Value::String(text.to_owned()));
-                        }
-                        Err(_) => bad = Some(format!("field {name:?} is not valid UTF-8")),
-                    }
-                }
-                let profile = match bad {
-                    Some(message) => Err(message),
-                    None => to_profile(fields, map),
-                };
                 on_row(Row {
                     number,
-                    line,
-                    profile,
+                    line: Some(line),
+                    profile: Err(format!(
+                        "a quoted field is not closed within {MAX_RECORD_LINES} lines; the row is skipped and reading goes on with the next line"
+                    )),
                 });
+                continue;
             }
-            Err(e) => {
-                let line = e.position().map(|p| p.line() + crlf);
-                match e.kind() {
-                    csv::ErrorKind::Io(io) => return Err((format!("cannot read on: {io}"), line)),
-                    _ => {
-                        number += 1;
-                        on_row(Row {
-                            number,
-                            line,
-                            profile: Err(format!("malformed CSV row: {e}")),
-                        });
-                    }
+            Record::Row { bytes, line } => (bytes, line),
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        number += 1;
+        let n = fields(&mut parser, &bytes, &mut out, &mut ends);
+        let mut row = BTreeMap::new();
+        let mut bad = None;
+        let mut start = 0;
+        for (name, i) in headers.iter().zip(0..n) {
+            let cell = &out[start..ends[i]];
+            start = ends[i];
+            match std::str::from_utf8(cell) {
+                Ok(text) => {
+                    row.insert(name.clone(), Value::String(text.to_owned()));
                 }
+                Err(_) => bad = Some(format!("field {name:?} is not valid UTF-8")),
             }
         }
+        let profile = match bad {
+            Some(message) => Err(message),
+            None => to_profile(row, &map),
+        };
+        on_row(Row {
+            number,
+            line: Some(line),
+            profile,
+        });
     }
 }
 
@@ -578,5 +699,52 @@ mod line_tests {
             lines("email,note\na@example.com,\"two\nlines\"\nb@example.com,x\n"),
             [Some(2), Some(4)]
         );
+    }
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    fn rows(text: &str) -> Vec<(u64, Option<u64>, bool)> {
+        let map = FieldMap::default();
+        let mut mapping = Mapping {
+            given: &map,
+            detect: false,
+            join: false,
+            chosen: None,
+        };
+        let mut out = Vec::new();
+        read_csv(
+            text.as_bytes(),
+            &mut mapping,
+            &ReadOptions::default(),
+            &mut |row: Row| {
+                out.push((row.number, row.line, row.profile.is_ok()));
+            },
+        )
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn an_unterminated_quote_costs_one_row() {
+        let mut text =
+            String::from("email,note\na@example.com,fine\nb@example.com,\"never closed\n");
+        for i in 0..300 {
+            let _ = writeln!(text, "user{i}@example.com,x");
+        }
+        let got = rows(&text);
+        assert_eq!(got.len(), 302);
+        assert_eq!(got[1], (2, Some(3), false));
+        assert!(got[2..].iter().all(|(_, _, ok)| *ok));
+        assert_eq!(got[2], (3, Some(4), true));
+    }
+
+    #[test]
+    fn quoted_line_breaks_and_doubled_quotes_are_kept() {
+        let got = rows("email,note\na@example.com,\"say \"\"hi\"\"\nthere\"\nb@example.com,x");
+        assert_eq!(got, [(1, Some(2), true), (2, Some(4), true)]);
     }
 }

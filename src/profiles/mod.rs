@@ -216,7 +216,8 @@ pub fn from_fields(
                 return Err((
                     map.email.clone(),
                     format!(
-                        "invalid email address {email:?} in field {:?}: {}",
+                        "invalid email address {:?} in field {:?}: {}",
+                        shorten(&email),
                         map.email,
                         describe_address_error(&email)
                     ),
@@ -264,6 +265,15 @@ pub fn from_fields(
         fields,
         spans: FieldSpans::default(),
     })
+}
+
+/// A value quoted in a message, cut to a readable length (it may be a whole broken row).
+pub fn shorten(value: &str) -> String {
+    const MAX: usize = 60;
+    match value.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_owned(),
+    }
 }
 
 /// lettre says only "Invalid input"; say what is wrong.

@@ -32,10 +32,22 @@ impl Preset {
         }
     }
 
-    /// How many of this export's columns `headers` has; 0 without its email column.
+    /// How well `headers` match this export's columns: 2 for a column written exactly
+    /// so, 1 for one that differs in case; 0 without the email column.
     fn score(&self, headers: &[String]) -> usize {
-        let has = |name: &str| headers.iter().any(|h| h.trim().eq_ignore_ascii_case(name));
-        if !has(self.email) {
+        let has = |name: &str| {
+            headers
+                .iter()
+                .map(|h| match h.trim() {
+                    h if h == name => 2,
+                    h if h.eq_ignore_ascii_case(name) => 1,
+                    _ => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        };
+        let email = has(self.email);
+        if email == 0 {
             return 0;
         }
         let columns = [
@@ -48,7 +60,7 @@ impl Preset {
         .chain(self.opted_out)
         .chain(self.bounced)
         .chain(self.marks.iter().copied());
-        1 + columns.filter(|c| has(c)).count()
+        email + columns.map(has).sum::<usize>()
     }
 }
 
@@ -187,11 +199,18 @@ pub fn find(name: &str) -> Option<&'static Preset> {
 
 /// The preset whose columns `headers` matches best, if any has its email column.
 pub fn detect(headers: &[String]) -> Option<&'static Preset> {
+    // On a tie the earlier preset wins: campaign-lint's own names come first.
     PRESETS
         .iter()
         .map(|p| (p.score(headers), p))
         .filter(|(score, _)| *score > 0)
-        .max_by_key(|(score, _)| *score)
+        .fold(
+            None,
+            |best: Option<(usize, &'static Preset)>, (score, p)| match best {
+                Some((b, _)) if b >= score => best,
+                _ => Some((score, p)),
+            },
+        )
         .map(|(_, p)| p)
 }
 

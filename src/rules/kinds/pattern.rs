@@ -67,7 +67,10 @@ pub struct Pattern(String);
 impl<'de> Deserialize<'de> for Pattern {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Regex::new(&s)
+        // Checking the syntax is a parse; compiling (milliseconds for Unicode classes)
+        // waits until the rule first runs.
+        regex_syntax::Parser::new()
+            .parse(&s)
             .map_err(|e| serde::de::Error::custom(format!("invalid regular expression: {e}")))?;
         Ok(Pattern(s))
     }
@@ -118,7 +121,9 @@ impl Default for Params {
 pub struct PatternRule {
     scope: Scope,
     mode: Mode,
-    regex: Regex,
+    params: Params,
+    /// Compiled on first use; None when it cannot be (too large), and the rule finds nothing.
+    regex: std::sync::OnceLock<Option<Regex>>,
 }
 
 impl RuleKind for PatternRule {
@@ -128,19 +133,25 @@ impl RuleKind for PatternRule {
         match (&params.pattern, params.words.is_empty()) {
             (None, true) => Err("a pattern rule needs `pattern` or `words`".to_owned()),
             (Some(_), false) => Err("give either `pattern` or `words`, not both".to_owned()),
-            _ => compile(params).map(|_| ()),
+            _ => Ok(()),
         }
     }
 
     fn new(params: Params) -> Self {
-        // `validate` ran first; an empty never-matching regex is the impossible fallback.
-        let regex =
-            compile(&params).unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("valid regex"));
         Self {
-            scope: params.scope,
+            scope: params.scope.clone(),
             mode: params.mode,
-            regex,
+            params,
+            regex: std::sync::OnceLock::new(),
         }
+    }
+}
+
+impl PatternRule {
+    fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| compile(&self.params).ok())
+            .as_ref()
     }
 }
 
@@ -268,12 +279,13 @@ fn scope_name(scope: &Scope) -> String {
 
 impl Check for PatternRule {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
+        let Some(regex) = self.regex() else { return };
         let haystacks = self.haystacks(facts);
         let scope = scope_name(&self.scope);
         match self.mode {
             Mode::Forbid => {
                 for h in &haystacks {
-                    for m in self.regex.find_iter(h.text).filter(|m| !m.is_empty()) {
+                    for m in regex.find_iter(h.text).filter(|m| !m.is_empty()) {
                         cx.report(
                             Diag::new()
                                 .arg("match", quoted(m.as_str()))
@@ -284,7 +296,7 @@ impl Check for PatternRule {
                 }
             }
             Mode::Require => {
-                if haystacks.iter().any(|h| self.regex.is_match(h.text)) {
+                if haystacks.iter().any(|h| regex.is_match(h.text)) {
                     return;
                 }
                 let mut diag = Diag::new()

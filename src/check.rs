@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::campaign::{Campaign, format_of};
+use crate::campaign::Campaign;
 use crate::catalog::CatalogIndex;
 use crate::config::Config;
 use crate::diagnostic::{FileReport, Finding, Report};
@@ -61,7 +61,7 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     };
     let options = rules.analysis_options();
     let mut outcome = Outcome::default();
-    let (files, errors) = expand(&request.campaigns);
+    let (files, errors) = expand(&request.campaigns, &Exclude::new(config)?);
     outcome.errors.extend(errors);
 
     let recipient = profile.as_ref().map(|p| &p.profile);
@@ -203,14 +203,15 @@ fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| (a.primary_span(), &a.rule).cmp(&(b.primary_span(), &b.rule)));
 }
 
-/// Campaign files named by the arguments: files as given, directories searched for
-/// `.eml`, `.html`, `.htm` and `.txt` files (hidden directories skipped), sorted.
-pub fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
+/// Campaign files named by the arguments: files as given, and in directories every
+/// `.eml`, `.html`, `.htm` and `.txt` file that `.gitignore` files, hidden names and the
+/// config's `exclude` patterns do not leave out, sorted.
+pub fn expand(paths: &[PathBuf], exclude: &Exclude) -> (Vec<PathBuf>, Vec<Error>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => walk(path, &mut files, &mut errors),
+            Ok(m) if m.is_dir() => walk(path, exclude, &mut files, &mut errors),
             Ok(_) => files.push(path.clone()),
             Err(e) => errors.push(Error::new(
                 path.display().to_string(),
@@ -221,37 +222,82 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
     (files, errors)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            errors.push(Error::new(
+/// The config's `exclude` patterns (gitignore syntax, relative to the config's directory).
+#[derive(Debug, Default)]
+pub struct Exclude {
+    matcher: Option<ignore::gitignore::Gitignore>,
+}
+
+impl Exclude {
+    pub fn new(config: &Config) -> Result<Exclude> {
+        if config.exclude.is_empty() {
+            return Ok(Exclude::default());
+        }
+        let root = config
+            .path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let root = std::path::absolute(&root).unwrap_or(root);
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(&root);
+        for pattern in &config.exclude {
+            builder.add_line(None, pattern).map_err(|e| {
+                Error::new(
+                    config.display(),
+                    format!("exclude pattern {pattern:?}: {e}"),
+                )
+            })?;
+        }
+        let matcher = builder
+            .build()
+            .map_err(|e| Error::new(config.display(), format!("exclude patterns: {e}")))?;
+        Ok(Exclude {
+            matcher: Some(matcher),
+        })
+    }
+
+    fn excludes(&self, path: &Path, is_dir: bool) -> bool {
+        let Some(matcher) = &self.matcher else {
+            return false;
+        };
+        let Ok(absolute) = std::path::absolute(path) else {
+            return false;
+        };
+        absolute.starts_with(matcher.path())
+            && matcher
+                .matched_path_or_any_parents(&absolute, is_dir)
+                .is_ignore()
+    }
+}
+
+fn walk(dir: &Path, exclude: &Exclude, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>) {
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .sort_by_file_path(Path::cmp)
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let path = entry.path();
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                let wanted = is_file
+                    && path.extension().is_some_and(|e| {
+                        ["eml", "html", "htm", "txt"]
+                            .iter()
+                            .any(|x| e.eq_ignore_ascii_case(x))
+                    });
+                if wanted && !exclude.excludes(path, false) {
+                    files.push(path.to_path_buf());
+                }
+            }
+            Err(e) => errors.push(Error::new(
                 dir.display().to_string(),
-                crate::campaign::io_message(&e),
-            ));
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, files, errors);
-        } else if format_of(&path).is_some()
-            && path.extension().is_some_and(|e| {
-                ["eml", "html", "htm", "txt"]
-                    .iter()
-                    .any(|x| e.eq_ignore_ascii_case(x))
-            })
-        {
-            files.push(path);
+                format!("cannot read: {e}"),
+            )),
         }
     }
 }

@@ -26,6 +26,9 @@ struct ConfigFile {
     rules: Option<toml::Value>,
     #[serde(default)]
     limits: Limits,
+    /// Files and directories to leave out of directory walks (gitignore syntax).
+    #[serde(default)]
+    exclude: Vec<String>,
 }
 
 /// Bounds on what one run reads, so hostile input finishes quickly with a clear message.
@@ -59,6 +62,8 @@ pub struct Config {
     /// `[rules.NAME]` overrides.
     pub rules: BTreeMap<String, RuleOverride>,
     pub limits: Limits,
+    /// `exclude` patterns (gitignore syntax, relative to the config's directory).
+    pub exclude: Vec<String>,
 }
 
 impl Config {
@@ -110,6 +115,7 @@ impl Config {
             packs: packs.into_iter().map(resolve).collect(),
             rules,
             limits: file.limits,
+            exclude: file.exclude,
             text,
         })
     }

@@ -632,3 +632,49 @@ fn concise_and_github_formats() {
         "the blank line before the part's body: {line_66:?}"
     );
 }
+
+#[test]
+fn directory_walks_honour_gitignore_and_exclude() {
+    let dir = temp_dir("walk");
+    let page = "<p>Spring news from our stores.</p><p>Nordlicht GmbH, Musterstraße 12, 20095 Hamburg <a href=\"*|UNSUB|*\">Unsubscribe</a></p>";
+    for path in [
+        "templates/a.html",
+        "templates/build/out.html",
+        "templates/drafts/wip.html",
+        "templates/.cache/x.html",
+        "templates/b.htm",
+    ] {
+        let file = dir.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, page).unwrap();
+    }
+    std::fs::write(dir.join("templates/.gitignore"), "build/\n").unwrap();
+    std::fs::write(
+        dir.join("campaign-lint.toml"),
+        "exclude = [\"templates/drafts/\"]\n",
+    )
+    .unwrap();
+    let checked = |cwd: &std::path::Path, args: &[&str]| -> u64 {
+        let out = run_in(cwd, args);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        v["summary"]["files"].as_u64().unwrap()
+    };
+    // a.html and b.htm: not build/ (.gitignore), drafts/ (exclude) or .cache/ (hidden).
+    assert_eq!(
+        checked(&dir, &["check", "templates", "--format", "json"]),
+        2
+    );
+    // From inside the directory, the config's patterns still apply (relative to the config).
+    assert_eq!(
+        checked(&dir.join("templates"), &["check", ".", "--format", "json"]),
+        2
+    );
+    // A file named on the command line is always checked.
+    assert_eq!(
+        checked(
+            &dir,
+            &["check", "templates/drafts/wip.html", "--format", "json"]
+        ),
+        1
+    );
+}

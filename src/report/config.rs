@@ -41,6 +41,16 @@ pub fn effective_config(config: &Config, rules: &RuleSet) -> String {
         fields.insert(k.into(), string(v.clone()));
     }
     top.insert("fields".into(), Value::Table(fields));
+    if !config.exclude.is_empty() {
+        let globs = config.exclude.iter().map(|g| string(g.clone())).collect();
+        top.insert("exclude".into(), Value::Array(globs));
+    }
+    let mut limits = Table::new();
+    limits.insert(
+        "max-campaign-mb".into(),
+        Value::Float(config.limits.max_campaign_mb),
+    );
+    top.insert("limits".into(), Value::Table(limits));
     let mut section = Table::new();
     if !config.packs.is_empty() {
         let packs = config

@@ -264,7 +264,7 @@ fn run_check(
             .unwrap_or(100),
     };
     out.write_all(
-        report::render(args.format, &outcome.report, &outcome.errors, &human).as_bytes(),
+        report::render(args.format, &outcome.report, &outcome.errors, &human, rules).as_bytes(),
     )?;
     out.flush()?;
     if args.format != OutputFormat::Human {

@@ -678,3 +678,61 @@ fn directory_walks_honour_gitignore_and_exclude() {
         1
     );
 }
+
+#[test]
+fn sarif_output_is_well_formed() {
+    let out = run(&[
+        "check",
+        "samples/campaigns",
+        "samples/templates",
+        "samples/campaigns/nope.eml",
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(out.code, 2);
+    let log: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    for r in rules {
+        assert!(
+            r["shortDescription"]["text"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty())
+        );
+        assert!(
+            ["error", "warning", "note", "none"]
+                .contains(&r["defaultConfiguration"]["level"].as_str().unwrap())
+        );
+    }
+    let results = run["results"].as_array().unwrap();
+    assert!(results.len() > 10);
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(ids[index], r["ruleId"].as_str().unwrap());
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+        for l in r["locations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(r["relatedLocations"].as_array().into_iter().flatten())
+        {
+            let p = &l["physicalLocation"];
+            let uri = p["artifactLocation"]["uri"].as_str().unwrap();
+            assert!(uri.starts_with("samples/") && !uri.contains(' '), "{uri}");
+            assert!(p["region"]["startLine"].as_u64().unwrap() >= 1);
+            assert!(p["region"]["startColumn"].as_u64().unwrap() >= 1);
+        }
+    }
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(
+        notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "samples/campaigns/nope.eml"
+    );
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+}

@@ -9,6 +9,7 @@ mod github;
 mod human;
 mod json;
 mod lines;
+mod sarif;
 
 use crate::diagnostic::Report;
 use crate::error::Error;
@@ -46,6 +47,8 @@ pub enum OutputFormat {
     Concise,
     /// GitHub Actions annotations (`::error file=…,line=…::message`).
     Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
 }
 
 /// Renders a report (and the inputs that could not be checked) in `format`.
@@ -54,11 +57,13 @@ pub fn render(
     report: &Report,
     errors: &[Error],
     human: &HumanOptions,
+    rules: &crate::rules::RuleSet,
 ) -> String {
     match format {
         OutputFormat::Human => human::render(report, errors, human),
         OutputFormat::Json => json::render(report, errors),
         OutputFormat::Concise => concise::render(report, errors),
         OutputFormat::Github => github::render(report, errors),
+        OutputFormat::Sarif => sarif::render(report, errors, rules),
     }
 }

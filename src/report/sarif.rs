@@ -1,0 +1,136 @@
+//! `--format sarif`: SARIF 2.1.0, for code-scanning dashboards (GitHub, GitLab, Azure
+//! DevOps). The rules in force become `tool.driver.rules` with their summary, docs and
+//! default level; findings become results with their primary location and the other
+//! labels as related locations. Inputs that could not be read are tool notifications.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use super::lines::place;
+use crate::diagnostic::{FileReport, Finding, Report, Severity, line_col};
+use crate::error::Error;
+use crate::rules::RuleSet;
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error | Severity::Off => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A path as a relative URI reference (forward slashes, spaces and `%` escaped).
+fn uri(path: &str) -> String {
+    let path = path.strip_prefix("./").unwrap_or(path);
+    path.replace('\\', "/")
+        .replace('%', "%25")
+        .replace(' ', "%20")
+}
+
+fn location(file: &FileReport, finding: &Finding, label: usize) -> Option<Value> {
+    let l = finding.labels.get(label)?;
+    let source = file.sources.get(l.span.source)?;
+    let region = if source.decoded_from.is_none() {
+        let (start_line, start_column) = line_col(&source.text, l.span.offset);
+        let (end_line, end_column) = line_col(&source.text, l.span.end());
+        json!({ "startLine": start_line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column })
+    } else {
+        // A decoded view of a transfer-encoded part: name the line where the part starts.
+        let raw = file.sources.first()?;
+        let (line, _) = line_col(&raw.text, source.decoded_from?);
+        json!({ "startLine": line, "startColumn": 1 })
+    };
+    let mut location = json!({
+        "physicalLocation": { "artifactLocation": { "uri": uri(&file.path) }, "region": region }
+    });
+    if let Some(text) = &l.text {
+        location["message"] = json!({ "text": text });
+    }
+    Some(location)
+}
+
+pub fn render(report: &Report, errors: &[Error], rules: &RuleSet) -> String {
+    let descriptors: Vec<Value> = rules
+        .rules
+        .iter()
+        .map(|r| {
+            let mut d = json!({
+                "id": r.name,
+                "name": r.name,
+                "shortDescription": { "text": r.summary },
+                "defaultConfiguration": { "level": if r.severity == Severity::Off { "none" } else { level(r.severity) }, "enabled": r.severity != Severity::Off },
+                "properties": { "tags": [r.kind] },
+            });
+            if let Some(docs) = &r.docs {
+                d["fullDescription"] = json!({ "text": docs.what.trim() });
+                d["help"] = json!({ "text": format!("{}\n\nRun `campaign-lint explain {}` for the rule's documentation.", docs.fix.trim(), r.name) });
+            }
+            d
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings()
+        .map(|(file, f)| {
+            let mut message = f.message.clone();
+            if let Some(note) = place(file, f).and_then(|p| p.note) {
+                let _ = write!(message, " ({note})");
+            }
+            let mut result = json!({
+                "ruleId": f.rule,
+                "level": level(f.severity),
+                "message": { "text": message },
+                "locations": location(file, f, 0).map_or_else(Vec::new, |l| vec![l]),
+            });
+            if let Some(index) = rules.rules.iter().position(|r| r.name == f.rule) {
+                result["ruleIndex"] = json!(index);
+            }
+            let related: Vec<Value> = (1..f.labels.len())
+                .filter_map(|i| {
+                    location(file, f, i).map(|mut l| {
+                        l["id"] = json!(i);
+                        l
+                    })
+                })
+                .collect();
+            if !related.is_empty() {
+                result["relatedLocations"] = json!(related);
+            }
+            if let Some(n) = f.recipients {
+                result["properties"] = json!({ "recipients": n });
+            }
+            result
+        })
+        .collect();
+    let notifications: Vec<Value> = errors
+        .iter()
+        .map(|e| {
+            let mut n = json!({ "level": "error", "message": { "text": e.message } });
+            let mut physical = json!({ "artifactLocation": { "uri": uri(&e.file) } });
+            if let Some((line, column)) = e.position {
+                physical["region"] = json!({ "startLine": line, "startColumn": column });
+            }
+            n["locations"] = json!([{ "physicalLocation": physical }]);
+            n
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "campaign-lint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": descriptors,
+            } },
+            "results": results,
+            "invocations": [{
+                "executionSuccessful": errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+        }],
+    });
+    let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_owned());
+    out.push('\n');
+    out
+}

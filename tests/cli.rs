@@ -736,3 +736,81 @@ fn sarif_output_is_well_formed() {
     );
     assert_eq!(run["invocations"][0]["executionSuccessful"], false);
 }
+
+#[test]
+fn junit_and_gitlab_formats() {
+    let args = [
+        "check",
+        "samples/templates",
+        "samples/campaigns/small-print.eml",
+        "samples/campaigns/nope.eml",
+    ];
+    let out = run(&[&args[..], &["--format", "junit"]].concat());
+    assert_eq!(out.code, 2);
+    let doc = roxmltree::Document::parse(&out.stdout).expect("well-formed XML");
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(
+        cases.len(),
+        7,
+        "one test case per file, and one for the unreadable input"
+    );
+    assert_eq!(suite.attribute("tests"), Some("7"));
+    assert_eq!(suite.attribute("failures"), Some("3"));
+    assert_eq!(suite.attribute("errors"), Some("1"));
+    let small = cases
+        .iter()
+        .find(|c| c.attribute("name") == Some("samples/campaigns/small-print.eml"))
+        .unwrap();
+    let failure = small
+        .children()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert_eq!(
+        failure.attribute("message"),
+        Some("1 finding, 1 error-level")
+    );
+    assert!(
+        failure
+            .text()
+            .unwrap()
+            .contains("[hidden-unsubscribe-link]")
+    );
+    let clean = cases
+        .iter()
+        .find(|c| c.attribute("name") == Some("samples/templates/welcome.html"))
+        .unwrap();
+    assert_eq!(
+        clean.children().filter(roxmltree::Node::is_element).count(),
+        0
+    );
+
+    let out = run(&[&args[..], &["--format", "gitlab"]].concat());
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(issues.len(), 4);
+    let mut prints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    prints.sort_unstable();
+    prints.dedup();
+    assert_eq!(prints.len(), issues.len(), "fingerprints are unique");
+    for i in &issues {
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&i["severity"].as_str().unwrap())
+        );
+        assert!(i["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        assert!(!i["description"].as_str().unwrap().is_empty());
+    }
+    // The same finding keeps its fingerprint from run to run.
+    let again: Vec<serde_json::Value> =
+        serde_json::from_str(&run(&[&args[..], &["--format", "gitlab"]].concat()).stdout).unwrap();
+    assert_eq!(issues, again);
+}

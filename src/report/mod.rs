@@ -6,8 +6,10 @@ mod concise;
 mod config;
 mod excerpt;
 mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
 mod lines;
 mod sarif;
 
@@ -49,6 +51,10 @@ pub enum OutputFormat {
     Github,
     /// SARIF 2.1.0, for code-scanning dashboards.
     Sarif,
+    /// JUnit XML, one test case per file.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 /// Renders a report (and the inputs that could not be checked) in `format`.
@@ -65,5 +71,7 @@ pub fn render(
         OutputFormat::Concise => concise::render(report, errors),
         OutputFormat::Github => github::render(report, errors),
         OutputFormat::Sarif => sarif::render(report, errors, rules),
+        OutputFormat::Junit => junit::render(report, errors),
+        OutputFormat::Gitlab => gitlab::render(report, errors),
     }
 }

@@ -1,0 +1,81 @@
+//! `--format junit`: JUnit XML, one test case per checked file, failed when the file has
+//! findings; CI systems that read test reports show them next to the tests.
+
+use std::fmt::Write as _;
+
+use super::lines::place;
+use crate::diagnostic::{Report, Severity};
+use crate::error::Error;
+
+/// Escapes text for XML content and attribute values; drops characters XML 1.0 forbids.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || matches!(c as u32, 0xFFFE | 0xFFFF) => out.push('?'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn render(report: &Report, errors: &[Error]) -> String {
+    let mut cases = String::new();
+    let (mut tests, mut failures, mut unreadable) = (0, 0, 0);
+    for file in &report.files {
+        tests += 1;
+        let name = xml(&file.path);
+        if file.findings.is_empty() {
+            let _ = writeln!(
+                cases,
+                "    <testcase classname=\"campaign-lint\" name=\"{name}\" file=\"{name}\"/>"
+            );
+            continue;
+        }
+        failures += 1;
+        let count = file.findings.len();
+        let errors_here = file
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let mut body = String::new();
+        for f in &file.findings {
+            let at = place(file, f).map_or_else(
+                || file.path.clone(),
+                |p| format!("{}:{}:{}", file.path, p.line, p.column),
+            );
+            let _ = writeln!(body, "{at}: {} [{}]: {}", f.severity, f.rule, f.message);
+        }
+        let _ = writeln!(
+            cases,
+            "    <testcase classname=\"campaign-lint\" name=\"{name}\" file=\"{name}\">\n      <failure message=\"{}, {} error-level\" type=\"campaign-lint\">{}</failure>\n    </testcase>",
+            if count == 1 {
+                "1 finding".to_owned()
+            } else {
+                format!("{count} findings")
+            },
+            errors_here,
+            xml(&body)
+        );
+    }
+    for e in errors {
+        tests += 1;
+        unreadable += 1;
+        let name = xml(&e.file);
+        let _ = writeln!(
+            cases,
+            "    <testcase classname=\"campaign-lint\" name=\"{name}\" file=\"{name}\">\n      <error message=\"could not be checked\" type=\"input\">{}</error>\n    </testcase>",
+            xml(&e.to_string())
+        );
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"campaign-lint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{unreadable}\">\n  <testsuite name=\"campaign-lint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{unreadable}\">\n{cases}  </testsuite>\n</testsuites>\n"
+    )
+}

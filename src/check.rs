@@ -286,7 +286,7 @@ fn walk(dir: &Path, exclude: &Exclude, files: &mut Vec<PathBuf>, errors: &mut Ve
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
                 let wanted = is_file
                     && path.extension().is_some_and(|e| {
-                        ["eml", "html", "htm", "txt"]
+                        ["eml", "html", "htm", "txt", "mjml"]
                             .iter()
                             .any(|x| e.eq_ignore_ascii_case(x))
                     });

@@ -16,7 +16,7 @@ const SCRIPT: &str = r#"#!/bin/sh
 # Checks the staged campaign files; silent when they are clean, blocks on errors.
 bin='BIN'
 [ -x "$bin" ] || bin=campaign-lint
-files=$(git diff --cached --name-only --diff-filter=ACMR -- '*.eml' '*.html' '*.htm' '*.txt')
+files=$(git diff --cached --name-only --diff-filter=ACMR -- '*.eml' '*.html' '*.htm' '*.txt' '*.mjml')
 [ -z "$files" ] && exit 0
 out=$(printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 "$bin" check 2>&1)
 status=$?

@@ -308,7 +308,7 @@ impl Reducer {
                     self.doc.lang = Some((decode_attr(&lang), at));
                 }
             }
-            "a" | "unsubscribe" if parent_link.is_none() && !parent_skip => {
+            "a" | "unsubscribe" | "mj-button" if parent_link.is_none() && !parent_skip => {
                 let attr = |name: &str| el.get_attribute(name).map(|v| decode_attr(&v));
                 let href = if tag == "unsubscribe" {
                     Some("[unsubscribe]".to_owned())
@@ -328,7 +328,7 @@ impl Reducer {
                 self.link_text.push(TextBuilder::new());
                 link = Some(self.doc.links.len() - 1);
             }
-            "img" if !parent_skip => {
+            "img" | "mj-image" if !parent_skip => {
                 let alt = el.get_attribute("alt").map(|v| decode_attr(&v));
                 if let (Some(idx), Some(alt)) = (parent_link, &alt)
                     && let Some(l) = self.doc.links.get_mut(idx)
@@ -580,53 +580,69 @@ fn decode_attr(value: &str) -> String {
 fn is_skipped(tag: &str) -> bool {
     matches!(
         tag,
-        "head" | "style" | "script" | "title" | "template" | "noscript" | "xml" | "svg" | "object"
+        "head"
+            | "style"
+            | "script"
+            | "title"
+            | "template"
+            | "noscript"
+            | "xml"
+            | "svg"
+            | "object"
+            // MJML's head holds settings, not text (but its `mj-preview` is the preheader).
+            | "mj-attributes"
+            | "mj-style"
+            | "mj-title"
+            | "mj-font"
+            | "mj-breakpoint"
+            | "mj-html-attributes"
     ) || tag.contains(':')
 }
 
-/// Elements that start a new run of text.
+/// Elements that start a new run of text (every MJML component is a block).
 fn is_block(tag: &str) -> bool {
-    matches!(
-        tag,
-        "address"
-            | "article"
-            | "aside"
-            | "blockquote"
-            | "body"
-            | "center"
-            | "dd"
-            | "div"
-            | "dl"
-            | "dt"
-            | "figcaption"
-            | "figure"
-            | "footer"
-            | "form"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "header"
-            | "hr"
-            | "li"
-            | "main"
-            | "nav"
-            | "ol"
-            | "p"
-            | "pre"
-            | "section"
-            | "table"
-            | "tbody"
-            | "td"
-            | "tfoot"
-            | "th"
-            | "thead"
-            | "tr"
-            | "ul"
-            | "button"
-    )
+    tag.starts_with("mj-")
+        || matches!(
+            tag,
+            "address"
+                | "article"
+                | "aside"
+                | "blockquote"
+                | "body"
+                | "center"
+                | "dd"
+                | "div"
+                | "dl"
+                | "dt"
+                | "figcaption"
+                | "figure"
+                | "footer"
+                | "form"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "header"
+                | "hr"
+                | "li"
+                | "main"
+                | "nav"
+                | "ol"
+                | "p"
+                | "pre"
+                | "section"
+                | "table"
+                | "tbody"
+                | "td"
+                | "tfoot"
+                | "th"
+                | "thead"
+                | "tr"
+                | "ul"
+                | "button"
+        )
 }
 
 /// The style of an element's content, from its parent's style and its own attributes.
@@ -669,6 +685,9 @@ fn compute_style(parent: &TextStyle, el: &Element, tag: &str, loc: &Locator) -> 
             style.font_px = px;
             style.font_from = Some(loc.attribute("size"));
         }
+    }
+    if tag.starts_with("mj-") {
+        mjml_attributes(&mut style, el, tag, loc, parent.font_px);
     }
     let Some(inline) = el.get_attribute("style") else {
         return style;
@@ -743,6 +762,47 @@ fn compute_style(parent: &TextStyle, el: &Element, tag: &str, loc: &Locator) -> 
     style
 }
 
+/// MJML components style themselves with attributes (`color="#999"`, `font-size="7px"`,
+/// `background-color`), which MJML turns into the inline styles email clients see.
+fn mjml_attributes(style: &mut TextStyle, el: &Element, tag: &str, loc: &Locator, parent_px: f32) {
+    if tag == "mj-button" {
+        // MJML's defaults: white text on a dark grey button.
+        style.color = Rgba {
+            r: 0xff,
+            g: 0xff,
+            b: 0xff,
+            a: 1.0,
+        };
+        style.color_from = Some(loc.range.clone());
+        set_background(
+            style,
+            Rgba {
+                r: 0x41,
+                g: 0x41,
+                b: 0x41,
+                a: 1.0,
+            },
+            Some(loc.range.clone()),
+        );
+    }
+    if let Some(c) = el.get_attribute("color").and_then(|v| css::parse_color(&v)) {
+        style.color = c;
+        style.color_from = Some(loc.attribute("color"));
+    }
+    if let Some(px) = el
+        .get_attribute("font-size")
+        .and_then(|v| css::font_size_px(&v, parent_px))
+    {
+        style.font_px = px;
+        style.font_from = Some(loc.attribute("font-size"));
+    }
+    for name in ["container-background-color", "background-color"] {
+        if let Some(c) = el.get_attribute(name).and_then(|v| css::parse_color(&v)) {
+            set_background(style, c, Some(loc.attribute(name)));
+        }
+    }
+}
+
 fn set_background(style: &mut TextStyle, color: Rgba, at: Option<Range<usize>>) {
     if color.a <= 0.0 {
         return;
@@ -786,6 +846,24 @@ mod tests {
         let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
         assert_eq!(texts, ["Buy now", "After"]);
         assert_eq!(doc.links.len(), 1);
+    }
+
+    #[test]
+    fn mjml_components() {
+        let mjml = "<mjml><mj-head><mj-title>T</mj-title><mj-preview>Preview text</mj-preview>\
+            <mj-attributes><mj-all font-family=\"Arial\" /></mj-attributes></mj-head><mj-body>\
+            <mj-section background-color=\"#000000\"><mj-column><mj-text color=\"#ffffff\">Hello</mj-text>\
+            <mj-image src=\"a.png\" width=\"300px\" /><mj-button href=\"https://x.example/buy\">Buy</mj-button>\
+            </mj-column></mj-section></mj-body></mjml>";
+        let doc = reduce(mjml, 0);
+        let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["Preview text", "Hello", "Buy"]);
+        assert_eq!(doc.blocks[1].style.color, Rgba::WHITE);
+        assert_eq!(doc.blocks[1].style.background, Some(Rgba::BLACK));
+        assert_eq!(doc.links.len(), 1);
+        assert_eq!(doc.links[0].href.as_deref(), Some("https://x.example/buy"));
+        assert_eq!(doc.images.len(), 1);
+        assert!(doc.images[0].alt.is_none());
     }
 
     #[test]

@@ -179,7 +179,8 @@ pub fn format_of(path: &Path) -> Option<Format> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
         "eml" | "msg" | "mbox" => Some(Format::Eml),
-        "html" | "htm" => Some(Format::Html),
+        // MJML is HTML-shaped markup; its components are read as HTML (campaign/html.rs).
+        "html" | "htm" | "mjml" => Some(Format::Html),
         "txt" | "text" => Some(Format::Text),
         _ => None,
     }

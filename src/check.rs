@@ -52,9 +52,10 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
         Some(path) => Some(CatalogIndex::load(path)?),
         None => None,
     };
-    let profile = match &request.profile {
-        Some(path) => Some(ProfileFile::load(path, &config.fields)?),
-        None => None,
+    let profile = match (&request.profile, &config.profile) {
+        (Some(path), _) => Some(ProfileFile::load(path, &config.fields)?),
+        (None, Some(table)) if request.audience.is_none() => Some(config_profile(config, table)?),
+        _ => None,
     };
     let env = Env {
         catalog: catalog.as_ref(),
@@ -162,6 +163,22 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
         }
     }
     Ok(outcome)
+}
+
+/// The config's `[profile]` as a recipient (campaign-lint's own field names).
+fn config_profile(config: &Config, table: &toml::Table) -> Result<ProfileFile> {
+    let name = format!("{} [profile]", config.display());
+    let fields: std::collections::BTreeMap<String, serde_json::Value> = serde_json::to_value(table)
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    let profile = crate::profiles::from_fields(fields, &crate::profiles::FieldMap::default())
+        .map_err(|(_, message)| Error::new(&name, message))?;
+    Ok(ProfileFile {
+        path: name.clone(),
+        source: crate::diagnostic::Source::new(name, ""),
+        profile,
+    })
 }
 
 /// `f` over `items` on all cores, results in the order of `items`. Campaigns are

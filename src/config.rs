@@ -29,6 +29,8 @@ struct ConfigFile {
     /// Files and directories to leave out of directory walks (gitignore syntax).
     #[serde(default)]
     exclude: Vec<String>,
+    /// The typical recipient of the templates, used without --profile or --audience.
+    profile: Option<toml::Table>,
 }
 
 /// Bounds on what one run reads, so hostile input finishes quickly with a clear message.
@@ -64,6 +66,8 @@ pub struct Config {
     pub limits: Limits,
     /// `exclude` patterns (gitignore syntax, relative to the config's directory).
     pub exclude: Vec<String>,
+    /// `[profile]`: the typical recipient, in campaign-lint's field names.
+    pub profile: Option<toml::Table>,
 }
 
 impl Config {
@@ -116,6 +120,7 @@ impl Config {
             rules,
             limits: file.limits,
             exclude: file.exclude,
+            profile: file.profile,
             text,
         })
     }

@@ -814,3 +814,46 @@ fn junit_and_gitlab_formats() {
         serde_json::from_str(&run(&[&args[..], &["--format", "gitlab"]].concat()).stdout).unwrap();
     assert_eq!(issues, again);
 }
+
+#[test]
+fn config_profile_for_template_repositories() {
+    let dir = temp_dir("config-profile");
+    std::fs::write(
+        dir.join("campaign-lint.toml"),
+        "[profile]\nlanguage = \"de\"\ncountry = \"DE\"\nfirst_name = \"Anna\"\n",
+    )
+    .unwrap();
+    for file in [
+        "samples/variants/spring-offer.de.html",
+        "samples/variants/spring-offer.en.html",
+    ] {
+        let name = file.rsplit('/').next().unwrap();
+        std::fs::copy(
+            common::root().join(file),
+            dir.join(name.replace(".de.", "-de.").replace(".en.", "-en.")),
+        )
+        .unwrap();
+    }
+    let out = run_in(&dir, &["check", "spring-offer-de.html", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let out = run_in(&dir, &["check", "spring-offer-en.html", "--format", "json"]);
+    assert_eq!(out.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        v["findings"][0]["message"],
+        "campaign is written in English but the recipient reads German"
+    );
+    assert_eq!(v["summary"]["recipients"], 1);
+    // --profile wins over the config's profile.
+    let english = common::root().join("samples/profiles/english-reader.json");
+    let out = run_in(
+        &dir,
+        &[
+            "check",
+            "spring-offer-en.html",
+            "--profile",
+            english.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}

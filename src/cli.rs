@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check campaigns (.eml, .html, .htm, .txt files or directories), optionally against a recipient profile
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules with their kind, severity, origin and summary
     Rules(RuleArgs),
     /// Print a rule's documentation
@@ -108,6 +108,12 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+    /// Report only findings that are not recorded in this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in the --baseline file (and exit 0)
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
 }
 
 /// `RULE=RATE`, where RATE is a percentage (`1%`, `0.5%`) or a fraction (`0.01`).
@@ -171,7 +177,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
         Err(e) => return fail(err, &e),
     };
     match cli.command {
-        Command::Check(args) => run_check(args, &config, &rules, out, err),
+        Command::Check(args) => run_check(*args, &config, &rules, out, err),
         Command::Rules(_) => {
             list_rules(&rules, out)?;
             Ok(ExitStatus::Clean)
@@ -250,10 +256,30 @@ fn run_check(
             findings_out: args.findings_out,
         },
     };
-    let outcome = match check(&request, config, rules) {
+    let mut outcome = match check(&request, config, rules) {
         Ok(outcome) => outcome,
         Err(e) => return fail(err, &e),
     };
+    if let Some(path) = &args.baseline {
+        if args.update_baseline {
+            return match crate::baseline::write(path, &outcome.report) {
+                Ok(n) => {
+                    writeln!(out, "wrote {n} findings to the baseline {}", path.display())?;
+                    Ok(ExitStatus::Clean)
+                }
+                Err(e) => fail(err, &e),
+            };
+        }
+        match crate::baseline::apply(path, &mut outcome.report) {
+            Ok(n) if n > 0 => writeln!(
+                err,
+                "{n} findings recorded in the baseline {} are not shown",
+                path.display()
+            )?,
+            Ok(_) => {}
+            Err(e) => return fail(err, &e),
+        }
+    }
     let human = HumanOptions {
         color: io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),

@@ -13,6 +13,7 @@
 //! - [`report`]: findings shown for people (miette) or machines (JSON).
 
 pub mod audience;
+pub mod baseline;
 pub mod campaign;
 pub mod catalog;
 pub mod check;

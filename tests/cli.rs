@@ -857,3 +857,70 @@ fn config_profile_for_template_repositories() {
     );
     assert_eq!(out.code, 0, "{}", out.stdout);
 }
+
+#[test]
+fn baseline_hides_recorded_findings_across_line_shifts() {
+    let dir = temp_dir("baseline");
+    let footer = "<p style=\"font-size:6px;color:#eeeeee\">Nordlicht GmbH, Musterstraße 12, 20095 Hamburg <a href=\"*|UNSUB|*\" style=\"color:#eeeeee\">unsubscribe</a></p>";
+    let page = |top: &str| {
+        format!(
+            "<html lang=\"en\"><body>\n{top}<p>Our spring news from the stores, with everything you asked us about this year.</p>\n{footer}\n</body></html>\n"
+        )
+    };
+    std::fs::write(dir.join("legacy.html"), page("")).unwrap();
+    let out = run_in(&dir, &["check", "legacy.html"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let out = run_in(
+        &dir,
+        &[
+            "check",
+            ".",
+            "--baseline",
+            "baseline.json",
+            "--update-baseline",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("wrote 1 findings"), "{}", out.stdout);
+    let out = run_in(&dir, &["check", ".", "--baseline", "baseline.json"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("1 findings recorded in the baseline"),
+        "{}",
+        out.stderr
+    );
+    // Lines inserted above: the old finding is still known.
+    std::fs::write(
+        dir.join("legacy.html"),
+        page("<p>New intro line.</p>\n<p>And another.</p>\n"),
+    )
+    .unwrap();
+    let out = run_in(&dir, &["check", ".", "--baseline", "baseline.json"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    // A new problem elsewhere is reported.
+    std::fs::write(dir.join("new.html"), "<p>Sale today, but where do I unsubscribe? Nordlicht GmbH, Musterstraße 12, 20095 Hamburg</p>").unwrap();
+    let out = run_in(
+        &dir,
+        &[
+            "check",
+            ".",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["missing-unsubscribe-link"]);
+    std::fs::write(dir.join("broken.json"), "{\"version\": 1, \"findings\": [}").unwrap();
+    let out = run_in(&dir, &["check", ".", "--baseline", "broken.json"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("broken.json:1:"), "{}", out.stderr);
+}

@@ -51,6 +51,34 @@ pub struct ReadOptions {
     pub bytes_read: Option<Rc<Cell<u64>>>,
 }
 
+/// Decodes UTF-16 input into UTF-8 as it is read (invalid sequences become U+FFFD).
+struct Utf16ToUtf8<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    /// Decoded bytes not handed out yet.
+    pending: Vec<u8>,
+    done: bool,
+}
+
+impl<R: BufRead> Read for Utf16ToUtf8<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.pending.is_empty() && !self.done {
+            let input = self.inner.fill_buf()?;
+            let last = input.is_empty();
+            let mut out = vec![0u8; input.len() * 3 / 2 + 16];
+            let (_, read, written, _) = self.decoder.decode_to_utf8(input, &mut out, last);
+            out.truncate(written);
+            self.inner.consume(read);
+            self.pending = out;
+            self.done = last;
+        }
+        let n = self.pending.len().min(buf.len());
+        buf[..n].copy_from_slice(&self.pending[..n]);
+        self.pending.drain(..n);
+        Ok(n)
+    }
+}
+
 /// A reader that adds what it reads to a shared counter.
 struct Counting<R> {
     inner: R,
@@ -164,6 +192,23 @@ pub fn for_each_row(
         )))
     } else {
         file
+    };
+    let mut raw = BufReader::with_capacity(1 << 16, raw);
+    // Excel's "Unicode Text" and some CRM exports are UTF-16 with a byte-order mark:
+    // transcode to UTF-8 as the bytes stream by.
+    let utf16 = match raw.fill_buf().map_err(|e| read_error(&display, &e, 0))? {
+        [0xFF, 0xFE, ..] => Some(encoding_rs::UTF_16LE),
+        [0xFE, 0xFF, ..] => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    };
+    let raw: Box<dyn Read> = match utf16 {
+        Some(encoding) => Box::new(Utf16ToUtf8 {
+            inner: raw,
+            decoder: encoding.new_decoder_with_bom_removal(),
+            pending: Vec::new(),
+            done: false,
+        }),
+        None => Box::new(raw),
     };
     let mut reader = BufReader::with_capacity(1 << 16, raw);
     let format = detect(&inner_name, &mut reader).map_err(|e| read_error(&display, &e, 0))?;
@@ -642,6 +687,37 @@ mod tests {
         assert_eq!(rows.len(), 1);
         let err = result.unwrap_err();
         assert!(err.message.contains("after 1 rows"), "{err}");
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark() {
+        let text = "email\tlanguage\r\nanna@example.com\tDeutsch\r\njo\u{eb}l@example.com\tfr\r\n";
+        for (name, bom, units) in [
+            (
+                "le.csv",
+                [0xFF, 0xFE],
+                text.encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect::<Vec<u8>>(),
+            ),
+            (
+                "be.csv",
+                [0xFE, 0xFF],
+                text.encode_utf16()
+                    .flat_map(u16::to_be_bytes)
+                    .collect::<Vec<u8>>(),
+            ),
+        ] {
+            let bytes = [&bom[..], &units].concat();
+            let (result, rows) = read(name, &bytes);
+            assert_eq!(result.unwrap(), 2, "{name}");
+            assert_eq!(rows[0], (1, Ok("anna@example.com".to_owned())), "{name}");
+            assert_eq!(
+                rows[1],
+                (2, Ok("jo\u{eb}l@example.com".to_owned())),
+                "{name}"
+            );
+        }
     }
 
     #[test]

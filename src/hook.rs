@@ -1,5 +1,6 @@
-//! `campaign-lint hook install`: a git pre-commit hook that checks the staged campaign
-//! files, stays silent when they are clean, and blocks the commit on error-level findings.
+//! `campaign-lint hook install`: a git pre-commit hook that checks the staged versions of
+//! the staged campaign files (what the commit contains, not the working tree), stays
+//! silent when they are clean, and blocks the commit on error-level findings.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,12 +14,21 @@ const MARKER: &str = "# campaign-lint pre-commit hook";
 const SCRIPT: &str = r#"#!/bin/sh
 # campaign-lint pre-commit hook (written by `campaign-lint hook install`; edit freely, or
 # reinstall with --force).
-# Checks the staged campaign files; silent when they are clean, blocks on errors.
+# Checks the staged versions of the staged campaign files (what the commit will contain);
+# silent when they are clean, blocks on errors.
 bin='BIN'
 [ -x "$bin" ] || bin=campaign-lint
 files=$(git diff --cached --name-only --diff-filter=ACMR -- '*.eml' '*.html' '*.htm' '*.txt' '*.mjml')
 [ -z "$files" ] && exit 0
-out=$(printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 "$bin" check 2>&1)
+root=$(git rev-parse --show-toplevel) || exit 1
+staged=$(mktemp -d) || exit 1
+trap 'rm -rf "$staged"' EXIT
+printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 git checkout-index --prefix="$staged/" --
+if [ -f "$root/campaign-lint.toml" ]; then
+  out=$(cd "$staged" && printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 "$bin" check --config "$root/campaign-lint.toml" 2>&1)
+else
+  out=$(cd "$staged" && printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 "$bin" check 2>&1)
+fi
 status=$?
 case "$out" in
   *"No problems found"*) [ "$status" -eq 0 ] && exit 0 ;;

@@ -51,7 +51,19 @@ fn pre_commit_hook_blocks_failing_templates() {
     assert!(text.contains("missing-unsubscribe-link"), "{text}");
     assert!(text.contains("commit blocked"), "{text}");
 
-    // Fixed, it goes through, and the hook says nothing.
+    // Fixing only the working tree does not help: the commit would contain the staged text.
+    std::fs::write(dir.join("promo.html"), GOOD).unwrap();
+    let (ok, text) = git(&dir, &["commit", "-q", "-m", "promo"]);
+    assert!(
+        !ok,
+        "the staged version is broken, yet the commit goes through:\n{text}"
+    );
+    assert!(
+        text.contains("promo.html"),
+        "paths are the repository's: {text}"
+    );
+
+    // Fixed and staged, it goes through, and the hook says nothing.
     std::fs::write(dir.join("promo.html"), GOOD).unwrap();
     git(&dir, &["add", "promo.html"]);
     let (ok, text) = git(&dir, &["commit", "-q", "-m", "promo"]);
@@ -60,6 +72,33 @@ fn pre_commit_hook_blocks_failing_templates() {
         !text.contains("campaign-lint") && !text.contains("No problems"),
         "not quiet: {text}"
     );
+
+    // A broken working copy does not block a clean staged version.
+    std::fs::write(
+        dir.join("promo.html"),
+        GOOD.replace("<a href=\"*|UNSUB|*\">Unsubscribe</a>", ""),
+    )
+    .unwrap();
+    std::fs::write(dir.join("other.html"), GOOD).unwrap();
+    git(&dir, &["add", "other.html"]);
+    let (ok, text) = git(&dir, &["commit", "-q", "-m", "other"]);
+    assert!(ok, "only other.html is staged, and it is clean:\n{text}");
+    std::fs::write(dir.join("promo.html"), GOOD).unwrap();
+
+    // The repository's config applies to the staged files.
+    std::fs::write(
+        dir.join("campaign-lint.toml"),
+        "[rules.missing-unsubscribe-link]\nseverity = \"off\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("bare.html"),
+        GOOD.replace("<a href=\"*|UNSUB|*\">Unsubscribe</a>", ""),
+    )
+    .unwrap();
+    git(&dir, &["add", "bare.html", "campaign-lint.toml"]);
+    let (ok, text) = git(&dir, &["commit", "-q", "-m", "bare"]);
+    assert!(ok, "the config turns the rule off:\n{text}");
 
     // A commit without campaign files does not run the check at all.
     std::fs::write(dir.join("notes.md"), "# notes\n").unwrap();

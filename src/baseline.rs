@@ -44,6 +44,7 @@ fn snippet(file: &FileReport, finding: &Finding) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A stable 64-bit FNV-1a hash of the parts, as hex.
 fn hash(parts: &[&str]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
@@ -55,7 +56,16 @@ fn hash(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
-/// Fingerprints of every finding, in report order.
+/// Each finding's fingerprint, in report order: stable across runs and line shifts, and
+/// unique within the report. Baselines and GitLab's Code Quality report use it.
+pub fn fingerprint_list(report: &Report) -> Vec<String> {
+    fingerprints(report)
+        .into_iter()
+        .map(|(_, _, print, _)| print)
+        .collect()
+}
+
+/// Rule, file, fingerprint and message of every finding, in report order.
 fn fingerprints(report: &Report) -> Vec<(String, String, String, String)> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     report

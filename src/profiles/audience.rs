@@ -16,7 +16,7 @@ use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::presets::{self, Preset};
-use super::{FieldMap, Profile, from_fields};
+use super::{FieldMap, Profile, from_fields, json_message};
 use crate::error::{Error, Result};
 
 /// How the export is written.
@@ -495,9 +495,12 @@ fn read_csv(
 fn object_row(value: Value, mapping: &mut Mapping) -> std::result::Result<Profile, String> {
     match value {
         Value::Object(object) => {
-            let keys: Vec<String> = object.keys().cloned().collect();
-            let map = mapping.settle(&keys).clone();
-            to_profile(object.into_iter().collect(), &map)
+            // The first object settles the field mapping; later rows only use it.
+            if mapping.chosen.is_none() {
+                let keys: Vec<String> = object.keys().cloned().collect();
+                mapping.settle(&keys);
+            }
+            to_profile(object.into_iter().collect(), mapping.settle(&[]))
         }
         other => Err(format!("expected a JSON object, found {}", kind_of(&other))),
     }
@@ -545,12 +548,6 @@ fn read_json_lines(
         });
     }
     Ok(())
-}
-
-fn json_message(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    text.rfind(" at line ")
-        .map_or(text.clone(), |i| text[..i].to_owned())
 }
 
 /// Visits the elements of a top-level JSON array one at a time.

@@ -157,8 +157,9 @@ pub fn parse_json(path: &str, text: &str, map: &FieldMap) -> Result<Profile> {
                 .at_offset(text, at),
         );
     }
-    let raw: BTreeMap<String, &RawValue> = serde_json::from_str(text)
-        .map_err(|e| Error::new(path, json_message(&e)).at(e.line(), e.column()))?;
+    let raw: BTreeMap<String, &RawValue> = serde_json::from_str(text).map_err(|e| {
+        Error::new(path, format!("malformed JSON: {}", json_message(&e))).at(e.line(), e.column())
+    })?;
     let offset_of = |v: &RawValue| {
         let start = (v.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
         start..start + v.get().len()
@@ -167,7 +168,8 @@ pub fn parse_json(path: &str, text: &str, map: &FieldMap) -> Result<Profile> {
     let mut ranges = BTreeMap::new();
     for (key, value) in &raw {
         let parsed: Value = serde_json::from_str(value.get()).map_err(|e| {
-            Error::new(path, json_message(&e)).at_offset(text, offset_of(value).start)
+            Error::new(path, format!("malformed JSON: {}", json_message(&e)))
+                .at_offset(text, offset_of(value).start)
         })?;
         ranges.insert(key.clone(), offset_of(value));
         fields.insert(key.clone(), parsed);
@@ -189,11 +191,16 @@ pub fn parse_json(path: &str, text: &str, map: &FieldMap) -> Result<Profile> {
 }
 
 fn find_key(ranges: &BTreeMap<String, Range<usize>>, name: &str) -> Option<Range<usize>> {
-    ranges.get(name).cloned().or_else(|| {
-        ranges
+    lookup(ranges, name).map(|(_, r)| r.clone())
+}
+
+/// A field by its export name: exactly, else ignoring case and surrounding spaces (exports
+/// write `Email`, `email` and ` EMAIL `).
+pub fn lookup<'a, V>(fields: &'a BTreeMap<String, V>, name: &str) -> Option<(&'a String, &'a V)> {
+    fields.get_key_value(name).or_else(|| {
+        fields
             .iter()
             .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-            .map(|(_, r)| r.clone())
     })
 }
 
@@ -202,14 +209,7 @@ pub fn from_fields(
     fields: BTreeMap<String, Value>,
     map: &FieldMap,
 ) -> Result<Profile, (String, String)> {
-    let get = |name: &str| {
-        fields.get(name).or_else(|| {
-            fields
-                .iter()
-                .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-                .map(|(_, v)| v)
-        })
-    };
+    let get = |name: &str| lookup(&fields, name).map(|(_, v)| v);
     let email = match get(&map.email).and_then(as_text) {
         Some(email) => {
             if lettre::Address::from_str(&email).is_err() {
@@ -315,13 +315,11 @@ fn as_list(v: &Value, separators: &[char]) -> Vec<String> {
     }
 }
 
-fn json_message(e: &serde_json::Error) -> String {
+/// serde_json's message without its " at line L column C" (positions are reported apart).
+pub(crate) fn json_message(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    // serde_json appends " at line L column C"; the position is reported separately.
-    match text.rfind(" at line ") {
-        Some(i) => format!("malformed JSON: {}", &text[..i]),
-        None => format!("malformed JSON: {text}"),
-    }
+    text.rfind(" at line ")
+        .map_or(text.clone(), |i| text[..i].to_owned())
 }
 
 #[cfg(test)]

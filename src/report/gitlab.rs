@@ -7,31 +7,13 @@ use super::lines::place;
 use crate::diagnostic::{Report, Severity};
 use crate::error::Error;
 
-/// A stable fingerprint (FNV-1a, 64 bits, as hex) of what identifies an issue: rule,
-/// file and message, not the line, so an issue keeps its identity when lines shift.
-fn fingerprint(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for b in part.bytes().chain(std::iter::once(0)) {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
-}
-
 pub fn render(report: &Report, errors: &[Error]) -> String {
     let mut issues: Vec<Value> = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
-    for (file, f) in report.findings() {
+    // The baseline's fingerprints: rule, file and the text pointed at, ranked, so an
+    // issue keeps its identity when lines shift.
+    let prints = crate::baseline::fingerprint_list(report);
+    for ((file, f), print) in report.findings().zip(prints) {
         let line = place(file, f).map_or(1, |p| p.line);
-        // Fingerprints must be unique: number the repeats of the same rule and message.
-        let mut print = fingerprint(&[&f.rule, &file.path, &f.message]);
-        let repeats = seen.iter().filter(|s| **s == print).count();
-        seen.push(print.clone());
-        if repeats > 0 {
-            print = fingerprint(&[&print, &repeats.to_string()]);
-        }
         issues.push(json!({
             "description": f.message,
             "check_name": f.rule,
@@ -48,7 +30,7 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
         issues.push(json!({
             "description": e.to_string(),
             "check_name": "campaign-lint",
-            "fingerprint": fingerprint(&["input", &e.file, &e.message]),
+            "fingerprint": format!("input:{}", e.file),
             "severity": "blocker",
             "location": { "path": e.file, "lines": { "begin": e.position.map_or(1, |p| p.0) } },
         }));

@@ -152,13 +152,7 @@ impl Test {
             "status" => profile.status.iter().map(|(raw, _)| lower(raw)).collect(),
             "owned_products" => profile.owned_products.iter().map(|s| lower(s)).collect(),
             _ => {
-                let value = profile.fields.get(&self.field).or_else(|| {
-                    profile
-                        .fields
-                        .iter()
-                        .find(|(k, _)| k.trim().eq_ignore_ascii_case(&self.field))
-                        .map(|(_, v)| v)
-                });
+                let value = crate::profiles::lookup(&profile.fields, &self.field).map(|(_, v)| v);
                 match value {
                     None | Some(Value::Null) => Vec::new(),
                     Some(Value::Array(items)) => {

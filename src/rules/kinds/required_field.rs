@@ -55,10 +55,7 @@ fn is_empty(value: &Value) -> bool {
 impl RequiredField {
     /// The field's export name and value, if the profile has it.
     fn find<'p>(&self, profile: &'p Profile) -> Option<(&'p String, &'p Value)> {
-        profile
-            .fields
-            .iter()
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case(&self.field))
+        crate::profiles::lookup(&profile.fields, &self.field)
     }
 
     /// Whether a mapped field (`email`, ...) has a value.

@@ -35,7 +35,6 @@ pub struct Suppression {
     /// The comment or header that says it.
     directive: Span,
     used: Vec<bool>,
-    used_any: bool,
 }
 
 impl Suppression {
@@ -77,7 +76,6 @@ pub fn collect(facts: &Facts) -> Vec<Suppression> {
             rules,
             scope: Scope::File,
             directive: Span::new(0, h.value_range.clone()),
-            used_any: false,
         });
     }
     for part in &facts.parts {
@@ -128,7 +126,6 @@ pub fn collect(facts: &Facts) -> Vec<Suppression> {
                             range: line_start..line_end.max(line_start + 1),
                         },
                         directive,
-                        used_any: false,
                     });
                 }
                 _ => {
@@ -140,7 +137,6 @@ pub fn collect(facts: &Facts) -> Vec<Suppression> {
                             range: range.end..part.body.end.max(range.end) + 1,
                         },
                         directive,
-                        used_any: false,
                     });
                     open.push(out.len() - 1);
                 }
@@ -157,7 +153,6 @@ pub fn apply(suppressions: &mut [Suppression], findings: &mut Vec<Finding>) {
         for s in suppressions.iter_mut() {
             if let Some(i) = s.covers(f) {
                 s.used[i] = true;
-                s.used_any = true;
                 keep = false;
             }
         }
@@ -171,7 +166,7 @@ pub fn unused(suppressions: &[Suppression], rules: &RuleSet) -> Vec<Finding> {
     let mut out = Vec::new();
     for s in suppressions {
         if s.rules.is_empty() {
-            if !s.used_any {
+            if !s.used.iter().any(|u| *u) {
                 out.extend(
                     rules.report(
                         "unused-suppression",

@@ -94,6 +94,10 @@ pub struct CheckArgs {
     /// Write one JSON line per recipient with findings (email, rules, details) to this file
     #[arg(long, value_name = "FILE", requires = "audience")]
     pub findings_out: Option<PathBuf>,
+    /// Check the audience row by row with the generic readers, on one thread and without
+    /// the shape memo: the reference the fast engine is tested against
+    #[arg(long, requires = "audience", hide = true)]
+    pub reference_engine: bool,
     /// Fail (exit 1) because of RULE only when it hits more than RATE of the audience, e.g. owned-product-offer=1%
     #[arg(long, value_name = "RULE=RATE", requires = "audience", value_parser = parse_fail_on)]
     pub fail_on: Vec<(String, f64)>,
@@ -254,6 +258,7 @@ fn run_check(
             owned: args.owned,
             suppress_out: args.suppress_out,
             findings_out: args.findings_out,
+            reference: args.reference_engine,
         },
     };
     let mut outcome = match check(&request, config, rules) {

@@ -4,18 +4,19 @@
 //! rows after it are still read. Only a file that cannot be read on (a JSON syntax error,
 //! a truncated gzip stream) ends the stream, with the number of rows read so far.
 
-use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::presets::{self, Preset};
+use super::scan::{MAX_RECORD_BYTES, MAX_RECORD_LINES, unquote};
 use super::{FieldMap, Profile, from_fields, json_message};
 use crate::error::{Error, Result};
 
@@ -48,7 +49,7 @@ pub struct ReadOptions {
     /// columns by their usual names.
     pub owned_join: bool,
     /// Counts the bytes read from the file (before decompression), for a progress display.
-    pub bytes_read: Option<Rc<Cell<u64>>>,
+    pub bytes_read: Option<Arc<AtomicU64>>,
 }
 
 /// Decodes UTF-16 input into UTF-8 as it is read (invalid sequences become U+FFFD).
@@ -82,13 +83,13 @@ impl<R: BufRead> Read for Utf16ToUtf8<R> {
 /// A reader that adds what it reads to a shared counter.
 struct Counting<R> {
     inner: R,
-    count: Rc<Cell<u64>>,
+    count: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -102,11 +103,11 @@ pub struct ReadOutcome {
 }
 
 /// The field map to use, settled by the header row (CSV) or the first object (JSON).
-struct Mapping<'a> {
+pub(crate) struct Mapping<'a> {
     given: &'a FieldMap,
     detect: bool,
     join: bool,
-    chosen: Option<(FieldMap, Option<&'static Preset>)>,
+    pub(crate) chosen: Option<(FieldMap, Option<&'static Preset>)>,
 }
 
 /// Usual names of the email and product columns of order and registration exports.
@@ -130,8 +131,17 @@ const JOIN_PRODUCT: &[&str] = &[
     "model",
 ];
 
-impl Mapping<'_> {
-    fn settle(&mut self, columns: &[String]) -> &FieldMap {
+impl<'a> Mapping<'a> {
+    pub(crate) fn new(given: &'a FieldMap, options: &ReadOptions) -> Self {
+        Mapping {
+            given,
+            detect: options.detect_preset,
+            join: options.owned_join,
+            chosen: None,
+        }
+    }
+
+    pub(crate) fn settle(&mut self, columns: &[String]) -> &FieldMap {
         let (given, detect, join) = (self.given, self.detect, self.join);
         let (map, _) = self.chosen.get_or_insert_with(|| {
             if join {
@@ -167,6 +177,39 @@ pub fn for_each_row(
     mut on_row: impl FnMut(Row),
 ) -> Result<ReadOutcome> {
     let display = path.display().to_string();
+    let (reader, format) = open(path, options)?;
+    let mut rows = 0u64;
+    let mut count = |row: Row| {
+        rows += 1;
+        on_row(row);
+    };
+    let mut mapping = Mapping::new(map, options);
+    let result = match format {
+        AudienceFormat::Csv => read_csv(reader, &mut mapping, options, &mut count),
+        AudienceFormat::JsonLines => read_json_lines(reader, &mut mapping, &mut count),
+        AudienceFormat::JsonArray => read_json_array(reader, &mut mapping, &mut count),
+    };
+    let preset = mapping.chosen.as_ref().and_then(|(_, p)| *p);
+    result.map_err(|failure| read_failure(&display, failure, rows))?;
+    Ok(ReadOutcome { rows, preset })
+}
+
+/// The error for a file that cannot be read on after `rows` rows.
+pub(crate) fn read_failure(path: &str, (message, line): ReadFailure, rows: u64) -> Error {
+    let e = Error::new(path, format!("{message} (after {rows} rows)"));
+    match line {
+        Some(line) => e.at(line as usize, 1),
+        None => e,
+    }
+}
+
+/// A byte stream of the export's text (decompressed, UTF-8) and its format.
+pub(crate) type Opened = (Box<dyn BufRead + Send>, AudienceFormat);
+
+/// Opens the export at `path`: decompresses `.gz`, transcodes UTF-16, and tells the
+/// format from the name or the first bytes.
+pub(crate) fn open(path: &Path, options: &ReadOptions) -> Result<Opened> {
+    let display = path.display().to_string();
     let file =
         File::open(path).map_err(|e| Error::new(&display, crate::campaign::io_message(&e)))?;
     let name = path
@@ -178,14 +221,14 @@ pub fn for_each_row(
         Some(inner) => (inner.to_owned(), true),
         None => (name, false),
     };
-    let file: Box<dyn Read> = match &options.bytes_read {
+    let file: Box<dyn Read + Send> = match &options.bytes_read {
         Some(count) => Box::new(Counting {
             inner: file,
-            count: Rc::clone(count),
+            count: Arc::clone(count),
         }),
         None => Box::new(file),
     };
-    let raw: Box<dyn Read> = if gz {
+    let raw: Box<dyn Read + Send> = if gz {
         Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
             1 << 16,
             file,
@@ -201,7 +244,7 @@ pub fn for_each_row(
         [0xFE, 0xFF, ..] => Some(encoding_rs::UTF_16BE),
         _ => None,
     };
-    let raw: Box<dyn Read> = match utf16 {
+    let raw: Box<dyn Read + Send> = match utf16 {
         Some(encoding) => Box::new(Utf16ToUtf8 {
             inner: raw,
             decoder: encoding.new_decoder_with_bom_removal(),
@@ -212,34 +255,10 @@ pub fn for_each_row(
     };
     let mut reader = BufReader::with_capacity(1 << 16, raw);
     let format = detect(&inner_name, &mut reader).map_err(|e| read_error(&display, &e, 0))?;
-    let mut rows = 0u64;
-    let mut count = |row: Row| {
-        rows += 1;
-        on_row(row);
-    };
-    let mut mapping = Mapping {
-        given: map,
-        detect: options.detect_preset,
-        join: options.owned_join,
-        chosen: None,
-    };
-    let result = match format {
-        AudienceFormat::Csv => read_csv(reader, &mut mapping, options, &mut count),
-        AudienceFormat::JsonLines => read_json_lines(reader, &mut mapping, &mut count),
-        AudienceFormat::JsonArray => read_json_array(reader, &mut mapping, &mut count),
-    };
-    let preset = mapping.chosen.as_ref().and_then(|(_, p)| *p);
-    result.map_err(|(message, line)| {
-        let e = Error::new(&display, format!("{message} (after {rows} rows)"));
-        match line {
-            Some(line) => e.at(line as usize, 1),
-            None => e,
-        }
-    })?;
-    Ok(ReadOutcome { rows, preset })
+    Ok((Box::new(reader), format))
 }
 
-fn read_error(path: &str, e: &std::io::Error, rows: u64) -> Error {
+pub(crate) fn read_error(path: &str, e: &std::io::Error, rows: u64) -> Error {
     let what = if e.kind() == std::io::ErrorKind::UnexpectedEof || e.to_string().contains("corrupt")
     {
         "the compressed file is truncated or corrupt"
@@ -273,9 +292,10 @@ fn detect(name: &str, reader: &mut impl BufRead) -> std::io::Result<AudienceForm
     })
 }
 
-type ReadFailure = (String, Option<u64>);
+/// Why a file cannot be read on: the message, and the line where it happened.
+pub(crate) type ReadFailure = (String, Option<u64>);
 
-fn to_profile(
+pub(crate) fn to_profile(
     fields: BTreeMap<String, Value>,
     map: &FieldMap,
 ) -> std::result::Result<Profile, String> {
@@ -283,16 +303,12 @@ fn to_profile(
 }
 
 /// The delimiter that splits the header line into the most fields.
-fn sniff_delimiter(header: &[u8]) -> u8 {
+pub(crate) fn sniff_delimiter(header: &[u8]) -> u8 {
     [b',', b';', b'\t', b'|']
         .into_iter()
         .max_by_key(|&d| header.iter().filter(|&&b| b == d).count())
         .unwrap_or(b',')
 }
-
-/// Longest record (in lines, and in bytes) before an open quote is taken for a broken row.
-const MAX_RECORD_LINES: usize = 100;
-const MAX_RECORD_BYTES: usize = 1 << 20;
 
 /// Where the quote scanner is in a record.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -374,28 +390,43 @@ impl<R: BufRead> Records<R> {
     }
 }
 
-/// The fields of one record, unquoted: their text in `out`, their ends in `ends`;
-/// returns how many fields there are.
-fn fields(
-    parser: &mut csv_core::Reader,
-    record: &[u8],
-    out: &mut Vec<u8>,
-    ends: &mut Vec<usize>,
-) -> usize {
-    parser.reset();
-    // One call parses a whole record when it ends in a line break and the buffers are as
-    // large as the record (unquoting only shrinks it).
-    let terminated;
-    let input = if record.ends_with(b"\n") {
-        record
-    } else {
-        terminated = [record, b"\n"].concat();
-        &terminated
-    };
-    out.resize(input.len() + 1, 0);
-    ends.resize(input.len() + 2, 0);
-    let (_, _, _, n) = parser.read_record(input, out, ends);
-    n
+/// The header row's cells, trimmed (and without a byte-order mark).
+pub(crate) fn header_names(out: &[u8], ends: &[usize], n: usize) -> Vec<String> {
+    let mut start = 0;
+    (0..n)
+        .map(|i| {
+            let h = String::from_utf8_lossy(&out[start..ends[i]]).into_owned();
+            start = ends[i];
+            let h = if i == 0 {
+                h.trim_start_matches('\u{feff}').to_owned()
+            } else {
+                h
+            };
+            h.trim().to_owned()
+        })
+        .collect()
+}
+
+/// A CSV row's cells by header name, as the profile readers take them; an error names a
+/// cell that is not UTF-8.
+pub(crate) fn csv_fields(
+    headers: &[String],
+    cells: impl Iterator<Item = impl AsRef<[u8]>>,
+) -> std::result::Result<BTreeMap<String, Value>, String> {
+    let mut row = BTreeMap::new();
+    let mut bad = None;
+    for (name, cell) in headers.iter().zip(cells) {
+        match std::str::from_utf8(cell.as_ref()) {
+            Ok(text) => {
+                row.insert(name.clone(), Value::String(text.to_owned()));
+            }
+            Err(_) => bad = Some(format!("field {name:?} is not valid UTF-8")),
+        }
+    }
+    match bad {
+        Some(message) => Err(message),
+        None => Ok(row),
+    }
 }
 
 fn read_csv(
@@ -420,20 +451,8 @@ fn read_csv(
     let io = |e: std::io::Error, line: u64| (format!("cannot read on: {e}"), Some(line));
     let headers: Vec<String> = match records.next().map_err(|e| io(e, 1))? {
         Record::Row { bytes, .. } => {
-            let n = fields(&mut parser, &bytes, &mut out, &mut ends);
-            let mut start = 0;
-            (0..n)
-                .map(|i| {
-                    let h = String::from_utf8_lossy(&out[start..ends[i]]).into_owned();
-                    start = ends[i];
-                    let h = if i == 0 {
-                        h.trim_start_matches('\u{feff}').to_owned()
-                    } else {
-                        h
-                    };
-                    h.trim().to_owned()
-                })
-                .collect()
+            let n = unquote(&mut parser, &bytes, &mut out, &mut ends);
+            header_names(&out, &ends, n)
         }
         Record::Broken { .. } => {
             return Err((
@@ -466,24 +485,9 @@ fn read_csv(
             continue;
         }
         number += 1;
-        let n = fields(&mut parser, &bytes, &mut out, &mut ends);
-        let mut row = BTreeMap::new();
-        let mut bad = None;
-        let mut start = 0;
-        for (name, i) in headers.iter().zip(0..n) {
-            let cell = &out[start..ends[i]];
-            start = ends[i];
-            match std::str::from_utf8(cell) {
-                Ok(text) => {
-                    row.insert(name.clone(), Value::String(text.to_owned()));
-                }
-                Err(_) => bad = Some(format!("field {name:?} is not valid UTF-8")),
-            }
-        }
-        let profile = match bad {
-            Some(message) => Err(message),
-            None => to_profile(row, &map),
-        };
+        let n = unquote(&mut parser, &bytes, &mut out, &mut ends);
+        let cells = (0..n).map(|i| &out[if i == 0 { 0 } else { ends[i - 1] }..ends[i]]);
+        let profile = csv_fields(&headers, cells).and_then(|row| to_profile(row, &map));
         on_row(Row {
             number,
             line: Some(line),
@@ -492,7 +496,10 @@ fn read_csv(
     }
 }
 
-fn object_row(value: Value, mapping: &mut Mapping) -> std::result::Result<Profile, String> {
+pub(crate) fn object_row(
+    value: Value,
+    mapping: &mut Mapping,
+) -> std::result::Result<Profile, String> {
     match value {
         Value::Object(object) => {
             // The first object settles the field mapping; later rows only use it.
@@ -506,7 +513,7 @@ fn object_row(value: Value, mapping: &mut Mapping) -> std::result::Result<Profil
     }
 }
 
-fn kind_of(v: &Value) -> &'static str {
+pub(crate) fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

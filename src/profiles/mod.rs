@@ -4,6 +4,8 @@
 pub mod audience;
 pub mod language;
 pub mod presets;
+pub mod scan;
+pub mod stream;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -212,17 +214,7 @@ pub fn from_fields(
     let get = |name: &str| lookup(&fields, name).map(|(_, v)| v);
     let email = match get(&map.email).and_then(as_text) {
         Some(email) => {
-            if lettre::Address::from_str(&email).is_err() {
-                return Err((
-                    map.email.clone(),
-                    format!(
-                        "invalid email address {:?} in field {:?}: {}",
-                        shorten(&email),
-                        map.email,
-                        describe_address_error(&email)
-                    ),
-                ));
-            }
+            check_email(&email, &map.email).map_err(|m| (map.email.clone(), m))?;
             Some(email)
         }
         None => None,
@@ -265,6 +257,76 @@ pub fn from_fields(
         fields,
         spans: FieldSpans::default(),
     })
+}
+
+/// Whether `email` (trimmed, from the export field `field`) is an address mail can be
+/// sent to; the error says what is wrong with it.
+pub fn check_email(email: &str, field: &str) -> Result<(), String> {
+    if plain_address(email) || lettre::Address::from_str(email).is_ok() {
+        return Ok(());
+    }
+    Err(format!(
+        "invalid email address {:?} in field {:?}: {}",
+        shorten(email),
+        field,
+        describe_address_error(email)
+    ))
+}
+
+/// Whether `email` is an ASCII dot-atom address that lettre (through the
+/// email_address crate) certainly accepts: `user.name+tag@mail.example.com`. Only a
+/// shortcut past lettre's allocation for the common case; anything else goes to lettre.
+fn plain_address(email: &str) -> bool {
+    let b = email.as_bytes();
+    let Some(at) = b.iter().rposition(|&c| c == b'@') else {
+        return false;
+    };
+    let (user, domain) = (&b[..at], &b[at + 1..]);
+    if user.is_empty() || user.len() > 64 || domain.is_empty() || domain.len() > 254 {
+        return false;
+    }
+    // Local part: dot-separated atoms of atext.
+    let mut prev_dot = true;
+    for &c in user {
+        if c == b'.' {
+            if prev_dot {
+                return false;
+            }
+            prev_dot = true;
+        } else if atext(c) {
+            prev_dot = false;
+        } else {
+            return false;
+        }
+    }
+    if prev_dot {
+        return false;
+    }
+    // Domain: dot-separated labels of atext, starting and ending alphanumeric.
+    let mut label_start = 0;
+    for i in 0..=domain.len() {
+        if i < domain.len() && domain[i] != b'.' {
+            if !atext(domain[i]) {
+                return false;
+            }
+            continue;
+        }
+        let label = &domain[label_start..i];
+        if label.is_empty()
+            || label.len() > 63
+            || !label[0].is_ascii_alphanumeric()
+            || !label[label.len() - 1].is_ascii_alphanumeric()
+        {
+            return false;
+        }
+        label_start = i + 1;
+    }
+    true
+}
+
+/// RFC 5322 atext, ASCII only.
+fn atext(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&c)
 }
 
 /// A value quoted in a message, cut to a readable length (it may be a whole broken row).
@@ -349,6 +411,34 @@ mod tests {
         let p = parse_json("p.json", text, &map).unwrap();
         assert_eq!(p.languages[0].language, Language::parse("de"));
         assert_eq!(p.owned_products.len(), 2);
+    }
+
+    #[test]
+    fn the_address_shortcut_agrees_with_lettre() {
+        for email in [
+            "anna@example.com",
+            "a.b+c@mail.example.co.uk",
+            "x@y",
+            "a..b@example.com",
+            ".a@example.com",
+            "a@-example.com",
+            "a@example-.com",
+            "a@ex_ample.com",
+            "\"quoted\"@example.com",
+            "a@[127.0.0.1]",
+            "a@b@example.com",
+            "a b@example.com",
+            "jo\u{eb}l@example.com",
+            "a@example..com",
+            "@example.com",
+            "a@",
+        ] {
+            let lettre = lettre::Address::from_str(email).is_ok();
+            if plain_address(email) {
+                assert!(lettre, "{email}: shortcut accepts what lettre rejects");
+            }
+            assert_eq!(check_email(email, "email").is_ok(), lettre, "{email}");
+        }
     }
 
     #[test]

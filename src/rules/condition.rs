@@ -56,6 +56,11 @@ impl Condition {
         })
     }
 
+    /// The fields the conditions test, as written (`country`, `"Loyalty Tier"`).
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.tests.iter().map(|t| t.field.as_str())
+    }
+
     /// Whether `profile` matches every condition.
     pub fn matches(&self, profile: &Profile) -> bool {
         self.tests.iter().all(|t| t.matches(profile))

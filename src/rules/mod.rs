@@ -8,6 +8,8 @@ mod context;
 pub mod kinds;
 mod loader;
 
+use std::sync::Arc;
+
 use crate::catalog::CatalogIndex;
 use crate::diagnostic::{Finding, Severity};
 use crate::facts::{AnalysisOptions, Facts};
@@ -27,6 +29,82 @@ pub trait Check: Send + Sync {
     fn recipient(&self, _cx: &mut Context, _facts: &Facts, _profile: &Profile) {}
     /// Once per recipient, about the profile alone.
     fn profile(&self, _cx: &mut Context, _profile: &Profile) {}
+    /// What [`Check::recipient`] and [`Check::profile`] read of a profile, given the
+    /// campaign's facts. Audience mode checks each distinct combination of the fields read
+    /// once, so this must name every field that can change a finding. The default, for a
+    /// check that does not say, is everything (correct, and slow on a large audience).
+    fn reads(&self, _facts: &Facts, reads: &mut Reads) {
+        reads.everything = true;
+    }
+    /// For a check that reads owned products as [`OwnedReads::Relevant`]: whether owning
+    /// `item` can change a finding about this campaign. Items for which every check says
+    /// no are left out when telling profiles apart.
+    fn owned_matters(&self, _env: Env, _facts: &Facts, _item: &str) -> bool {
+        true
+    }
+}
+
+/// How a check reads the owned products.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum OwnedReads {
+    #[default]
+    No,
+    /// Only whether the list is empty and the items [`Check::owned_matters`] picks.
+    Relevant,
+    /// Every item as written.
+    Full,
+}
+
+/// A test on an export's field name.
+pub type FieldTest = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+
+/// What the recipient and profile checks read of a profile (see [`Check::reads`]). The
+/// mapped fields are read through the field mapping; `named` and `matching` pick export
+/// fields by their names.
+#[derive(Clone, Default)]
+#[allow(clippy::struct_excessive_bools)] // one flag per mapped field reads best
+pub struct Reads {
+    /// Anything at all: every field is told apart.
+    pub everything: bool,
+    pub email: bool,
+    pub language: bool,
+    pub country: bool,
+    /// The status, and the opted-out and bounced flag columns.
+    pub status: bool,
+    pub owned: OwnedReads,
+    /// Export fields by name, matched as [`crate::profiles::lookup`] matches them.
+    pub named: Vec<String>,
+    /// Export fields picked by a test on their names (merge tags match names loosely).
+    pub matching: Vec<FieldTest>,
+}
+
+impl std::fmt::Debug for Reads {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reads")
+            .field("everything", &self.everything)
+            .field("email", &self.email)
+            .field("language", &self.language)
+            .field("country", &self.country)
+            .field("status", &self.status)
+            .field("owned", &self.owned)
+            .field("named", &self.named)
+            .field("matching", &self.matching.len())
+            .finish()
+    }
+}
+
+impl Reads {
+    /// Marks a mapped field (`email`, `language`, ...) or an export field as read.
+    pub fn field(&mut self, name: &str) {
+        match name.to_ascii_lowercase().as_str() {
+            "email" => self.email = true,
+            "language" => self.language = true,
+            "country" => self.country = true,
+            "status" => self.status = true,
+            "owned_products" => self.owned = OwnedReads::Full,
+            _ => self.named.push(name.to_owned()),
+        }
+    }
 }
 
 /// A rule: its declaration and its configured check.
@@ -122,6 +200,29 @@ impl RuleSet {
             rule.check.campaign(&mut cx, facts);
         }
         out
+    }
+
+    /// What the enabled rules read of a profile when checking it against `facts`,
+    /// including what their `when` conditions test.
+    pub fn reads(&self, facts: &Facts, reads: &mut Reads) {
+        for rule in self.enabled() {
+            rule.check.reads(facts, reads);
+            if let Some(when) = &rule.when {
+                for field in when.fields() {
+                    reads.field(field);
+                }
+            }
+        }
+    }
+
+    /// Whether owning `item` can change what a rule that reads owned products as
+    /// [`OwnedReads::Relevant`] finds in `facts`.
+    pub fn owned_matters(&self, env: Env, facts: &Facts, item: &str) -> bool {
+        self.enabled().any(|rule| {
+            let mut reads = Reads::default();
+            rule.check.reads(facts, &mut reads);
+            reads.owned == OwnedReads::Relevant && rule.check.owned_matters(env, facts, item)
+        })
     }
 
     pub fn check_recipient(&self, env: Env, facts: &Facts, profile: &Profile) -> Vec<Finding> {

@@ -46,6 +46,9 @@ impl RuleKind for DeclaredLanguage {
 }
 
 impl Check for DeclaredLanguage {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         let lang = &facts.language;
         let detected = lang

@@ -84,6 +84,9 @@ fn cut(part: &PartFacts, limit: usize) -> usize {
 }
 
 impl Check for GmailClipping {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         let limit = self.limit();
         for (index, part) in facts.parts.iter().enumerate() {

@@ -36,6 +36,9 @@ impl RuleKind for ImageAlt {
 }
 
 impl Check for ImageAlt {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for part in facts.parts.iter().filter(|p| p.kind == PartKind::Html) {
             let missing: Vec<_> = part

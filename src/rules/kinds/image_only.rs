@@ -101,6 +101,9 @@ fn visible_words(units: &[TextUnit]) -> usize {
 }
 
 impl Check for ImageOnly {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for part in facts.parts.iter().filter(|p| p.kind == PartKind::Html) {
             let pictures: Vec<&Image> = part

@@ -81,6 +81,9 @@ impl InsecureLink {
 }
 
 impl Check for InsecureLink {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for part in &facts.parts {
             let mut labels = Vec::new();

@@ -126,6 +126,10 @@ impl Check for LanguageMismatch {
         options.language_allowlist.clone_from(&self.allowlist);
     }
 
+    fn reads(&self, _facts: &Facts, reads: &mut crate::rules::Reads) {
+        reads.language = true;
+    }
+
     fn recipient(&self, cx: &mut Context, facts: &Facts, profile: &Profile) {
         let reads: Vec<Language> = profile
             .languages

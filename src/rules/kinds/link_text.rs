@@ -179,6 +179,9 @@ fn shown_span(facts: &Facts, part: &PartFacts, link: &Link, shown: &ShownDomain)
 }
 
 impl Check for LinkText {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for part in &facts.parts {
             for link in &part.links {

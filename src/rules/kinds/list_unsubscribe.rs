@@ -29,6 +29,9 @@ impl RuleKind for ListUnsubscribeHeader {
 }
 
 impl Check for ListUnsubscribeHeader {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         let list = &facts.list_unsubscribe;
         if !list.has_headers {

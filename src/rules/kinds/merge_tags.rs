@@ -260,6 +260,34 @@ struct Group<'a> {
 }
 
 impl Check for MergeTags {
+    /// The export fields that fill the campaign's tags: by exact name, by key, or by an
+    /// alias's key.
+    fn reads(&self, facts: &Facts, reads: &mut crate::rules::Reads) {
+        let mut wanted: Vec<(String, Vec<String>)> = Vec::new();
+        for found in &facts.merge_tags {
+            let Some((token, _)) = field_of(&found.tag) else {
+                continue;
+            };
+            let mut key = String::new();
+            push_key(&mut key, token);
+            if self.system.contains(&key) {
+                continue;
+            }
+            reads.named.push(token.to_owned());
+            let mut keys = vec![key.clone()];
+            keys.extend(self.aliases.get(&key).into_iter().flatten().cloned());
+            wanted.push((key, keys));
+        }
+        if wanted.is_empty() {
+            return;
+        }
+        reads.matching.push(std::sync::Arc::new(move |name: &str| {
+            wanted
+                .iter()
+                .any(|(_, keys)| keys.iter().any(|k| key_eq(name, k)))
+        }));
+    }
+
     fn recipient(&self, cx: &mut Context, facts: &Facts, profile: &Profile) {
         let empty = self.check == Problem::Empty;
         let mut groups: Vec<Group> = Vec::new();

@@ -134,6 +134,42 @@ impl OwnedProducts {
 }
 
 impl Check for OwnedProducts {
+    fn reads(&self, _facts: &Facts, reads: &mut crate::rules::Reads) {
+        reads.owned = reads.owned.max(crate::rules::OwnedReads::Relevant);
+    }
+
+    /// With a catalog: a product the campaign offers, or one of an offered line. Without:
+    /// a value that occurs in the read text at all (a value that never occurs cannot
+    /// change which of the others match).
+    fn owned_matters(&self, env: crate::rules::Env, facts: &Facts, item: &str) -> bool {
+        match env.catalog {
+            Some(catalog) => {
+                let Some(i) = catalog.resolve(item) else {
+                    return false;
+                };
+                if catalog.products[i].kind != Kind::Product {
+                    return false;
+                }
+                let line = catalog.line_of(i);
+                facts.mentions.iter().any(|m| match m.target {
+                    Target::Product(p) => p == i,
+                    Target::Line(l) => self.params.lines && Some(l) == line,
+                })
+            }
+            None => {
+                let item = item.trim();
+                if item.chars().count() < self.params.min_literal_length {
+                    return false;
+                }
+                // ASCII case folding, as the matcher in `literal` folds.
+                let needle = item.to_ascii_lowercase();
+                facts
+                    .read_units()
+                    .any(|u| u.text.to_ascii_lowercase().contains(&needle))
+            }
+        }
+    }
+
     fn recipient(&self, cx: &mut Context, facts: &Facts, profile: &Profile) {
         let offers = match cx.env.catalog {
             Some(catalog) => self.with_catalog(catalog, facts, profile),

@@ -278,6 +278,9 @@ fn scope_name(scope: &Scope) -> String {
 }
 
 impl Check for PatternRule {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         let Some(regex) = self.regex() else { return };
         let haystacks = self.haystacks(facts);

@@ -22,6 +22,9 @@ impl RuleKind for PostalAddress {
 }
 
 impl Check for PostalAddress {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for (_, part) in footer_parts(facts, &self.params) {
             let Some(units) = facts.units.get(part.units.clone()) else {

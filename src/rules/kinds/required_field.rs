@@ -72,6 +72,12 @@ impl RequiredField {
 }
 
 impl Check for RequiredField {
+    /// The export field of that name, else the mapped field.
+    fn reads(&self, _facts: &crate::facts::Facts, reads: &mut crate::rules::Reads) {
+        reads.named.push(self.field.clone());
+        reads.field(&self.field);
+    }
+
     fn profile(&self, cx: &mut Context, profile: &Profile) {
         let found = self.find(profile);
         let present = match (found, self.mapped(profile)) {

@@ -292,6 +292,9 @@ impl SenderIdentity {
 }
 
 impl Check for SenderIdentity {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         if facts.format != Format::Eml {
             return;

@@ -35,6 +35,10 @@ impl RuleKind for SubscriptionStatus {
 }
 
 impl Check for SubscriptionStatus {
+    fn reads(&self, _facts: &crate::facts::Facts, reads: &mut crate::rules::Reads) {
+        reads.status = true;
+    }
+
     fn profile(&self, cx: &mut Context, profile: &Profile) {
         let Some((raw, status)) = &profile.status else {
             return;

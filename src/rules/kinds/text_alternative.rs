@@ -36,6 +36,9 @@ impl RuleKind for TextAlternative {
 }
 
 impl Check for TextAlternative {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         if facts.format != Format::Eml || facts.parts.iter().any(|p| p.kind == PartKind::Plain) {
             return;

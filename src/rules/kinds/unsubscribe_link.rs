@@ -19,6 +19,9 @@ impl RuleKind for UnsubscribeLink {
 }
 
 impl Check for UnsubscribeLink {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for (index, part) in footer_parts(facts, &self.params) {
             if !facts.unsubscribe_links.iter().any(|l| l.part == index) {

@@ -94,6 +94,9 @@ fn fmt_px(px: f32) -> String {
 }
 
 impl Check for UnsubscribeVisibility {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for (index, part) in facts.parts.iter().enumerate() {
             let links: Vec<_> = facts

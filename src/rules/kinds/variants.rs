@@ -22,4 +22,7 @@ impl RuleKind for VariantCoverage {
     }
 }
 
-impl Check for VariantCoverage {}
+impl Check for VariantCoverage {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+}

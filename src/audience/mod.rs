@@ -6,24 +6,26 @@
 //! The export is streamed (`profiles::audience`); what is kept grows with the number of
 //! distinct findings, not with the number of rows.
 
-use std::cell::Cell;
+mod engine;
+
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::IsTerminal;
 use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use crate::config::Config;
-use crate::diagnostic::{AudienceSummary, Finding, Severity, Span};
+use crate::diagnostic::{AudienceSummary, Finding, Span};
 use crate::error::Error;
 use crate::error::Result;
 use crate::facts::Facts;
 use crate::profiles::audience::{ReadOptions, for_each_row};
-use crate::profiles::{FieldMap, Profile, presets};
+use crate::profiles::{FieldMap, Profile, presets, stream};
 use crate::rules::{Env, RuleSet};
-use crate::variants::{Target, Variants};
+use crate::variants::Variants;
 
 /// Example recipients shown per finding.
 pub const EXAMPLES: usize = 3;
@@ -50,7 +52,8 @@ struct Groups {
 }
 
 impl Groups {
-    fn add(&mut self, finding: Finding, email: Option<&String>) {
+    /// Adds `count` recipients of `finding`, with examples, to its group.
+    fn add(&mut self, finding: Finding, count: u64, examples: Vec<String>) {
         let key = (
             finding.rule.clone(),
             finding.message.clone(),
@@ -60,13 +63,12 @@ impl Groups {
             self.groups.push((finding, 0, Vec::new()));
             self.groups.len() - 1
         });
-        let (_, count, examples) = &mut self.groups[i];
-        *count += 1;
-        if let Some(email) = email
-            && examples.len() < EXAMPLES
-            && !examples.contains(email)
-        {
-            examples.push(email.clone());
+        let (_, total, shown) = &mut self.groups[i];
+        *total += count;
+        for email in examples {
+            if shown.len() < EXAMPLES && !shown.contains(&email) {
+                shown.push(email);
+            }
         }
     }
 
@@ -116,6 +118,9 @@ pub struct AudienceOptions {
     pub suppress_out: Option<PathBuf>,
     /// Write one JSON line per recipient with findings.
     pub findings_out: Option<PathBuf>,
+    /// Read every row with the generic readers, on one thread, without the shape memo:
+    /// the reference that tests hold the fast engine to.
+    pub reference: bool,
 }
 
 /// The per-recipient files the user asked for, written as rows stream by.
@@ -142,42 +147,17 @@ impl Outputs {
         Ok(Outputs { suppress, findings })
     }
 
-    fn write(
-        &mut self,
-        row: u64,
-        profile: &Profile,
-        found: &[(Option<usize>, Finding)],
-        rules: &[&str],
-        campaigns: &[String],
-    ) -> Result<()> {
-        let email = profile.email.as_deref().unwrap_or_default();
+    /// Writes a piece's lines; `base` is the number of rows before the piece.
+    fn write(&mut self, base: u64, suppress: &[u8], findings: &[(u64, String)]) -> Result<()> {
         if let Some((path, w)) = &mut self.suppress {
-            let mut errors: Vec<&str> = found
-                .iter()
-                .filter(|(_, f)| f.severity == Severity::Error)
-                .map(|(_, f)| f.rule.as_str())
-                .collect();
-            errors.dedup();
-            if !errors.is_empty() {
-                writeln!(w, "{},{}", csv_cell(email), csv_cell(&errors.join(";")))
-                    .map_err(|e| Error::new(path.as_str(), format!("cannot write: {e}")))?;
-            }
+            w.write_all(suppress)
+                .map_err(|e| Error::new(path.as_str(), format!("cannot write: {e}")))?;
         }
         if let Some((path, w)) = &mut self.findings {
-            let details: Vec<serde_json::Value> = found
-                .iter()
-                .map(|(i, f)| {
-                    serde_json::json!({
-                        "rule": f.rule,
-                        "severity": f.severity.as_str(),
-                        "message": f.message,
-                        "campaign": i.and_then(|i| campaigns.get(i)),
-                    })
-                })
-                .collect();
-            let line = serde_json::json!({ "row": row, "email": email, "rules": rules, "findings": details });
-            writeln!(w, "{line}")
-                .map_err(|e| Error::new(path.as_str(), format!("cannot write: {e}")))?;
+            for (row, rest) in findings {
+                writeln!(w, "{{\"row\":{},{rest}", base + row)
+                    .map_err(|e| Error::new(path.as_str(), format!("cannot write: {e}")))?;
+            }
         }
         Ok(())
     }
@@ -192,7 +172,7 @@ impl Outputs {
 }
 
 /// A CSV cell, quoted when it needs to be.
-fn csv_cell(text: &str) -> String {
+pub(crate) fn csv_cell(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -215,7 +195,6 @@ pub fn run(
     config: &Config,
     options: &AudienceOptions,
 ) -> Result<AudienceRun> {
-    let show_emails = options.show_emails;
     let (fields, detect_preset) = match &options.preset {
         Some(name) => match presets::find(name) {
             Some(p) => (p.fields(), false),
@@ -238,94 +217,60 @@ pub fn run(
         delimiter: options.delimiter,
         detect_preset,
         owned_join: false,
-        bytes_read: progress.as_ref().map(|p| Rc::clone(&p.bytes)),
+        bytes_read: progress.as_ref().map(|p| Arc::clone(&p.bytes)),
     };
     let owned = options.owned.as_deref().map(OwnedIndex::load).transpose()?;
     let mut outputs = Outputs::create(options)?;
-    let mut write_error = None;
     let started = Instant::now();
-    let Campaigns {
-        facts,
-        paths: campaign_paths,
-        variants,
-    } = *campaigns;
-    let mut groups = vec![Groups::default(); facts.len()];
-    let mut profile_groups = Groups::default();
-    let mut summary = AudienceSummary {
-        path: path.display().to_string(),
-        ..AudienceSummary::default()
+    let plan = engine::Plan {
+        rules,
+        env,
+        facts: campaigns.facts,
+        variants: campaigns.variants,
+        campaign_paths: campaigns.paths,
+        owned: owned.as_ref(),
+        show_emails: options.show_emails,
+        suppress_out: outputs.suppress.is_some(),
+        findings_out: outputs.findings.is_some(),
+        reads: engine::reads(rules, campaigns.facts),
     };
-    let outcome = for_each_row(path, &fields, &read, |row| {
-        summary.rows_read += 1;
-        if let Some(p) = &mut progress {
-            p.tick(summary.rows_read);
-        }
-        let profile = match row.profile.and_then(validate) {
-            Ok(mut p) => {
-                if let Some(index) = &owned {
-                    index.extend(&mut p);
-                }
-                p
-            }
-            Err(reason) => {
-                summary.rows_skipped += 1;
-                if summary.skipped.len() < SKIPPED_LISTED {
-                    summary.skipped.push((row.number, row.line, reason));
-                }
-                return;
-            }
-        };
-        summary.rows_checked += 1;
-        let email = profile
-            .email
-            .as_deref()
-            .map(|e| if show_emails { e.to_owned() } else { mask(e) });
-        // This recipient's findings: (campaign index, or None for the profile, finding).
-        let mut found: Vec<(Option<usize>, Finding)> = Vec::new();
-        for target in variants.targets(&profile) {
-            match target {
-                Target::Campaign(i) => {
-                    let more = rules.check_recipient(env, facts[i], &profile);
-                    found.extend(more.into_iter().map(|x| (Some(i), x)));
-                }
-                Target::Missing(g) => {
-                    let home = variants.home(g);
-                    found.extend(
-                        variants
-                            .missing(g, &profile, rules)
-                            .map(|x| (Some(home), x)),
-                    );
-                }
-            }
-        }
-        found.extend(
-            rules
-                .check_profile(env, &profile)
-                .into_iter()
-                .map(|x| (None, x)),
-        );
-        if found.is_empty() {
-            return;
-        }
-        let mut hit: Vec<&str> = found.iter().map(|(_, f)| f.rule.as_str()).collect();
-        hit.sort_unstable();
-        hit.dedup();
-        for rule in &hit {
-            *summary
-                .rule_recipients
-                .entry((*rule).to_owned())
-                .or_default() += 1;
-        }
-        if let Err(e) = outputs.write(row.number, &profile, &found, &hit, campaign_paths) {
+    let mut merged = Merged {
+        groups: vec![Groups::default(); campaigns.facts.len()],
+        ..Merged::default()
+    };
+    let mut write_error = None;
+    // The file line where the next piece starts.
+    let merged_line = AtomicU64::new(0);
+    let mut on_piece = |piece: engine::PieceResult| {
+        let line = merged_line.fetch_add(piece.lines, Ordering::Relaxed);
+        merged.line = line;
+        if let Err(e) = merged.add(piece, &mut outputs) {
             write_error.get_or_insert(e);
         }
-        for (i, finding) in found {
-            match i {
-                Some(i) => groups[i].add(finding, email.as_ref()),
-                None => profile_groups.add(finding, email.as_ref()),
-            }
+        if let Some(p) = &mut progress {
+            p.tick(merged.summary.rows_read);
         }
-    })?;
+    };
+    let started_stream = if options.reference {
+        None
+    } else {
+        stream::start(path, &fields, &read)?
+    };
+    let detected = match started_stream {
+        Some((layout, stream)) => {
+            merged_line.store(stream.first_line(), Ordering::Relaxed);
+            engine::parallel(&plan, &layout, stream, &mut on_piece)?;
+            layout.preset
+        }
+        None => {
+            // A JSON array is one document: read in order, on this thread (and so is
+            // every export for the reference engine).
+            let mut worker = engine::Worker::new(&plan, None, &fields);
+            let outcome = for_each_row(path, &fields, &read, |row| worker.profile_row(row))?;
+            on_piece(worker.finish());
+            outcome.preset
+        }
+    };
     if let Some(p) = progress.take() {
         p.clear();
     }
@@ -333,8 +278,15 @@ pub fn run(
         return Err(e);
     }
     outputs.finish()?;
+    let Merged {
+        groups,
+        profile_groups,
+        mut summary,
+        ..
+    } = merged;
+    summary.path = path.display().to_string();
     summary.seconds = started.elapsed().as_secs_f64();
-    summary.preset = match (&options.preset, outcome.preset) {
+    summary.preset = match (&options.preset, detected) {
         (Some(_), _) => options
             .preset
             .as_deref()
@@ -359,10 +311,47 @@ pub fn run(
     })
 }
 
+/// The pieces' results added up, in file order.
+#[derive(Default)]
+struct Merged {
+    /// The file line where the piece being added starts.
+    line: u64,
+    groups: Vec<Groups>,
+    profile_groups: Groups,
+    summary: AudienceSummary,
+}
+
+impl Merged {
+    fn add(&mut self, piece: engine::PieceResult, outputs: &mut Outputs) -> Result<()> {
+        let base = self.summary.rows_read;
+        let s = &mut self.summary;
+        s.rows_read += piece.rows;
+        s.rows_checked += piece.checked;
+        s.rows_skipped += piece.skipped;
+        for (row, line, reason) in piece.skipped_list {
+            if s.skipped.len() < SKIPPED_LISTED {
+                s.skipped
+                    .push((base + row, line.map(|l| l + self.line), reason));
+            }
+        }
+        for (rule, n) in piece.rules {
+            *s.rule_recipients.entry(rule).or_default() += n;
+        }
+        for (campaign, finding, count, examples) in piece.groups {
+            let groups = match campaign {
+                Some(i) => &mut self.groups[i],
+                None => &mut self.profile_groups,
+            };
+            groups.add(finding, count, examples);
+        }
+        outputs.write(base, &piece.suppress, &piece.findings)
+    }
+}
+
 /// A one-line progress display on stderr, when stderr is a terminal: rows, rows per
 /// second, and the share of the file read.
 struct Progress {
-    bytes: Rc<Cell<u64>>,
+    bytes: Arc<AtomicU64>,
     total: u64,
     started: Instant,
     last: Instant,
@@ -377,7 +366,7 @@ impl Progress {
         }
         let now = Instant::now();
         Some(Progress {
-            bytes: Rc::new(Cell::new(0)),
+            bytes: Arc::new(AtomicU64::new(0)),
             total: std::fs::metadata(path).map_or(0, |m| m.len()),
             started: now,
             last: now,
@@ -396,7 +385,7 @@ impl Progress {
         let share = if self.total > 0 {
             format!(
                 "{:>3.0}%  ",
-                (self.bytes.get() as f64 * 100.0 / self.total as f64).min(100.0)
+                (self.bytes.load(Ordering::Relaxed) as f64 * 100.0 / self.total as f64).min(100.0)
             )
         } else {
             String::new()
@@ -474,7 +463,7 @@ impl OwnedIndex {
     }
 
     /// Adds the products this recipient owns according to the index.
-    fn extend(&self, profile: &mut Profile) {
+    pub(crate) fn extend(&self, profile: &mut Profile) {
         let Some(email) = &profile.email else { return };
         if let Some(more) = self.by_email.get(&email.to_lowercase()) {
             for p in more {
@@ -487,7 +476,7 @@ impl OwnedIndex {
 }
 
 /// A row is checked only with an address and languages campaign-lint understands.
-fn validate(profile: Profile) -> std::result::Result<Profile, String> {
+pub(crate) fn validate(profile: Profile) -> std::result::Result<Profile, String> {
     if profile.email.is_none() {
         return Err("no email address".to_owned());
     }

@@ -1,0 +1,946 @@
+//! The audience engine: pieces of the export are checked on every core, and each distinct
+//! recipient *shape* is checked once.
+//!
+//! A shape is what the rules read of a profile ([`Reads`]): the language, the status, the
+//! owned products that matter to these campaigns, the fields their merge tags print, and
+//! so on. Real exports have millions of rows and a few thousand shapes, so a row costs
+//! splitting its cells, checking its address, and one hash lookup. The first row of each
+//! shape goes the whole way (a full [`Profile`], every rule), and its outcome is kept.
+//! The address is never part of a shape unless a rule reads it; it is checked on every
+//! row, and rows with a bad one are skipped without touching the memo.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+use rustc_hash::FxHashMap;
+use serde_json::Value;
+
+use super::{EXAMPLES, OwnedIndex, SKIPPED_LISTED, csv_cell, mask, validate};
+use crate::diagnostic::{Finding, Severity, Span};
+use crate::error::{Error, Result};
+use crate::facts::Facts;
+use crate::profiles::audience::{AudienceFormat, Row, read_failure, to_profile};
+use crate::profiles::scan::{
+    self, JsonKind, Member, count_breaks, is_blank, object_members, split_plain, string_items,
+};
+use crate::profiles::stream::{Layout, Piece, Stream};
+use crate::profiles::{FieldMap, Profile, check_email, lookup};
+use crate::rules::{Env, OwnedReads, Reads, RuleSet};
+use crate::variants::{Target, Variants};
+
+/// Shapes kept per worker; past this, new shapes are checked without being kept (an
+/// export whose rows are all different costs its full price, and no memory).
+const MEMO_LIMIT: usize = 200_000;
+
+/// Rows per piece and finding looked at for example addresses.
+const EXAMPLE_ROWS: u64 = 64;
+
+/// What a run checks against, shared by the workers.
+pub(super) struct Plan<'a> {
+    pub rules: &'a RuleSet,
+    pub env: Env<'a>,
+    pub facts: &'a [&'a Facts],
+    pub variants: &'a Variants,
+    pub campaign_paths: &'a [String],
+    pub owned: Option<&'a OwnedIndex>,
+    pub show_emails: bool,
+    pub suppress_out: bool,
+    pub findings_out: bool,
+    /// What the rules read of a profile, over all campaigns.
+    pub reads: Reads,
+}
+
+impl Plan<'_> {
+    /// Every finding for one recipient: (campaign index, or None for the profile).
+    fn findings(&self, profile: &Profile) -> Vec<(Option<usize>, Finding)> {
+        let mut found = Vec::new();
+        for target in self.variants.targets(profile) {
+            match target {
+                Target::Campaign(i) => {
+                    let more = self.rules.check_recipient(self.env, self.facts[i], profile);
+                    found.extend(more.into_iter().map(|x| (Some(i), x)));
+                }
+                Target::Missing(g) => {
+                    let home = self.variants.home(g);
+                    found.extend(
+                        self.variants
+                            .missing(g, profile, self.rules)
+                            .map(|x| (Some(home), x)),
+                    );
+                }
+            }
+        }
+        found.extend(
+            self.rules
+                .check_profile(self.env, profile)
+                .into_iter()
+                .map(|x| (None, x)),
+        );
+        found
+    }
+
+    fn by_name(&self, name: &str) -> bool {
+        let name = name.trim();
+        self.reads
+            .named
+            .iter()
+            .any(|n| n.trim().eq_ignore_ascii_case(name))
+            || self.reads.matching.iter().any(|m| m(name))
+    }
+}
+
+/// What the rules read, given the campaigns: always the language (it picks the variant
+/// and decides whether a row can be checked at all).
+pub(super) fn reads(rules: &RuleSet, facts: &[&Facts]) -> Reads {
+    let mut reads = Reads::default();
+    for f in facts {
+        rules.reads(f, &mut reads);
+    }
+    reads.language = true;
+    reads
+}
+
+/// The grouped result of one piece of the export.
+#[derive(Debug, Default)]
+pub(super) struct PieceResult {
+    /// Rows numbered in this piece (checked or skipped).
+    pub rows: u64,
+    /// Line breaks in the piece.
+    pub lines: u64,
+    pub checked: u64,
+    pub skipped: u64,
+    /// The first skipped rows: (row within the piece, line within the piece, reason).
+    pub skipped_list: Vec<(u64, Option<u64>, String)>,
+    /// Findings in order of first appearance: campaign (None: the profile), finding,
+    /// recipients, example addresses.
+    pub groups: Vec<(Option<usize>, Finding, u64, Vec<String>)>,
+    /// Recipients per rule.
+    pub rules: Vec<(String, u64)>,
+    /// `--suppress-out` lines.
+    pub suppress: Vec<u8>,
+    /// `--findings-out` lines without their opening `{"row":N,`: (row within the piece, rest).
+    pub findings: Vec<(u64, String)>,
+}
+
+/// What one shape of recipient produces.
+#[derive(Debug, Default)]
+struct Outcome {
+    /// Why such a row is skipped.
+    skip: Option<String>,
+    /// Findings, by worker id (repeats count twice, as they would one by one).
+    findings: Vec<usize>,
+    /// Rules hit, by worker id, each once.
+    rules: Vec<usize>,
+    /// `,"rules":[...],"findings":[...]}` for `--findings-out`.
+    details: String,
+    /// The error-level rules, as a CSV cell, for `--suppress-out`; empty for none.
+    errors: String,
+}
+
+/// Per-piece counters, indexed by worker ids.
+#[derive(Default)]
+struct Tally {
+    rows: u64,
+    lines: u64,
+    checked: u64,
+    skipped: u64,
+    skipped_list: Vec<(u64, Option<u64>, String)>,
+    counts: Vec<(u64, Vec<String>)>,
+    /// Finding ids counted in this piece, in order of first appearance.
+    touched: Vec<usize>,
+    rule_counts: Vec<u64>,
+    rules_touched: Vec<usize>,
+    suppress: Vec<u8>,
+    findings: Vec<(u64, String)>,
+}
+
+/// How a CSV export's columns are read.
+struct Columns {
+    /// Columns whose text is part of a shape.
+    raw: Vec<bool>,
+    email: Option<usize>,
+    owned: Option<usize>,
+}
+
+impl Columns {
+    fn new(plan: &Plan, headers: &[String], map: &FieldMap) -> Columns {
+        let by_header: BTreeMap<String, usize> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.clone(), i))
+            .collect();
+        let col = |name: &str| lookup(&by_header, name).map(|(_, &i)| i);
+        let reads = &plan.reads;
+        let mut raw: Vec<bool> = headers
+            .iter()
+            .map(|h| reads.everything || plan.by_name(h))
+            .collect();
+        let mut mark = |name: Option<&String>, on: bool| {
+            if let Some(c) = name.and_then(|n| col(n))
+                && on
+            {
+                raw[c] = true;
+            }
+        };
+        mark(Some(&map.language), true);
+        mark(Some(&map.email), reads.email);
+        mark(Some(&map.country), reads.country);
+        mark(Some(&map.status), reads.status);
+        mark(map.opted_out.as_ref(), reads.status);
+        mark(map.bounced.as_ref(), reads.status);
+        mark(Some(&map.owned_products), reads.owned == OwnedReads::Full);
+        Columns {
+            raw,
+            email: col(&map.email),
+            owned: col(&map.owned_products),
+        }
+    }
+}
+
+/// One thread's state: its memo of shapes and the findings it has seen.
+pub(super) struct Worker<'p, 'a> {
+    plan: &'p Plan<'a>,
+    layout: Option<&'p Layout>,
+    map: FieldMap,
+    columns: Option<Columns>,
+    /// Off when the rules read everything: every row would be its own shape.
+    memoise: bool,
+    memo: FxHashMap<Box<[u8]>, Arc<Outcome>>,
+    /// Whether an owned item matters to the campaigns.
+    owned_cache: FxHashMap<Box<[u8]>, bool>,
+    /// Whether a JSON key is read by name.
+    key_cache: FxHashMap<Box<[u8]>, bool>,
+    /// Distinct findings; their ids index `counts`.
+    table: Vec<(Option<usize>, Finding)>,
+    index: HashMap<(Option<usize>, String, String, Option<Span>), usize>,
+    rule_names: Vec<String>,
+    rule_ids: HashMap<String, usize>,
+    tally: Tally,
+    key: Vec<u8>,
+    /// Owned items of the current JSON row, as ranges into its value.
+    items: Vec<(usize, usize)>,
+    parser: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl<'p, 'a> Worker<'p, 'a> {
+    pub(super) fn new(plan: &'p Plan<'a>, layout: Option<&'p Layout>, map: &FieldMap) -> Self {
+        let columns = layout
+            .filter(|l| l.format == AudienceFormat::Csv)
+            .map(|l| Columns::new(plan, &l.headers, map));
+        let delimiter = layout.map_or(b',', |l| l.delimiter);
+        Worker {
+            plan,
+            layout,
+            map: map.clone(),
+            columns,
+            memoise: !plan.reads.everything,
+            memo: FxHashMap::default(),
+            owned_cache: FxHashMap::default(),
+            key_cache: FxHashMap::default(),
+            table: Vec::new(),
+            index: HashMap::new(),
+            rule_names: Vec::new(),
+            rule_ids: HashMap::new(),
+            tally: Tally::default(),
+            key: Vec::new(),
+            items: Vec::new(),
+            parser: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            out: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// Checks one piece of the export.
+    pub(super) fn piece(&mut self, piece: Piece) -> PieceResult {
+        match piece {
+            Piece::Broken => {
+                let reason = format!(
+                    "a quoted field is not closed within {} lines; the row is skipped and reading goes on with the next line",
+                    scan::MAX_RECORD_LINES
+                );
+                self.tally.rows += 1;
+                self.tally.lines = 1;
+                self.skip(Some(0), reason);
+            }
+            Piece::Rows { bytes, plain } => {
+                let utf8 = bytes.is_ascii() || std::str::from_utf8(&bytes).is_ok();
+                self.tally.lines = match self.layout.map(|l| l.format) {
+                    Some(AudienceFormat::JsonLines) => self.json_rows(&bytes, utf8),
+                    _ => self.csv_rows(&bytes, plain, utf8),
+                };
+            }
+        }
+        self.finish()
+    }
+
+    /// A row read by the generic readers (JSON arrays).
+    pub(super) fn profile_row(&mut self, row: Row) {
+        self.tally.rows += 1;
+        let email = row.profile.as_ref().ok().and_then(|p| p.email.clone());
+        let outcome = self.outcome(row.profile);
+        self.record_outcome(row.line, &outcome, email.as_deref());
+    }
+
+    fn skip(&mut self, line: Option<u64>, reason: String) {
+        let t = &mut self.tally;
+        t.skipped += 1;
+        if t.skipped_list.len() < SKIPPED_LISTED {
+            t.skipped_list.push((t.rows, line, reason));
+        }
+    }
+
+    /// Checks a piece of CSV records; returns its line breaks. Lines are counted from
+    /// the piece's start.
+    fn csv_rows(&mut self, bytes: &[u8], plain: bool, utf8: bool) -> u64 {
+        let mut line = 0;
+        let Some(layout) = self.layout else { return 0 };
+        let delimiter = layout.delimiter;
+        let mut cells: Vec<(usize, usize)> = Vec::new();
+        let mut plain_cells: Vec<&[u8]> = Vec::new();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let end = if plain {
+                memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1)
+            } else {
+                match scan::record_end(bytes, pos, delimiter, true) {
+                    scan::RecordEnd::At(end) if end > pos => end,
+                    _ => bytes.len(),
+                }
+            };
+            let record = &bytes[pos..end];
+            let record_line = line;
+            line += if plain {
+                u64::from(record.last() == Some(&b'\n'))
+            } else {
+                count_breaks(record) as u64
+            };
+            pos = end;
+            if is_blank(record) {
+                continue;
+            }
+            self.tally.rows += 1;
+            // Cells as ranges into `base`: the record itself, or csv-core's unquoted copy.
+            cells.clear();
+            let unquoted = !(plain && split_plain(record, delimiter, &mut plain_cells));
+            if unquoted {
+                let n = scan::unquote(&mut self.parser, record, &mut self.out, &mut self.ends);
+                let mut start = 0;
+                for i in 0..n {
+                    cells.push((start, self.ends[i]));
+                    start = self.ends[i];
+                }
+            } else {
+                let base = record.as_ptr() as usize;
+                cells.extend(plain_cells.iter().map(|c| {
+                    let s = c.as_ptr() as usize - base;
+                    (s, s + c.len())
+                }));
+            }
+            let out = std::mem::take(&mut self.out);
+            let base: &[u8] = if unquoted { &out } else { record };
+            self.csv_row(layout, base, &cells, record_line, utf8);
+            self.out = out;
+        }
+        line
+    }
+
+    fn csv_row(
+        &mut self,
+        layout: &Layout,
+        base: &[u8],
+        cells: &[(usize, usize)],
+        line: u64,
+        utf8: bool,
+    ) {
+        let cell = |c: usize| cells.get(c).map(|&(s, e)| &base[s..e]);
+        if !utf8
+            && cells
+                .iter()
+                .any(|&(s, e)| std::str::from_utf8(&base[s..e]).is_err())
+        {
+            return self.slow_csv(layout, base, cells, line);
+        }
+        let Some(columns) = &self.columns else { return };
+        let email = columns
+            .email
+            .and_then(cell)
+            .map(|b| std::str::from_utf8(trim_text(b)).unwrap_or_default())
+            .filter(|e| !e.is_empty());
+        let Some(email) = email else {
+            return self.skip(Some(line), "no email address".to_owned());
+        };
+        if let Err(reason) = check_email(email, &self.map.email) {
+            return self.skip(Some(line), reason);
+        }
+        if !self.memoise {
+            return self.slow_csv(layout, base, cells, line);
+        }
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        for (c, &raw) in columns.raw.iter().enumerate() {
+            if raw {
+                push_part(&mut key, c as u32, cell(c));
+            }
+        }
+        if self.plan.reads.owned == OwnedReads::Relevant {
+            let text = columns.owned.and_then(cell).unwrap_or_default();
+            self.push_owned(&mut key, split_items(text), email);
+        }
+        let outcome = match self.memo.get(key.as_slice()) {
+            Some(o) => Arc::clone(o),
+            None => {
+                let fields = crate::profiles::audience::csv_fields(
+                    &layout.headers,
+                    cells.iter().map(|&(s, e)| &base[s..e]),
+                );
+                let profile = fields.and_then(|f| to_profile(f, &self.map));
+                let o = self.outcome(profile);
+                if self.memo.len() < MEMO_LIMIT {
+                    self.memo.insert(key.as_slice().into(), Arc::clone(&o));
+                }
+                o
+            }
+        };
+        self.key = key;
+        self.record_outcome(Some(line), &outcome, Some(email));
+    }
+
+    /// A CSV row checked the whole way, without the memo.
+    fn slow_csv(&mut self, layout: &Layout, base: &[u8], cells: &[(usize, usize)], line: u64) {
+        let fields = crate::profiles::audience::csv_fields(
+            &layout.headers,
+            cells.iter().map(|&(s, e)| &base[s..e]),
+        );
+        let profile = fields.and_then(|f| to_profile(f, &self.map));
+        let email = profile.as_ref().ok().and_then(|p| p.email.clone());
+        let outcome = self.outcome(profile);
+        self.record_outcome(Some(line), &outcome, email.as_deref());
+    }
+
+    /// Checks a piece of JSON lines; returns how many lines it has.
+    fn json_rows(&mut self, bytes: &[u8], utf8: bool) -> u64 {
+        let mut line = 0;
+        let mut members: Vec<Member> = Vec::new();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
+            let text = &bytes[pos..end];
+            let this_line = line;
+            line += 1;
+            pos = end;
+            if is_blank(text) {
+                continue;
+            }
+            self.tally.rows += 1;
+            let fast = (utf8 || std::str::from_utf8(text).is_ok())
+                && object_members(text, &mut members)
+                && self.json_fast(text, &members, this_line);
+            if !fast {
+                self.slow_json(text, this_line);
+            }
+        }
+        line
+    }
+
+    /// A JSON Lines row through the memo; false when it must go the whole way instead.
+    fn json_fast(&mut self, text: &[u8], members: &[Member], line: u64) -> bool {
+        if !self.memoise {
+            return false;
+        }
+        let Ok(email_at) = find_member(members, &self.map.email) else {
+            return false;
+        };
+        let email = match email_at.map(|i| &members[i]) {
+            None => None,
+            Some(m) if m.raw == b"null" => None,
+            Some(m) if m.kind == JsonKind::Str => {
+                Some(std::str::from_utf8(trim_text(m.text)).unwrap_or_default())
+            }
+            Some(_) => return false,
+        }
+        .filter(|e| !e.is_empty());
+        let reads = &self.plan.reads;
+        let map = &self.map;
+        let mut mapped: Vec<Option<usize>> = Vec::with_capacity(8);
+        for (name, on) in [
+            (Some(&map.language), true),
+            (Some(&map.email), reads.email),
+            (Some(&map.country), reads.country),
+            (Some(&map.status), reads.status),
+            (map.opted_out.as_ref(), reads.status),
+            (map.bounced.as_ref(), reads.status),
+            (Some(&map.owned_products), reads.owned == OwnedReads::Full),
+        ] {
+            if let (Some(name), true) = (name, on) {
+                let Ok(at) = find_member(members, name) else {
+                    return false;
+                };
+                mapped.push(at);
+            }
+        }
+        let Ok(owned_at) = find_member(members, &map.owned_products) else {
+            return false;
+        };
+        let mut items = std::mem::take(&mut self.items);
+        items.clear();
+        if reads.owned == OwnedReads::Relevant
+            && let Some(m) = owned_at.map(|i| &members[i])
+        {
+            let ok = match m.kind {
+                JsonKind::Str => {
+                    items.extend(split_items(m.text).map(|i| range_in(m.raw, i)));
+                    true
+                }
+                JsonKind::Array => {
+                    let mut raw_items = Vec::new();
+                    let ok = string_items(m.raw, &mut raw_items);
+                    // As the profile reader takes array items: trimmed, empty ones dropped.
+                    items.extend(
+                        raw_items
+                            .into_iter()
+                            .map(trim_text)
+                            .filter(|i| !i.is_empty())
+                            .map(|i| range_in(m.raw, i)),
+                    );
+                    ok
+                }
+                _ => m.raw == b"null",
+            };
+            if !ok {
+                self.items = items;
+                return false;
+            }
+        }
+        let Some(email) = email else {
+            self.skip(Some(line), "no email address".to_owned());
+            return true;
+        };
+        if let Err(reason) = check_email(email, &self.map.email) {
+            self.skip(Some(line), reason);
+            return true;
+        }
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        for (i, m) in members.iter().enumerate() {
+            if mapped.contains(&Some(i)) || self.key_read(m.key) {
+                push_part(&mut key, 0, Some(m.key));
+                push_part(&mut key, 1, Some(m.raw));
+            }
+        }
+        if self.plan.reads.owned == OwnedReads::Relevant
+            && let Some(m) = owned_at.map(|i| &members[i])
+        {
+            self.push_owned(&mut key, items.iter().map(|&(s, e)| &m.raw[s..e]), email);
+        } else if self.plan.reads.owned == OwnedReads::Relevant {
+            self.push_owned(&mut key, std::iter::empty(), email);
+        }
+        self.items = items;
+        let outcome = match self.memo.get(key.as_slice()) {
+            Some(o) => Arc::clone(o),
+            None => {
+                let o = self.outcome(json_profile(text, &self.map));
+                if self.memo.len() < MEMO_LIMIT {
+                    self.memo.insert(key.as_slice().into(), Arc::clone(&o));
+                }
+                o
+            }
+        };
+        self.key = key;
+        self.record_outcome(Some(line), &outcome, Some(email));
+        true
+    }
+
+    /// A JSON Lines row read by serde_json and checked the whole way.
+    fn slow_json(&mut self, text: &[u8], line: u64) {
+        let profile = json_profile(text, &self.map);
+        let email = profile.as_ref().ok().and_then(|p| p.email.clone());
+        let outcome = self.outcome(profile);
+        self.record_outcome(Some(line), &outcome, email.as_deref());
+    }
+
+    /// Whether a JSON key is read by name (cached: exports repeat their keys).
+    fn key_read(&mut self, key: &[u8]) -> bool {
+        if let Some(&read) = self.key_cache.get(key) {
+            return read;
+        }
+        let read = self.plan.reads.everything
+            || std::str::from_utf8(key).is_ok_and(|k| self.plan.by_name(k));
+        self.key_cache.insert(key.into(), read);
+        read
+    }
+
+    /// Adds the owned products that matter (the row's and the joined ones) to the key,
+    /// after whether there are any at all.
+    fn push_owned<'i>(
+        &mut self,
+        key: &mut Vec<u8>,
+        items: impl Iterator<Item = &'i [u8]>,
+        email: &str,
+    ) {
+        key.push(b'O');
+        let flag = key.len();
+        key.push(0);
+        let mut any = false;
+        for item in items {
+            any = true;
+            if self.owned_matters(item) {
+                push_part(key, 2, Some(item));
+            }
+        }
+        if let Some(index) = self.plan.owned
+            && let Some(joined) = index.by_email.get(&email.to_lowercase())
+        {
+            for item in joined {
+                any = true;
+                if self.owned_matters(item.as_bytes()) {
+                    push_part(key, 2, Some(item.as_bytes()));
+                }
+            }
+        }
+        key[flag] = u8::from(any);
+    }
+
+    fn owned_matters(&mut self, item: &[u8]) -> bool {
+        if let Some(&m) = self.owned_cache.get(item) {
+            return m;
+        }
+        let plan = self.plan;
+        let matters = std::str::from_utf8(item).is_ok_and(|text| {
+            plan.facts
+                .iter()
+                .any(|f| plan.rules.owned_matters(plan.env, f, text))
+        });
+        self.owned_cache.insert(item.into(), matters);
+        matters
+    }
+
+    /// Checks one profile the whole way.
+    fn outcome(&mut self, profile: std::result::Result<Profile, String>) -> Arc<Outcome> {
+        let mut profile = match profile.and_then(validate) {
+            Ok(p) => p,
+            Err(reason) => {
+                return Arc::new(Outcome {
+                    skip: Some(reason),
+                    ..Outcome::default()
+                });
+            }
+        };
+        if let Some(index) = self.plan.owned {
+            index.extend(&mut profile);
+        }
+        let found = self.plan.findings(&profile);
+        Arc::new(self.outcome_of(&found))
+    }
+
+    fn outcome_of(&mut self, found: &[(Option<usize>, Finding)]) -> Outcome {
+        let mut outcome = Outcome::default();
+        for (campaign, finding) in found {
+            let key = (
+                *campaign,
+                finding.rule.clone(),
+                finding.message.clone(),
+                finding.primary_span(),
+            );
+            let id = *self.index.entry(key).or_insert_with(|| {
+                self.table.push((*campaign, finding.clone()));
+                self.table.len() - 1
+            });
+            outcome.findings.push(id);
+        }
+        let mut hit: Vec<&str> = found.iter().map(|(_, f)| f.rule.as_str()).collect();
+        hit.sort_unstable();
+        hit.dedup();
+        for rule in &hit {
+            let next = self.rule_names.len();
+            let id = *self.rule_ids.entry((*rule).to_owned()).or_insert(next);
+            if id == next {
+                self.rule_names.push((*rule).to_owned());
+            }
+            outcome.rules.push(id);
+        }
+        if self.plan.suppress_out {
+            let mut errors: Vec<&str> = found
+                .iter()
+                .filter(|(_, f)| f.severity == Severity::Error)
+                .map(|(_, f)| f.rule.as_str())
+                .collect();
+            errors.dedup();
+            outcome.errors = errors.join(";");
+        }
+        if self.plan.findings_out && !found.is_empty() {
+            let details: Vec<Value> = found
+                .iter()
+                .map(|(i, f)| {
+                    serde_json::json!({
+                        "rule": f.rule,
+                        "severity": f.severity.as_str(),
+                        "message": f.message,
+                        "campaign": i.and_then(|i| self.plan.campaign_paths.get(i)),
+                    })
+                })
+                .collect();
+            let rules = serde_json::to_string(&hit).unwrap_or_default();
+            let details = serde_json::to_string(&details).unwrap_or_default();
+            outcome.details = format!(",\"rules\":{rules},\"findings\":{details}}}");
+        }
+        outcome
+    }
+
+    /// Counts a row's outcome. `email` is the row's address (None for a row skipped
+    /// before it was read).
+    fn record_outcome(&mut self, line: Option<u64>, outcome: &Outcome, email: Option<&str>) {
+        if let Some(reason) = &outcome.skip {
+            return self.skip(line, reason.clone());
+        }
+        let t = &mut self.tally;
+        t.checked += 1;
+        if outcome.findings.is_empty() {
+            return;
+        }
+        let email = email.unwrap_or_default();
+        let mut shown: Option<String> = None;
+        for &id in &outcome.findings {
+            if t.counts.len() <= id {
+                t.counts.resize_with(id + 1, Default::default);
+            }
+            let (count, examples) = &mut t.counts[id];
+            if *count == 0 {
+                t.touched.push(id);
+            }
+            *count += 1;
+            // Examples come from a piece's first rows: masked addresses are often alike
+            // (u•••@example.com), and looking further would mask every row.
+            if examples.len() < EXAMPLES && *count <= EXAMPLE_ROWS {
+                let shown = shown.get_or_insert_with(|| {
+                    if self.plan.show_emails {
+                        email.to_owned()
+                    } else {
+                        mask(email)
+                    }
+                });
+                if !examples.contains(shown) {
+                    examples.push(shown.clone());
+                }
+            }
+        }
+        for &id in &outcome.rules {
+            if t.rule_counts.len() <= id {
+                t.rule_counts.resize(id + 1, 0);
+            }
+            if t.rule_counts[id] == 0 {
+                t.rules_touched.push(id);
+            }
+            t.rule_counts[id] += 1;
+        }
+        if self.plan.suppress_out && !outcome.errors.is_empty() {
+            let _ = writeln!(
+                Lossless(&mut t.suppress),
+                "{},{}",
+                csv_cell(email),
+                csv_cell(&outcome.errors)
+            );
+        }
+        if self.plan.findings_out {
+            let quoted = serde_json::to_string(email).unwrap_or_default();
+            t.findings
+                .push((t.rows, format!("\"email\":{quoted}{}", outcome.details)));
+        }
+    }
+
+    /// Hands over this piece's counts and resets them.
+    pub(super) fn finish(&mut self) -> PieceResult {
+        let mut t = std::mem::take(&mut self.tally);
+        let groups = t
+            .touched
+            .iter()
+            .map(|&id| {
+                let (count, examples) = std::mem::take(&mut t.counts[id]);
+                let (campaign, finding) = &self.table[id];
+                (*campaign, finding.clone(), count, examples)
+            })
+            .collect();
+        let rules = t
+            .rules_touched
+            .iter()
+            .map(|&id| (self.rule_names[id].clone(), t.rule_counts[id]))
+            .collect();
+        for &id in &t.rules_touched {
+            t.rule_counts[id] = 0;
+        }
+        // Keep the (now zeroed) counters for the next piece.
+        self.tally.counts = std::mem::take(&mut t.counts);
+        self.tally.rule_counts = std::mem::take(&mut t.rule_counts);
+        PieceResult {
+            rows: t.rows,
+            lines: t.lines,
+            checked: t.checked,
+            skipped: t.skipped,
+            skipped_list: t.skipped_list,
+            groups,
+            rules,
+            suppress: t.suppress,
+            findings: t.findings,
+        }
+    }
+}
+
+/// Writes text into a byte buffer.
+struct Lossless<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Lossless<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Appends a tagged, length-prefixed part to a shape key (None: the field is absent).
+fn push_part(key: &mut Vec<u8>, tag: u32, value: Option<&[u8]>) {
+    key.extend_from_slice(&tag.to_le_bytes());
+    match value {
+        None => key.push(0),
+        Some(v) => {
+            key.push(1);
+            key.extend_from_slice(&(v.len() as u32).to_le_bytes());
+            key.extend_from_slice(v);
+        }
+    }
+}
+
+/// The items of an owned-products cell, as the profile reader splits it (`;` or `|`,
+/// trimmed, empty ones dropped).
+fn split_items(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    trim_text(text)
+        .split(|&b| b == b';' || b == b'|')
+        .map(trim_text)
+        .filter(|i| !i.is_empty())
+}
+
+/// Text without the white space `str::trim` removes: ASCII white space (vertical tab
+/// included) here, and Unicode white space through `str::trim` when the ends are not ASCII.
+fn trim_text(text: &[u8]) -> &[u8] {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C);
+    let start = text.iter().position(|b| !ws(b)).unwrap_or(text.len());
+    let end = text.iter().rposition(|b| !ws(b)).map_or(start, |i| i + 1);
+    let t = &text[start..end];
+    if t.first().is_some_and(|b| !b.is_ascii()) || t.last().is_some_and(|b| !b.is_ascii()) {
+        return std::str::from_utf8(t).map_or(t, |s| s.trim().as_bytes());
+    }
+    t
+}
+
+/// Where `part` (a sub-slice of `whole`) lies in it.
+fn range_in(whole: &[u8], part: &[u8]) -> (usize, usize) {
+    let start = part.as_ptr() as usize - whole.as_ptr() as usize;
+    (start, start + part.len())
+}
+
+/// One JSON Lines row as a profile, read by serde_json (as the generic reader reads it).
+fn json_profile(text: &[u8], map: &FieldMap) -> std::result::Result<Profile, String> {
+    let lossy = String::from_utf8_lossy(text);
+    let trimmed = lossy.trim().trim_start_matches('\u{feff}');
+    let value = serde_json::from_str::<Value>(trimmed).map_err(|e| {
+        format!(
+            "malformed JSON at column {}: {}",
+            e.column(),
+            crate::profiles::json_message(&e)
+        )
+    })?;
+    match value {
+        Value::Object(o) => to_profile(o.into_iter().collect(), map),
+        other => Err(format!(
+            "expected a JSON object, found {}",
+            crate::profiles::audience::kind_of(&other)
+        )),
+    }
+}
+
+/// The member a mapped field reads: exactly named (the last of duplicates, as a JSON
+/// object keeps), else the one named so up to case and spaces. Err when several differ
+/// only so (the full reader settles which).
+fn find_member(members: &[Member], name: &str) -> std::result::Result<Option<usize>, ()> {
+    if let Some(i) = members.iter().rposition(|m| m.key == name.as_bytes()) {
+        return Ok(Some(i));
+    }
+    let mut found = None;
+    for (i, m) in members.iter().enumerate() {
+        let key = std::str::from_utf8(m.key).unwrap_or_default();
+        if key.trim().eq_ignore_ascii_case(name) {
+            if found.is_some() {
+                return Err(());
+            }
+            found = Some(i);
+        }
+    }
+    Ok(found)
+}
+
+/// Checks the export on every core; `on_piece` gets each piece's result in file order.
+/// On a read error, the rows before it are handed over and the error says how many.
+pub(super) fn parallel(
+    plan: &Plan,
+    layout: &Layout,
+    mut stream: Stream,
+    on_piece: &mut dyn FnMut(PieceResult),
+) -> Result<()> {
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let path = stream.path().to_owned();
+    let rows = AtomicU64::new(0);
+    let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Piece)>(workers * 2);
+    let work_rx = Mutex::new(work_rx);
+    std::thread::scope(|s| {
+        let (done_tx, done_rx) = mpsc::channel::<(u64, PieceResult)>();
+        let producer = s.spawn(move || {
+            let mut seq = 0u64;
+            loop {
+                match stream.next_piece() {
+                    Ok(Some(piece)) => {
+                        if work_tx.send((seq, piece)).is_err() {
+                            return Ok(());
+                        }
+                        seq += 1;
+                    }
+                    Ok(None) => return Ok(()),
+                    Err(failure) => return Err(failure),
+                }
+            }
+        });
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let work_rx = &work_rx;
+            s.spawn(move || {
+                let mut worker = Worker::new(plan, Some(layout), &layout.map);
+                loop {
+                    let job = match work_rx.lock() {
+                        Ok(rx) => rx.recv().ok(),
+                        Err(_) => None,
+                    };
+                    let Some((seq, piece)) = job else { break };
+                    if done_tx.send((seq, worker.piece(piece))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let mut pending = BTreeMap::new();
+        let mut next = 0u64;
+        for (seq, result) in done_rx {
+            pending.insert(seq, result);
+            while let Some(result) = pending.remove(&next) {
+                rows.fetch_add(result.rows, Ordering::Relaxed);
+                on_piece(result);
+                next += 1;
+            }
+        }
+        match producer.join() {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(failure)) => Err(read_failure(&path, failure, rows.load(Ordering::Relaxed))),
+            Err(_) => Err(Error::new(&path, "reading the export failed")),
+        }
+    })
+}

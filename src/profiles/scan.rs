@@ -1,0 +1,481 @@
+//! Fast, allocation-free reading of export rows: where a CSV record ends (quote-aware),
+//! its cells, and the top-level members of a JSON Lines object. Each function either
+//! gives an exact answer or says it cannot, so that the caller falls back to the full
+//! parsers (csv-core, serde_json) for anything unusual: the fast path never accepts a row
+//! the full parsers would reject, and never reads one differently.
+
+use memchr::{memchr, memchr2};
+
+/// Longest record (in line breaks, and in bytes) before an open quote is taken for a
+/// broken row.
+pub const MAX_RECORD_LINES: usize = 100;
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// Where the CSV record starting at some offset ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordEnd {
+    /// Just before this offset: after its line break, or at the end of the input.
+    At(usize),
+    /// A quoted field is still open after [`MAX_RECORD_LINES`] line breaks or
+    /// [`MAX_RECORD_BYTES`] bytes, or at the end of the input.
+    Broken,
+    /// More input is needed to tell.
+    More,
+}
+
+/// Finds the end of the record that starts at `start`, reading quotes as RFC 4180 and
+/// csv-core do: a quote opens a quoted field only at the start of a field, `""` inside
+/// one is a literal quote, and line breaks inside one belong to the record.
+pub fn record_end(buf: &[u8], start: usize, delimiter: u8, eof: bool) -> RecordEnd {
+    let mut pos = start;
+    let mut quoted_breaks = 0usize;
+    loop {
+        let Some(i) = memchr2(b'"', b'\n', &buf[pos..]) else {
+            return if eof {
+                RecordEnd::At(buf.len())
+            } else {
+                RecordEnd::More
+            };
+        };
+        let at = pos + i;
+        if buf[at] == b'\n' {
+            return RecordEnd::At(at + 1);
+        }
+        let field_start = at == start || buf[at - 1] == delimiter || buf[at - 1] == b'\n';
+        if !field_start {
+            pos = at + 1;
+            continue;
+        }
+        // Inside quotes, up to the closing one.
+        let mut q = at + 1;
+        loop {
+            let Some(j) = memchr(b'"', &buf[q..]) else {
+                quoted_breaks += count_breaks(&buf[q..]);
+                return if eof || too_long(buf.len() - start, quoted_breaks) {
+                    RecordEnd::Broken
+                } else {
+                    RecordEnd::More
+                };
+            };
+            let close = q + j;
+            quoted_breaks += count_breaks(&buf[q..close]);
+            if too_long(close - start, quoted_breaks) {
+                return RecordEnd::Broken;
+            }
+            match buf.get(close + 1) {
+                None if !eof => return RecordEnd::More,
+                Some(b'"') => q = close + 2,
+                _ => {
+                    pos = close + 1;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn too_long(bytes: usize, breaks: usize) -> bool {
+    breaks > MAX_RECORD_LINES || bytes > MAX_RECORD_BYTES
+}
+
+/// Line breaks in `bytes`.
+pub fn count_breaks(bytes: &[u8]) -> usize {
+    // Written as a plain count so that it vectorises.
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// The record without its line break (`\n` or `\r\n`).
+pub fn trim_break(record: &[u8]) -> &[u8] {
+    let r = record.strip_suffix(b"\n").unwrap_or(record);
+    r.strip_suffix(b"\r").unwrap_or(r)
+}
+
+/// Whether a record is only white space (a blank line, which is not a row).
+pub fn is_blank(record: &[u8]) -> bool {
+    record.iter().all(u8::is_ascii_whitespace)
+}
+
+/// Splits a record without quotes into its cells. Returns false, with `cells` unusable,
+/// when the record needs the full CSV parser (a quote, or a carriage return inside it).
+pub fn split_plain<'a>(record: &'a [u8], delimiter: u8, cells: &mut Vec<&'a [u8]>) -> bool {
+    cells.clear();
+    let line = trim_break(record);
+    let mut start = 0;
+    // A plain loop: cells are short, so memchr's set-up would cost more than it saves.
+    for (i, &b) in line.iter().enumerate() {
+        if b == delimiter {
+            cells.push(&line[start..i]);
+            start = i + 1;
+        } else if b == b'"' || b == b'\r' {
+            return false;
+        }
+    }
+    cells.push(&line[start..]);
+    true
+}
+
+/// The cells of one record, unquoted by csv-core: their text in `out`, their ends in
+/// `ends`; returns how many cells there are.
+pub fn unquote(
+    parser: &mut csv_core::Reader,
+    record: &[u8],
+    out: &mut Vec<u8>,
+    ends: &mut Vec<usize>,
+) -> usize {
+    parser.reset();
+    // One call parses a whole record when it ends in a line break and the buffers are as
+    // large as the record (unquoting only shrinks it).
+    let terminated;
+    let input = if record.ends_with(b"\n") {
+        record
+    } else {
+        terminated = [record, b"\n"].concat();
+        &terminated
+    };
+    out.resize(input.len() + 1, 0);
+    ends.resize(input.len() + 2, 0);
+    let (_, _, _, n) = parser.read_record(input, out, ends);
+    n
+}
+
+/// What a top-level member's value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    /// A string without escapes; the member's `text` is its content.
+    Str,
+    /// A string with escapes; `text` is its content, still escaped.
+    Escaped,
+    Array,
+    Object,
+    /// A number, `true`, `false` or `null`.
+    Scalar,
+}
+
+/// One top-level member of a JSON object: its key (without escapes) and its value.
+#[derive(Debug, Clone, Copy)]
+pub struct Member<'a> {
+    pub key: &'a [u8],
+    /// The value as written (with quotes for strings).
+    pub raw: &'a [u8],
+    /// For strings, the content between the quotes; else the same as `raw`.
+    pub text: &'a [u8],
+    pub kind: JsonKind,
+}
+
+/// Deepest nesting the fast reader follows; deeper rows go to serde_json.
+const MAX_DEPTH: usize = 32;
+
+/// The members of the JSON object that `line` holds (with optional white space around
+/// it). Returns false when the line is not such an object in a form this reader is sure
+/// of (it must then go to serde_json, which also explains what is wrong): escapes in a
+/// key, `\u` escapes, control characters, deep nesting, or any syntax error.
+pub fn object_members<'a>(line: &'a [u8], out: &mut Vec<Member<'a>>) -> bool {
+    out.clear();
+    let mut p = Parser { s: line, i: 0 };
+    p.ws();
+    if !p.eat(b'{') {
+        return false;
+    }
+    p.ws();
+    if !p.eat(b'}') {
+        loop {
+            p.ws();
+            let Some((key, JsonKind::Str)) = p.string() else {
+                return false;
+            };
+            p.ws();
+            if !p.eat(b':') {
+                return false;
+            }
+            p.ws();
+            let start = p.i;
+            let Some(kind) = p.value(0) else {
+                return false;
+            };
+            let raw = &line[start..p.i];
+            let text = match kind {
+                JsonKind::Str | JsonKind::Escaped => &raw[1..raw.len() - 1],
+                _ => raw,
+            };
+            out.push(Member {
+                key,
+                raw,
+                text,
+                kind,
+            });
+            p.ws();
+            if p.eat(b',') {
+                continue;
+            }
+            if p.eat(b'}') {
+                break;
+            }
+            return false;
+        }
+    }
+    p.ws();
+    p.i == line.len()
+}
+
+/// The items of a JSON array of strings without escapes (`["a", "b"]`), as their
+/// contents; false for anything else.
+pub fn string_items<'a>(raw: &'a [u8], out: &mut Vec<&'a [u8]>) -> bool {
+    out.clear();
+    let mut p = Parser { s: raw, i: 0 };
+    if !p.eat(b'[') {
+        return false;
+    }
+    p.ws();
+    if p.eat(b']') {
+        return p.i == raw.len();
+    }
+    loop {
+        p.ws();
+        match p.string() {
+            Some((text, JsonKind::Str)) => out.push(text),
+            _ => return false,
+        }
+        p.ws();
+        if p.eat(b',') {
+            continue;
+        }
+        return p.eat(b']') && p.i == raw.len();
+    }
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        if self.s.get(self.i) == Some(&b) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A string at the cursor: its content and whether it has escapes.
+    fn string(&mut self) -> Option<(&'a [u8], JsonKind)> {
+        if !self.eat(b'"') {
+            return None;
+        }
+        let start = self.i;
+        let mut escaped = false;
+        loop {
+            let j = memchr2(b'"', b'\\', &self.s[self.i..])?;
+            let at = self.i + j;
+            if self.s[self.i..at].iter().any(|&b| b < 0x20) {
+                return None;
+            }
+            if self.s[at] == b'"' {
+                self.i = at + 1;
+                let kind = if escaped {
+                    JsonKind::Escaped
+                } else {
+                    JsonKind::Str
+                };
+                return Some((&self.s[start..at], kind));
+            }
+            // `\u` escapes can make lone surrogates, which serde_json rejects: leave them
+            // to it.
+            match self.s.get(at + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                _ => return None,
+            }
+            escaped = true;
+            self.i = at + 2;
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<JsonKind> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match *self.s.get(self.i)? {
+            b'"' => self.string().map(|(_, kind)| kind),
+            b'{' => {
+                self.i += 1;
+                self.ws();
+                if self.eat(b'}') {
+                    return Some(JsonKind::Object);
+                }
+                loop {
+                    self.ws();
+                    self.string()?;
+                    self.ws();
+                    if !self.eat(b':') {
+                        return None;
+                    }
+                    self.ws();
+                    self.value(depth + 1)?;
+                    self.ws();
+                    if self.eat(b',') {
+                        continue;
+                    }
+                    return self.eat(b'}').then_some(JsonKind::Object);
+                }
+            }
+            b'[' => {
+                self.i += 1;
+                self.ws();
+                if self.eat(b']') {
+                    return Some(JsonKind::Array);
+                }
+                loop {
+                    self.ws();
+                    self.value(depth + 1)?;
+                    self.ws();
+                    if self.eat(b',') {
+                        continue;
+                    }
+                    return self.eat(b']').then_some(JsonKind::Array);
+                }
+            }
+            b't' => self.word(b"true"),
+            b'f' => self.word(b"false"),
+            b'n' => self.word(b"null"),
+            _ => self.number(),
+        }
+    }
+
+    fn word(&mut self, word: &[u8]) -> Option<JsonKind> {
+        self.s[self.i..].starts_with(word).then(|| {
+            self.i += word.len();
+            JsonKind::Scalar
+        })
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    fn number(&mut self) -> Option<JsonKind> {
+        self.eat(b'-');
+        match self.s.get(self.i)? {
+            b'0' => self.i += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.eat(b'.') {
+            self.require_digits()?;
+        }
+        if self.eat(b'e') || self.eat(b'E') {
+            if !self.eat(b'+') {
+                self.eat(b'-');
+            }
+            self.require_digits()?;
+        }
+        Some(JsonKind::Scalar)
+    }
+
+    fn digits(&mut self) {
+        while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.i += 1;
+        }
+    }
+
+    fn require_digits(&mut self) -> Option<()> {
+        let start = self.i;
+        self.digits();
+        (self.i > start).then_some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ends(text: &str) -> Vec<RecordEnd> {
+        let buf = text.as_bytes();
+        let mut out = Vec::new();
+        let mut start = 0;
+        while start < buf.len() {
+            let end = record_end(buf, start, b',', true);
+            out.push(end);
+            match end {
+                RecordEnd::At(e) => start = e,
+                _ => break,
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn record_ends_follow_quotes() {
+        use RecordEnd::At;
+        assert_eq!(ends("a,b\nc,d\n"), [At(4), At(8)]);
+        assert_eq!(ends("a,\"x\ny\"\nc"), [At(8), At(9)]);
+        assert_eq!(ends("a,\"say \"\"hi\"\"\nthere\"\nb"), [At(21), At(22)]);
+        // A quote inside an unquoted field is a literal.
+        assert_eq!(ends("a,b\"c\nd\n"), [At(6), At(8)]);
+        assert_eq!(ends("a,\"open\n"), [RecordEnd::Broken]);
+        assert_eq!(
+            record_end(b"a,\"open\nmore", 0, b',', false),
+            RecordEnd::More
+        );
+        // Whether a closing quote is doubled needs the next byte.
+        assert_eq!(record_end(b"a,\"x\"", 0, b',', false), RecordEnd::More);
+        let long = format!("a,\"{}", "line\n".repeat(MAX_RECORD_LINES + 1));
+        assert_eq!(
+            record_end(long.as_bytes(), 0, b',', false),
+            RecordEnd::Broken
+        );
+    }
+
+    #[test]
+    fn plain_cells() {
+        let mut cells = Vec::new();
+        assert!(split_plain(b"a,,b\r\n", b',', &mut cells));
+        assert_eq!(cells, [&b"a"[..], b"", b"b"]);
+        assert!(!split_plain(b"a,\"b\"\n", b',', &mut cells));
+        assert!(!split_plain(b"a\rb,c\n", b',', &mut cells));
+    }
+
+    #[test]
+    fn json_members_and_what_is_left_to_serde() {
+        let mut m = Vec::new();
+        assert!(object_members(
+            br#" {"email": "a@x.com", "n": -1.5e3, "p": ["A", "B"], "o": {"k": [true, null]}, "e": "a\"b"} "#,
+            &mut m
+        ));
+        assert_eq!(m.len(), 5);
+        assert_eq!(m[0].key, b"email");
+        assert_eq!(m[0].text, b"a@x.com");
+        assert_eq!(m[1].kind, JsonKind::Scalar);
+        assert_eq!(m[2].kind, JsonKind::Array);
+        assert_eq!(m[4].kind, JsonKind::Escaped);
+        let mut items = Vec::new();
+        assert!(string_items(m[2].raw, &mut items));
+        assert_eq!(items, [&b"A"[..], b"B"]);
+        assert!(object_members(b"{}", &mut m));
+        for bad in [
+            &b"{\"a\": 01}"[..],
+            b"{\"a\": 1,}",
+            b"{\"a\" 1}",
+            b"{\"a\": \"\\u00e9\"}",
+            b"{\"a\": \"tab\there\"}",
+            b"{\"a\": tru}",
+            b"{\"a\": 1} x",
+            b"[1]",
+            b"{\"a\\\"\": 1}",
+            b"{\"a\": 1.}",
+        ] {
+            assert!(
+                !object_members(bad, &mut m),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        // Whatever the fast reader accepts, serde_json accepts too.
+        let good = b"{\"a\": [1, {\"b\": \"c\\n\"}], \"d\": 0.5E-2}";
+        assert!(object_members(good, &mut m));
+        assert!(serde_json::from_slice::<serde_json::Value>(good).is_ok());
+    }
+}

@@ -1,0 +1,274 @@
+//! An export read in pieces of whole rows, so that several threads can check them: CSV
+//! split at record boundaries (quote-aware, so a quoted line break never splits a row),
+//! JSON Lines split at line breaks. Reading, decompressing and splitting is one thread's
+//! work; parsing the rows is left to whoever takes the pieces.
+//!
+//! JSON arrays are not split (one document); [`start`] leaves them to
+//! [`super::audience::for_each_row`].
+
+use std::io::{BufRead, ErrorKind, Read};
+use std::path::Path;
+
+use memchr::{memchr, memrchr};
+
+use super::FieldMap;
+use super::audience::{
+    AudienceFormat, Mapping, ReadFailure, ReadOptions, header_names, open, read_failure,
+    sniff_delimiter,
+};
+use super::presets::Preset;
+use super::scan::{RecordEnd, count_breaks, record_end, unquote};
+use crate::error::Result;
+
+/// Bytes per piece: small enough to keep both cores busy and memory flat, large enough
+/// that handing a piece over costs nothing next to checking it.
+const PIECE: usize = 256 << 10;
+
+/// How the export is laid out, settled before the first row.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub format: AudienceFormat,
+    pub delimiter: u8,
+    /// CSV: the header row's names, trimmed.
+    pub headers: Vec<String>,
+    pub map: FieldMap,
+    /// The export layout recognised from the columns, when asked to.
+    pub preset: Option<&'static Preset>,
+}
+
+/// Whole rows of the export, in file order.
+#[derive(Debug)]
+pub enum Piece {
+    /// CSV records or JSON lines; `plain` says the bytes contain no quote (CSV). Pieces
+    /// do not know their lines (counting them would be the reading thread's work): each
+    /// piece starts where the line breaks of the pieces before it end.
+    Rows { bytes: Vec<u8>, plain: bool },
+    /// The first line of a CSV record whose quoted field never closes; reading goes on
+    /// with the line after it.
+    Broken,
+}
+
+/// The export after its layout, handing out pieces.
+pub struct Stream {
+    reader: Box<dyn BufRead + Send>,
+    path: String,
+    format: AudienceFormat,
+    delimiter: u8,
+    /// Bytes read and not handed out yet; they start at a row boundary.
+    buf: Vec<u8>,
+    /// The file line of the first row (after the header row).
+    first_line: u64,
+    eof: bool,
+}
+
+/// Opens the export and reads as far as it must to settle the layout: the header row of
+/// a CSV file, the first object of JSON Lines. None for a JSON array.
+pub fn start(
+    path: &Path,
+    map: &FieldMap,
+    options: &ReadOptions,
+) -> Result<Option<(Layout, Stream)>> {
+    let (reader, format) = open(path, options)?;
+    if format == AudienceFormat::JsonArray {
+        return Ok(None);
+    }
+    let display = path.display().to_string();
+    let mut stream = Stream {
+        reader,
+        path: display.clone(),
+        format,
+        delimiter: b',',
+        buf: Vec::new(),
+        first_line: 1,
+        eof: false,
+    };
+    let mut mapping = Mapping::new(map, options);
+    let fail = |f: ReadFailure| read_failure(&display, f, 0);
+    let mut headers = Vec::new();
+    match format {
+        AudienceFormat::Csv => {
+            stream.fill().map_err(fail)?;
+            let first = memchr(b'\n', &stream.buf).unwrap_or(stream.buf.len());
+            stream.delimiter = options
+                .delimiter
+                .unwrap_or_else(|| sniff_delimiter(&stream.buf[..first]));
+            let end = loop {
+                match record_end(&stream.buf, 0, stream.delimiter, stream.eof) {
+                    RecordEnd::At(end) => break end,
+                    RecordEnd::Broken => {
+                        return Err(fail((
+                            "the header row has a quote that is not closed".to_owned(),
+                            Some(1),
+                        )));
+                    }
+                    RecordEnd::More => stream.fill().map_err(fail)?,
+                }
+            };
+            if end > 0 {
+                let mut parser = csv_core::ReaderBuilder::new()
+                    .delimiter(stream.delimiter)
+                    .build();
+                let (mut out, mut ends) = (Vec::new(), Vec::new());
+                let n = unquote(&mut parser, &stream.buf[..end], &mut out, &mut ends);
+                headers = header_names(&out, &ends, n);
+                mapping.settle(&headers);
+                stream.first_line += count_breaks(&stream.buf[..end]) as u64;
+                stream.buf.drain(..end);
+            }
+        }
+        AudienceFormat::JsonLines => {
+            settle_from_first_object(&mut stream, &mut mapping).map_err(fail)?;
+        }
+        AudienceFormat::JsonArray => unreachable!("returned above"),
+    }
+    let (map, preset) = match mapping.chosen.take() {
+        Some(chosen) => chosen,
+        None => (map.clone(), None),
+    };
+    let layout = Layout {
+        format,
+        delimiter: stream.delimiter,
+        headers,
+        map,
+        preset,
+    };
+    Ok(Some((layout, stream)))
+}
+
+/// Most bytes read ahead to find the first object of JSON Lines before giving up and
+/// using the given field names.
+const SETTLE_LIMIT: usize = 16 << 20;
+
+/// Settles the mapping from the keys of the first line that is a JSON object; the lines
+/// stay in the buffer as rows.
+fn settle_from_first_object(
+    stream: &mut Stream,
+    mapping: &mut Mapping,
+) -> std::result::Result<(), ReadFailure> {
+    let mut pos = 0;
+    loop {
+        while let Some(i) = memchr(b'\n', &stream.buf[pos..]) {
+            let line = &stream.buf[pos..pos + i];
+            pos += i + 1;
+            if let Some(keys) = object_keys(line) {
+                mapping.settle(&keys);
+                return Ok(());
+            }
+        }
+        if stream.eof {
+            if let Some(keys) = object_keys(&stream.buf[pos..]) {
+                mapping.settle(&keys);
+            }
+            return Ok(());
+        }
+        if stream.buf.len() > SETTLE_LIMIT {
+            return Ok(());
+        }
+        stream.fill()?;
+    }
+}
+
+fn object_keys(line: &[u8]) -> Option<Vec<String>> {
+    let text = String::from_utf8_lossy(line);
+    let text = text.trim().trim_start_matches('\u{feff}');
+    match serde_json::from_str::<serde_json::Value>(text).ok()? {
+        serde_json::Value::Object(o) => Some(o.keys().cloned().collect()),
+        _ => None,
+    }
+}
+
+impl Stream {
+    /// Reads up to a piece's worth more.
+    fn fill(&mut self) -> std::result::Result<(), ReadFailure> {
+        let start = self.buf.len();
+        self.buf.resize(start + PIECE, 0);
+        let mut filled = start;
+        while filled < self.buf.len() {
+            match self.reader.read(&mut self.buf[filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.buf.truncate(filled);
+                    let what = if e.kind() == ErrorKind::UnexpectedEof
+                        || e.to_string().contains("corrupt")
+                    {
+                        "the compressed file is truncated or corrupt"
+                    } else {
+                        "cannot read on"
+                    };
+                    return Err((format!("{what}: {e}"), None));
+                }
+            }
+        }
+        self.buf.truncate(filled);
+        Ok(())
+    }
+
+    /// The file line of the first row.
+    pub fn first_line(&self) -> u64 {
+        self.first_line
+    }
+
+    /// The export's path, for messages.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The next piece of whole rows; None at the end. An error ends the stream: the file
+    /// cannot be read on (the message, and the line).
+    pub fn next_piece(&mut self) -> std::result::Result<Option<Piece>, ReadFailure> {
+        loop {
+            if self.buf.len() >= PIECE || self.eof {
+                if let Some(piece) = self.split() {
+                    return Ok(Some(piece));
+                }
+                if self.eof {
+                    return Ok(None);
+                }
+            }
+            self.fill()?;
+        }
+    }
+
+    /// Cuts the complete rows off the front of the buffer.
+    fn split(&mut self) -> Option<Piece> {
+        if self.buf.is_empty() {
+            return None;
+        }
+        let plain = self.format == AudienceFormat::JsonLines || memchr(b'"', &self.buf).is_none();
+        let cut = if plain {
+            if self.eof {
+                self.buf.len()
+            } else {
+                memrchr(b'\n', &self.buf)? + 1
+            }
+        } else {
+            let mut pos = 0;
+            loop {
+                match record_end(&self.buf, pos, self.delimiter, self.eof) {
+                    RecordEnd::At(end) if end > pos => pos = end,
+                    RecordEnd::At(_) | RecordEnd::More => break,
+                    RecordEnd::Broken if pos > 0 => break,
+                    RecordEnd::Broken => {
+                        // The record's first line is the broken row; the lines after it
+                        // are read again as rows of their own.
+                        let first = memchr(b'\n', &self.buf).map_or(self.buf.len(), |i| i + 1);
+                        self.buf.drain(..first);
+                        return Some(Piece::Broken);
+                    }
+                }
+            }
+            if pos == 0 {
+                return None;
+            }
+            pos
+        };
+        let rest = self.buf.split_off(cut);
+        let bytes = std::mem::replace(&mut self.buf, rest);
+        Some(Piece::Rows { bytes, plain })
+    }
+}

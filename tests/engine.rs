@@ -1,0 +1,351 @@
+//! The fast audience engine (pieces on every core, one check per recipient shape) against
+//! the reference engine (every row through the generic readers, one by one), on hostile
+//! generated exports: every count, example, skipped row and output line must agree.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use common::{run, temp_dir};
+use serde_json::Value;
+
+/// A small deterministic generator (no dependency, same rows every run).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+const EMAILS: &[&str] = &[
+    "user{i}@example.com",
+    "User{i}@Example.COM",
+    "  spaced{i}@example.com ",
+    "no-at-sign{i}",
+    "two@@example{i}.com",
+    "in side{i}@example.com",
+    "",
+    "\"quoted {i}\"@example.com",
+    "j\u{f6}el{i}@example.com",
+    "ip{i}@[127.0.0.1]",
+    "giulia.rossi208@example.com",
+    "dots..{i}@example.com",
+];
+const LANGUAGES: &[&str] = &[
+    "en", "en-GB", "de", "Deutsch", "  fr ", "en;de", "klingon", "", "ENGLISH", "pt-BR", "zh",
+    "de|en", "\u{a0}en",
+];
+const OWNED: &[&str] = &[
+    "",
+    "KD-55X85J",
+    "KD-55X85J;XQ-DQ54",
+    " xq-dq54 | SPK-HCF ",
+    "BRAVIA X85J 55-inch TV",
+    "X85J",
+    "unknown-sku",
+    ";;",
+    "SPK-HCF-DS",
+    "Xperia 5 V",
+];
+const STATUSES: &[&str] = &[
+    "subscribed",
+    "unsubscribed",
+    "cleaned",
+    "Opted Out",
+    "",
+    "complained",
+    "pending",
+];
+const NAMES: &[&str] = &["Ann", "", "  ", "Zo\u{eb}"];
+
+fn csv_cell(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// A CSV export with quoted cells, line breaks in cells, CRLF and blank lines, ragged
+/// rows, invalid UTF-8 and one quote that never closes.
+fn csv_export(rows: usize) -> Vec<u8> {
+    let mut rng = Rng(7);
+    let mut out = Vec::new();
+    out.extend_from_slice(
+        "\u{feff}email,first_name,language,country,owned_products,status,note\n".as_bytes(),
+    );
+    for i in 0..rows {
+        let email = rng.pick(EMAILS).replace("{i}", &i.to_string());
+        let row = match rng.next() % 40 {
+            0 => "\n".to_owned(),
+            1 => format!("{email},Ann\n"),
+            2 => format!(
+                "\"{email}\",\"Ann\",\"en\",\"DE\",\"KD-55X85J\",\"subscribed\",\"two\nlines, \"\"quoted\"\"\"\r\n"
+            ),
+            3 => format!("{email},Ann,de,DE,,subscribed,a\rb\n"),
+            _ => {
+                let cells = [
+                    email.clone(),
+                    rng.pick(NAMES).to_owned(),
+                    rng.pick(LANGUAGES).to_owned(),
+                    "DE".to_owned(),
+                    rng.pick(OWNED).to_owned(),
+                    rng.pick(STATUSES).to_owned(),
+                    if rng.next().is_multiple_of(5) {
+                        "has, comma".to_owned()
+                    } else {
+                        String::new()
+                    },
+                ];
+                let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+                let end = if rng.next().is_multiple_of(3) {
+                    "\r\n"
+                } else {
+                    "\n"
+                };
+                format!("{}{end}", line.join(","))
+            }
+        };
+        out.extend_from_slice(row.as_bytes());
+        if i == rows / 2 {
+            out.extend_from_slice(b"bad\xffutf8@example.com,Ann,en,DE,,subscribed,\n");
+        }
+    }
+    out.extend_from_slice(b"late@example.com,Ann,en,DE,,subscribed,\"never closed\n");
+    for i in 0..150 {
+        let _ = writeln!(
+            Lossy(&mut out),
+            "after{i}@example.com,Ann,de,DE,KD-55X85J,subscribed,"
+        );
+    }
+    out
+}
+
+/// A JSON Lines export with arrays and strings for owned products, nulls, numbers,
+/// escapes, duplicate and differently cased keys, broken lines and a byte-order mark.
+fn jsonl_export(rows: usize) -> Vec<u8> {
+    let mut rng = Rng(11);
+    let mut out = String::from("\u{feff}");
+    for i in 0..rows {
+        let email = rng.pick(EMAILS).replace("{i}", &i.to_string());
+        let language = rng.pick(LANGUAGES);
+        let owned = rng.pick(OWNED);
+        let status = rng.pick(STATUSES);
+        let name = rng.pick(NAMES);
+        let e = serde_json::to_string(&email).unwrap();
+        let line = match rng.next() % 30 {
+            0 => String::new(),
+            1 => "{broken".to_owned(),
+            2 => "[1, 2]".to_owned(),
+            3 => format!(
+                "{{\"email\": {e}, \"language\": \"de\", \"email\": \"dup{i}@example.com\"}}"
+            ),
+            4 => format!("{{\"Email\": {e}, \"language\": \"en\"}}"),
+            5 => "{\"email\": 12345, \"language\": \"en\"}".to_owned(),
+            6 => format!("{{\"email\": {e}, \"language\": \"en\", \"first_name\": \"A\\u00e9\"}}"),
+            7 => format!("{{\"email\": {e}, \"language\": null, \"owned_products\": null}}"),
+            8 => format!(
+                "{{\"email\": {e}, \"language\": [\"en\", \"de\"], \"owned_products\": [\" KD-55X85J \", \"\", 5]}}"
+            ),
+            9 => format!(
+                "{{\"email\": {e}, \"language\": \"en\", \"first_name\": \"tab\\there\", \"nested\": {{\"a\": [1, {{\"b\": null}}]}}}}"
+            ),
+            _ => {
+                let owned_value = if rng.next().is_multiple_of(2) {
+                    let items: Vec<&str> = owned.split(';').collect();
+                    serde_json::to_string(&items).unwrap()
+                } else {
+                    serde_json::to_string(owned).unwrap()
+                };
+                format!(
+                    "{{\"email\": {e}, \"first_name\": {}, \"language\": {}, \"country\": \"DE\", \"owned_products\": {owned_value}, \"status\": {}}}  ",
+                    serde_json::to_string(name).unwrap(),
+                    serde_json::to_string(language).unwrap(),
+                    serde_json::to_string(status).unwrap(),
+                )
+            }
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+struct Lossy<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Lossy<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// The JSON report without what differs from run to run (timings).
+fn report(stdout: &str) -> Value {
+    let mut v: Value = serde_json::from_str(stdout).expect("JSON report");
+    if let Some(audience) = v["summary"]["audience"].as_object_mut() {
+        audience.remove("seconds");
+    }
+    v
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Runs both engines with `args` on `export` and compares everything they say.
+fn agree(name: &str, export: &Path, args: &[&str]) {
+    let dir = temp_dir(&format!("engine-{name}"));
+    let mut outputs = Vec::new();
+    for engine in ["fast", "reference"] {
+        let suppress = dir.join(format!("{engine}-suppress.csv"));
+        let findings = dir.join(format!("{engine}-findings.jsonl"));
+        let mut all: Vec<&str> = vec!["check"];
+        all.extend_from_slice(args);
+        let (s, f) = (
+            suppress.display().to_string(),
+            findings.display().to_string(),
+        );
+        all.extend_from_slice(&[
+            "--audience",
+            export.to_str().unwrap(),
+            "--format",
+            "json",
+            "--suppress-out",
+            &s,
+            "--findings-out",
+            &f,
+        ]);
+        if engine == "reference" {
+            all.push("--reference-engine");
+        }
+        let r = run(&all);
+        assert!(
+            r.code == 0 || r.code == 1,
+            "{name} {engine}: exit {}: {}",
+            r.code,
+            r.stderr
+        );
+        outputs.push((report(&r.stdout), lines(&suppress), lines(&findings)));
+    }
+    let (fast, reference) = (&outputs[0], &outputs[1]);
+    let summary = &reference.0["summary"]["audience"];
+    assert!(
+        summary["rows_checked"].as_u64().unwrap_or(0) > 100,
+        "{name}: the export should have checked rows: {summary}"
+    );
+    assert!(
+        summary["rows_skipped"].as_u64().unwrap_or(0) > 10,
+        "{name}: the export should have skipped rows: {summary}"
+    );
+    assert_eq!(fast.0, reference.0, "{name}: reports differ");
+    assert_eq!(fast.1, reference.1, "{name}: --suppress-out differs");
+    assert!(!reference.2.is_empty(), "{name}: no findings lines");
+    let parse = |l: &Vec<String>| -> Vec<Value> {
+        l.iter()
+            .map(|x| serde_json::from_str(x).expect("findings line"))
+            .collect()
+    };
+    assert_eq!(
+        parse(&fast.2),
+        parse(&reference.2),
+        "{name}: --findings-out differs"
+    );
+}
+
+#[test]
+fn fast_engine_agrees_with_the_reference_on_hostile_exports() {
+    let dir = temp_dir("engine-exports");
+    // Large enough for many pieces (a piece is 256 KiB).
+    let csv = dir.join("export.csv");
+    std::fs::write(&csv, csv_export(12_000)).unwrap();
+    let jsonl = dir.join("export.jsonl");
+    std::fs::write(&jsonl, jsonl_export(12_000)).unwrap();
+    for (export, tag) in [(&csv, "csv"), (&jsonl, "jsonl")] {
+        agree(
+            &format!("{tag}-catalog"),
+            export,
+            &[
+                "samples/campaigns/free-phone.eml",
+                "--catalog",
+                "samples/catalog.toml",
+            ],
+        );
+        agree(
+            &format!("{tag}-literal"),
+            export,
+            &["samples/campaigns/free-phone.eml"],
+        );
+        agree(
+            &format!("{tag}-variants-and-tags"),
+            export,
+            &[
+                "samples/variants",
+                "samples/templates/greeting-fields.html",
+                "--owned",
+                "samples/audiences/shopify-orders.csv",
+                "--catalog",
+                "samples/catalog.toml",
+            ],
+        );
+    }
+}
+
+#[test]
+fn engines_agree_on_the_sample_exports() {
+    let root = common::root();
+    for (name, export, extra) in [
+        (
+            "newsletter",
+            "samples/audiences/newsletter-export.csv",
+            &["--owned", "samples/audiences/shopify-orders.csv"][..],
+        ),
+        (
+            "mailchimp",
+            "samples/audiences/mailchimp-subscribed.csv",
+            &[][..],
+        ),
+    ] {
+        let mut args = vec![
+            "samples/campaigns/free-phone.eml",
+            "--catalog",
+            "samples/catalog.toml",
+        ];
+        args.extend_from_slice(extra);
+        let dir = temp_dir(&format!("engine-sample-{name}"));
+        let copy = dir.join(Path::new(export).file_name().unwrap());
+        std::fs::copy(root.join(export), &copy).unwrap();
+        agree_loose(name, &copy, &args);
+    }
+}
+
+/// Like [`agree`], for small exports that may have no skipped rows.
+fn agree_loose(name: &str, export: &Path, args: &[&str]) {
+    let mut reports = Vec::new();
+    for reference in [false, true] {
+        let mut all: Vec<&str> = vec!["check"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--audience", export.to_str().unwrap(), "--format", "json"]);
+        if reference {
+            all.push("--reference-engine");
+        }
+        let r = run(&all);
+        assert!(r.code == 0 || r.code == 1, "{name}: {}", r.stderr);
+        reports.push(report(&r.stdout));
+    }
+    assert_eq!(reports[0], reports[1], "{name}: reports differ");
+}

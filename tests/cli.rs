@@ -53,6 +53,16 @@ fn one_bad_file_does_not_stop_the_others() {
         "{}",
         out.stdout
     );
+    // GitLab wants paths from the repository root, for findings and unreadable inputs alike.
+    let out = run_in(&dir, &["check", ".", "--format", "gitlab"]);
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
+    let mut paths: Vec<&str> = issues
+        .iter()
+        .map(|i| i["location"]["path"].as_str().unwrap())
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    assert_eq!(paths, ["a-broken.eml", "b-good.eml"]);
 }
 
 #[test]

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::process::{Command, Stdio};
+
 use common::{run, run_in, temp_dir};
 
 const CLEAN: &str = "samples/campaigns/clean-newsletter.eml";
@@ -51,6 +53,16 @@ fn one_bad_file_does_not_stop_the_others() {
         "{}",
         out.stdout
     );
+    // GitLab wants paths from the repository root, for findings and unreadable inputs alike.
+    let out = run_in(&dir, &["check", ".", "--format", "gitlab"]);
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
+    let mut paths: Vec<&str> = issues
+        .iter()
+        .map(|i| i["location"]["path"].as_str().unwrap())
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    assert_eq!(paths, ["a-broken.eml", "b-good.eml"]);
 }
 
 #[test]
@@ -677,6 +689,60 @@ fn directory_walks_honour_gitignore_and_exclude() {
         ),
         1
     );
+}
+
+/// `campaign-lint check ARGS` on a pseudo-terminal (util-linux `script`), with `NO_COLOR`
+/// set to `no_color` or unset; what the terminal showed.
+fn on_terminal(args: &str, no_color: Option<&str>) -> String {
+    let command = format!("'{}' check {args}", env!("CARGO_BIN_EXE_campaign-lint"));
+    let mut script = Command::new("script");
+    script
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .current_dir(common::root())
+        .env_remove("NO_COLOR")
+        .env("COLUMNS", "100")
+        .stdin(Stdio::null());
+    if let Some(value) = no_color {
+        script.env("NO_COLOR", value);
+    }
+    let out = script
+        .output()
+        .expect("run `script` (util-linux) for a terminal");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let args = "samples/campaigns/no-optout.eml";
+    let coloured = |text: &str| text.contains("\u{1b}[");
+    let shown = on_terminal(args, None);
+    assert!(shown.contains("missing-unsubscribe-link"), "{shown}");
+    assert!(coloured(&shown), "colour on a terminal:\n{shown}");
+    // https://no-color.org: any non-empty value turns colour off; an empty one does not.
+    let shown = on_terminal(args, Some("1"));
+    assert!(shown.contains("missing-unsubscribe-link"), "{shown}");
+    assert!(!coloured(&shown), "NO_COLOR=1 on a terminal:\n{shown}");
+    assert!(coloured(&on_terminal(args, Some(""))));
+    // Usage errors (clap, on stderr) honour it too.
+    let shown = on_terminal("--no-such-option", Some("1"));
+    assert!(shown.contains("--no-such-option"), "{shown}");
+    assert!(!coloured(&shown), "a usage error with NO_COLOR=1:\n{shown}");
+    // Machine formats are never coloured, even on a terminal.
+    for format in ["concise", "json", "github"] {
+        let shown = on_terminal(&format!("{args} --format {format}"), None);
+        assert!(shown.contains("missing-unsubscribe-link"), "{shown}");
+        assert!(!coloured(&shown), "--format {format}:\n{shown}");
+    }
+    // Not a terminal (a pipe), without NO_COLOR: no colour.
+    let out = Command::new(env!("CARGO_BIN_EXE_campaign-lint"))
+        .args(["check", args])
+        .current_dir(common::root())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run campaign-lint");
+    let piped = String::from_utf8_lossy(&out.stdout);
+    assert!(piped.contains("missing-unsubscribe-link"), "{piped}");
+    assert!(!coloured(&piped), "colour in a pipe:\n{piped}");
 }
 
 #[test]

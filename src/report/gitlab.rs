@@ -32,7 +32,7 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
             "check_name": "campaign-lint",
             "fingerprint": format!("input:{}", e.file),
             "severity": "blocker",
-            "location": { "path": e.file, "lines": { "begin": e.position.map_or(1, |p| p.0) } },
+            "location": { "path": e.file.strip_prefix("./").unwrap_or(&e.file), "lines": { "begin": e.position.map_or(1, |p| p.0) } },
         }));
     }
     let mut out = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".to_owned());

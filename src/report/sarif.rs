@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use super::lines::place;
@@ -20,12 +21,23 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// A path as a relative URI reference (forward slashes, spaces and `%` escaped).
+/// What a path segment keeps as it is: RFC 3986's unreserved characters. Everything else
+/// in a file name (spaces, `%`, `#`, `?`, `:`, non-ASCII) is percent-encoded as UTF-8, so
+/// the URI reference means the file and nothing else.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A path as a relative URI reference: forward slashes, each segment percent-encoded.
 fn uri(path: &str) -> String {
-    let path = path.strip_prefix("./").unwrap_or(path);
-    path.replace('\\', "/")
-        .replace('%', "%25")
-        .replace(' ', "%20")
+    let path = path.strip_prefix("./").unwrap_or(path).replace('\\', "/");
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|segment| utf8_percent_encode(segment, SEGMENT).to_string())
+        .collect();
+    segments.join("/")
 }
 
 fn location(file: &FileReport, finding: &Finding, label: usize) -> Option<Value> {
@@ -133,4 +145,21 @@ pub fn render(report: &Report, errors: &[Error], rules: &RuleSet) -> String {
     let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_owned());
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(uri("./samples/a b.eml"), "samples/a%20b.eml");
+        assert_eq!(
+            uri("templates\\süß #1?.html"),
+            "templates/s%C3%BC%C3%9F%20%231%3F.html"
+        );
+        assert_eq!(uri("100%.html"), "100%25.html");
+        assert_eq!(uri("c:old/x.html"), "c%3Aold/x.html");
+        assert_eq!(uri("/abs/path.eml"), "/abs/path.eml");
+    }
 }

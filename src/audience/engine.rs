@@ -17,16 +17,17 @@ use std::sync::{Arc, Mutex, mpsc};
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
-use super::{EXAMPLES, OwnedIndex, SKIPPED_LISTED, csv_cell, mask, validate};
+use super::{EXAMPLES, OwnedIndex, SKIPPED_LISTED, csv_cell, mask, shows, validate};
 use crate::diagnostic::{Finding, Severity, Span};
 use crate::error::{Error, Result};
 use crate::facts::Facts;
 use crate::profiles::audience::{AudienceFormat, Row, read_failure, to_profile};
 use crate::profiles::scan::{
-    self, JsonKind, Member, count_breaks, is_blank, object_members, split_plain, string_items,
+    self, JsonKind, Member, count_breaks, is_blank, object_members, object_members_keyed,
+    split_plain, string_items,
 };
 use crate::profiles::stream::{Layout, Piece, Stream};
-use crate::profiles::{FieldMap, Profile, check_email, lookup};
+use crate::profiles::{FieldMap, Profile, check_email, lookup, plain_address};
 use crate::rules::{Env, OwnedReads, Reads, RuleSet};
 use crate::variants::{Target, Variants};
 
@@ -35,7 +36,7 @@ use crate::variants::{Target, Variants};
 const MEMO_LIMIT: usize = 200_000;
 
 /// Rows per piece and finding looked at for example addresses.
-const EXAMPLE_ROWS: u64 = 64;
+const EXAMPLE_ROWS: u64 = 16;
 
 /// What a run checks against, shared by the workers.
 pub(super) struct Plan<'a> {
@@ -156,6 +157,80 @@ struct Tally {
     findings: Vec<(u64, String)>,
 }
 
+impl Tally {
+    fn skip(&mut self, line: Option<u64>, reason: String) {
+        let t = self;
+        t.skipped += 1;
+        if t.skipped_list.len() < SKIPPED_LISTED {
+            t.skipped_list.push((t.rows, line, reason));
+        }
+    }
+
+    /// Counts a row's outcome. `email` is the row's address (None for a row skipped
+    /// before it was read).
+    fn record(&mut self, plan: &Plan, line: Option<u64>, outcome: &Outcome, email: Option<&[u8]>) {
+        if let Some(reason) = &outcome.skip {
+            return self.skip(line, reason.clone());
+        }
+        let t = self;
+        t.checked += 1;
+        if outcome.findings.is_empty() {
+            return;
+        }
+        let email = email.unwrap_or_default();
+        // Valid UTF-8 (rows that are not never get here), but only looked at now and then.
+        let text = || std::str::from_utf8(email).unwrap_or_default();
+        let mut shown: Option<String> = None;
+        for &id in &outcome.findings {
+            if t.counts.len() <= id {
+                t.counts.resize_with(id + 1, Default::default);
+            }
+            let (count, examples) = &mut t.counts[id];
+            if *count == 0 {
+                t.touched.push(id);
+            }
+            *count += 1;
+            // Examples come from a piece's first rows: masked addresses are often alike
+            // (u•••@example.com), and looking further would mask every row.
+            if examples.len() < EXAMPLES
+                && *count <= EXAMPLE_ROWS
+                && !examples.iter().any(|e| shows(e, text(), plan.show_emails))
+            {
+                let shown = shown.get_or_insert_with(|| {
+                    if plan.show_emails {
+                        text().to_owned()
+                    } else {
+                        mask(text())
+                    }
+                });
+                examples.push(shown.clone());
+            }
+        }
+        for &id in &outcome.rules {
+            if t.rule_counts.len() <= id {
+                t.rule_counts.resize(id + 1, 0);
+            }
+            if t.rule_counts[id] == 0 {
+                t.rules_touched.push(id);
+            }
+            t.rule_counts[id] += 1;
+        }
+        if plan.suppress_out && !outcome.errors.is_empty() {
+            let _ = writeln!(
+                Lossless(&mut t.suppress),
+                "{},{}",
+                csv_cell(text()),
+                csv_cell(&outcome.errors)
+            );
+        }
+        if plan.findings_out {
+            let quoted = serde_json::to_string(text()).unwrap_or_default();
+            t.findings
+                .push((t.rows, format!("\"email\":{quoted}{}", outcome.details)));
+        }
+    }
+}
+
 /// How a CSV export's columns are read.
 struct Columns {
     /// Columns whose text is part of a shape.
@@ -221,6 +296,7 @@ pub(super) struct Worker<'p, 'a> {
     key: Vec<u8>,
     /// Owned items of the current JSON row, as ranges into its value.
     items: Vec<(usize, usize)>,
+    json_layout: Option<JsonLayout>,
     parser: csv_core::Reader,
     out: Vec<u8>,
     ends: Vec<usize>,
@@ -248,6 +324,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             tally: Tally::default(),
             key: Vec::new(),
             items: Vec::new(),
+            json_layout: None,
             parser: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             out: Vec::new(),
             ends: Vec::new(),
@@ -286,11 +363,7 @@ impl<'p, 'a> Worker<'p, 'a> {
     }
 
     fn skip(&mut self, line: Option<u64>, reason: String) {
-        let t = &mut self.tally;
-        t.skipped += 1;
-        if t.skipped_list.len() < SKIPPED_LISTED {
-            t.skipped_list.push((t.rows, line, reason));
-        }
+        self.tally.skip(line, reason);
     }
 
     /// Checks a piece of CSV records; returns its line breaks. Lines are counted from
@@ -299,6 +372,10 @@ impl<'p, 'a> Worker<'p, 'a> {
         let mut line = 0;
         let Some(layout) = self.layout else { return 0 };
         let delimiter = layout.delimiter;
+        let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
+        if plain && !lone_cr {
+            return self.csv_plain_rows(layout, bytes, utf8);
+        }
         let mut cells: Vec<(usize, usize)> = Vec::new();
         let mut plain_cells: Vec<&[u8]> = Vec::new();
         let mut pos = 0;
@@ -348,6 +425,54 @@ impl<'p, 'a> Worker<'p, 'a> {
         line
     }
 
+    /// A piece without quotes or lone carriage returns: its cells are found in one pass
+    /// over the whole piece.
+    fn csv_plain_rows(&mut self, layout: &Layout, bytes: &[u8], utf8: bool) -> u64 {
+        let delimiter = layout.delimiter;
+        let mut cells: Vec<(usize, usize)> = Vec::with_capacity(16);
+        let mut line = 0u64;
+        let mut record_start = 0;
+        let mut cell_start = 0;
+        for at in memchr::memchr2_iter(delimiter, b'\n', bytes) {
+            if bytes[at] == delimiter {
+                cells.push((cell_start - record_start, at - record_start));
+                cell_start = at + 1;
+                continue;
+            }
+            let end = if at > cell_start && bytes[at - 1] == b'\r' {
+                at - 1
+            } else {
+                at
+            };
+            cells.push((cell_start - record_start, end - record_start));
+            self.plain_record(layout, &bytes[record_start..=at], &cells, line, utf8);
+            line += 1;
+            record_start = at + 1;
+            cell_start = record_start;
+            cells.clear();
+        }
+        if record_start < bytes.len() {
+            cells.push((cell_start - record_start, bytes.len() - record_start));
+            self.plain_record(layout, &bytes[record_start..], &cells, line, utf8);
+        }
+        line
+    }
+
+    fn plain_record(
+        &mut self,
+        layout: &Layout,
+        record: &[u8],
+        cells: &[(usize, usize)],
+        line: u64,
+        utf8: bool,
+    ) {
+        if is_blank(record) {
+            return;
+        }
+        self.tally.rows += 1;
+        self.csv_row(layout, record, cells, line, utf8);
+    }
+
     fn csv_row(
         &mut self,
         layout: &Layout,
@@ -368,12 +493,17 @@ impl<'p, 'a> Worker<'p, 'a> {
         let email = columns
             .email
             .and_then(cell)
-            .map(|b| std::str::from_utf8(trim_text(b)).unwrap_or_default())
+            .map(trim_text)
             .filter(|e| !e.is_empty());
         let Some(email) = email else {
             return self.skip(Some(line), "no email address".to_owned());
         };
-        if let Err(reason) = check_email(email, &self.map.email) {
+        if !plain_address(email)
+            && let Err(reason) = check_email(
+                std::str::from_utf8(email).unwrap_or_default(),
+                &self.map.email,
+            )
+        {
             return self.skip(Some(line), reason);
         }
         if !self.memoise {
@@ -390,9 +520,13 @@ impl<'p, 'a> Worker<'p, 'a> {
             let text = columns.owned.and_then(cell).unwrap_or_default();
             self.push_owned(&mut key, split_items(text), email);
         }
-        let outcome = match self.memo.get(key.as_slice()) {
-            Some(o) => Arc::clone(o),
-            None => {
+        if let Some(o) = self.memo.get(key.as_slice()) {
+            self.tally.record(self.plan, Some(line), o, Some(email));
+            self.key = key;
+            return;
+        }
+        let outcome = {
+            {
                 let fields = crate::profiles::audience::csv_fields(
                     &layout.headers,
                     cells.iter().map(|&(s, e)| &base[s..e]),
@@ -406,7 +540,8 @@ impl<'p, 'a> Worker<'p, 'a> {
             }
         };
         self.key = key;
-        self.record_outcome(Some(line), &outcome, Some(email));
+        self.tally
+            .record(self.plan, Some(line), &outcome, Some(email));
     }
 
     /// A CSV row checked the whole way, without the memo.
@@ -436,8 +571,12 @@ impl<'p, 'a> Worker<'p, 'a> {
                 continue;
             }
             self.tally.rows += 1;
+            let keyed = self
+                .json_layout
+                .as_ref()
+                .is_some_and(|l| object_members_keyed(text, &l.keys, &mut members));
             let fast = (utf8 || std::str::from_utf8(text).is_ok())
-                && object_members(text, &mut members)
+                && (keyed || object_members(text, &mut members))
                 && self.json_fast(text, &members, this_line);
             if !fast {
                 self.slow_json(text, this_line);
@@ -451,40 +590,38 @@ impl<'p, 'a> Worker<'p, 'a> {
         if !self.memoise {
             return false;
         }
-        let Ok(email_at) = find_member(members, &self.map.email) else {
+        // Exports write their keys in the same order on every line: where the mapped
+        // fields are, and which members a shape includes, is settled once per layout.
+        if !self.json_layout.as_ref().is_some_and(|l| l.fits(members)) {
+            let Some(layout) = JsonLayout::new(self, members) else {
+                return false;
+            };
+            self.json_layout = Some(layout);
+        }
+        let Some(layout) = self.json_layout.take() else {
             return false;
         };
-        let email = match email_at.map(|i| &members[i]) {
+        let done = self.json_shaped(text, members, &layout, line);
+        self.json_layout = Some(layout);
+        done
+    }
+
+    fn json_shaped(
+        &mut self,
+        text: &[u8],
+        members: &[Member],
+        layout: &JsonLayout,
+        line: u64,
+    ) -> bool {
+        let email = match layout.email.map(|i| &members[i]) {
             None => None,
             Some(m) if m.raw == b"null" => None,
-            Some(m) if m.kind == JsonKind::Str => {
-                Some(std::str::from_utf8(trim_text(m.text)).unwrap_or_default())
-            }
+            Some(m) if m.kind == JsonKind::Str => Some(trim_text(m.text)),
             Some(_) => return false,
         }
         .filter(|e| !e.is_empty());
         let reads = &self.plan.reads;
-        let map = &self.map;
-        let mut mapped: Vec<Option<usize>> = Vec::with_capacity(8);
-        for (name, on) in [
-            (Some(&map.language), true),
-            (Some(&map.email), reads.email),
-            (Some(&map.country), reads.country),
-            (Some(&map.status), reads.status),
-            (map.opted_out.as_ref(), reads.status),
-            (map.bounced.as_ref(), reads.status),
-            (Some(&map.owned_products), reads.owned == OwnedReads::Full),
-        ] {
-            if let (Some(name), true) = (name, on) {
-                let Ok(at) = find_member(members, name) else {
-                    return false;
-                };
-                mapped.push(at);
-            }
-        }
-        let Ok(owned_at) = find_member(members, &map.owned_products) else {
-            return false;
-        };
+        let owned_at = layout.owned;
         let mut items = std::mem::take(&mut self.items);
         items.clear();
         if reads.owned == OwnedReads::Relevant
@@ -495,19 +632,13 @@ impl<'p, 'a> Worker<'p, 'a> {
                     items.extend(split_items(m.text).map(|i| range_in(m.raw, i)));
                     true
                 }
-                JsonKind::Array => {
-                    let mut raw_items = Vec::new();
-                    let ok = string_items(m.raw, &mut raw_items);
-                    // As the profile reader takes array items: trimmed, empty ones dropped.
-                    items.extend(
-                        raw_items
-                            .into_iter()
-                            .map(trim_text)
-                            .filter(|i| !i.is_empty())
-                            .map(|i| range_in(m.raw, i)),
-                    );
-                    ok
-                }
+                // As the profile reader takes array items: trimmed, empty ones dropped.
+                JsonKind::Array => string_items(m.raw, |item| {
+                    let item = trim_text(item);
+                    if !item.is_empty() {
+                        items.push(range_in(m.raw, item));
+                    }
+                }),
                 _ => m.raw == b"null",
             };
             if !ok {
@@ -519,17 +650,20 @@ impl<'p, 'a> Worker<'p, 'a> {
             self.skip(Some(line), "no email address".to_owned());
             return true;
         };
-        if let Err(reason) = check_email(email, &self.map.email) {
+        if !plain_address(email)
+            && let Err(reason) = check_email(
+                std::str::from_utf8(email).unwrap_or_default(),
+                &self.map.email,
+            )
+        {
             self.skip(Some(line), reason);
             return true;
         }
         let mut key = std::mem::take(&mut self.key);
         key.clear();
-        for (i, m) in members.iter().enumerate() {
-            if mapped.contains(&Some(i)) || self.key_read(m.key) {
-                push_part(&mut key, 0, Some(m.key));
-                push_part(&mut key, 1, Some(m.raw));
-            }
+        for (m, _) in members.iter().zip(&layout.raw).filter(|(_, raw)| **raw) {
+            push_part(&mut key, 0, Some(m.key));
+            push_part(&mut key, 1, Some(m.raw));
         }
         if self.plan.reads.owned == OwnedReads::Relevant
             && let Some(m) = owned_at.map(|i| &members[i])
@@ -539,9 +673,13 @@ impl<'p, 'a> Worker<'p, 'a> {
             self.push_owned(&mut key, std::iter::empty(), email);
         }
         self.items = items;
-        let outcome = match self.memo.get(key.as_slice()) {
-            Some(o) => Arc::clone(o),
-            None => {
+        if let Some(o) = self.memo.get(key.as_slice()) {
+            self.tally.record(self.plan, Some(line), o, Some(email));
+            self.key = key;
+            return true;
+        }
+        let outcome = {
+            {
                 let o = self.outcome(json_profile(text, &self.map));
                 if self.memo.len() < MEMO_LIMIT {
                     self.memo.insert(key.as_slice().into(), Arc::clone(&o));
@@ -550,7 +688,8 @@ impl<'p, 'a> Worker<'p, 'a> {
             }
         };
         self.key = key;
-        self.record_outcome(Some(line), &outcome, Some(email));
+        self.tally
+            .record(self.plan, Some(line), &outcome, Some(email));
         true
     }
 
@@ -579,7 +718,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         &mut self,
         key: &mut Vec<u8>,
         items: impl Iterator<Item = &'i [u8]>,
-        email: &str,
+        email: &[u8],
     ) {
         key.push(b'O');
         let flag = key.len();
@@ -592,7 +731,9 @@ impl<'p, 'a> Worker<'p, 'a> {
             }
         }
         if let Some(index) = self.plan.owned
-            && let Some(joined) = index.by_email.get(&email.to_lowercase())
+            && let Some(joined) = index
+                .by_email
+                .get(&String::from_utf8_lossy(email).to_lowercase())
         {
             for item in joined {
                 any = true;
@@ -690,65 +831,10 @@ impl<'p, 'a> Worker<'p, 'a> {
         outcome
     }
 
-    /// Counts a row's outcome. `email` is the row's address (None for a row skipped
-    /// before it was read).
+    /// Counts a row's outcome.
     fn record_outcome(&mut self, line: Option<u64>, outcome: &Outcome, email: Option<&str>) {
-        if let Some(reason) = &outcome.skip {
-            return self.skip(line, reason.clone());
-        }
-        let t = &mut self.tally;
-        t.checked += 1;
-        if outcome.findings.is_empty() {
-            return;
-        }
-        let email = email.unwrap_or_default();
-        let mut shown: Option<String> = None;
-        for &id in &outcome.findings {
-            if t.counts.len() <= id {
-                t.counts.resize_with(id + 1, Default::default);
-            }
-            let (count, examples) = &mut t.counts[id];
-            if *count == 0 {
-                t.touched.push(id);
-            }
-            *count += 1;
-            // Examples come from a piece's first rows: masked addresses are often alike
-            // (u•••@example.com), and looking further would mask every row.
-            if examples.len() < EXAMPLES && *count <= EXAMPLE_ROWS {
-                let shown = shown.get_or_insert_with(|| {
-                    if self.plan.show_emails {
-                        email.to_owned()
-                    } else {
-                        mask(email)
-                    }
-                });
-                if !examples.contains(shown) {
-                    examples.push(shown.clone());
-                }
-            }
-        }
-        for &id in &outcome.rules {
-            if t.rule_counts.len() <= id {
-                t.rule_counts.resize(id + 1, 0);
-            }
-            if t.rule_counts[id] == 0 {
-                t.rules_touched.push(id);
-            }
-            t.rule_counts[id] += 1;
-        }
-        if self.plan.suppress_out && !outcome.errors.is_empty() {
-            let _ = writeln!(
-                Lossless(&mut t.suppress),
-                "{},{}",
-                csv_cell(email),
-                csv_cell(&outcome.errors)
-            );
-        }
-        if self.plan.findings_out {
-            let quoted = serde_json::to_string(email).unwrap_or_default();
-            t.findings
-                .push((t.rows, format!("\"email\":{quoted}{}", outcome.details)));
-        }
+        self.tally
+            .record(self.plan, line, outcome, email.map(str::as_bytes));
     }
 
     /// Hands over this piece's counts and resets them.
@@ -837,6 +923,62 @@ fn trim_text(text: &[u8]) -> &[u8] {
 fn range_in(whole: &[u8], part: &[u8]) -> (usize, usize) {
     let start = part.as_ptr() as usize - whole.as_ptr() as usize;
     (start, start + part.len())
+}
+
+/// Where a JSON Lines layout (the keys of a line, in order) has the fields the rules read.
+struct JsonLayout {
+    keys: Vec<Box<[u8]>>,
+    email: Option<usize>,
+    owned: Option<usize>,
+    /// Members whose value is part of a shape.
+    raw: Vec<bool>,
+}
+
+impl JsonLayout {
+    /// None when a mapped field cannot be settled without the full reader.
+    fn new(worker: &mut Worker, members: &[Member]) -> Option<JsonLayout> {
+        let map = &worker.map;
+        let reads = &worker.plan.reads;
+        let mut raw: Vec<bool> = vec![false; members.len()];
+        for (name, on) in [
+            (Some(&map.language), true),
+            (Some(&map.email), reads.email),
+            (Some(&map.country), reads.country),
+            (Some(&map.status), reads.status),
+            (map.opted_out.as_ref(), reads.status),
+            (map.bounced.as_ref(), reads.status),
+            (Some(&map.owned_products), reads.owned == OwnedReads::Full),
+        ] {
+            if let (Some(name), true) = (name, on)
+                && let Some(i) = find_member(members, name).ok()?
+            {
+                raw[i] = true;
+            }
+        }
+        let email = find_member(members, &map.email).ok()?;
+        let owned = find_member(members, &map.owned_products).ok()?;
+        for (i, m) in members.iter().enumerate() {
+            if !raw[i] {
+                raw[i] = worker.key_read(m.key);
+            }
+        }
+        Some(JsonLayout {
+            keys: members.iter().map(|m| m.key.into()).collect(),
+            email,
+            owned,
+            raw,
+        })
+    }
+
+    fn fits(&self, members: &[Member]) -> bool {
+        self.keys.len() == members.len()
+            && self.keys.iter().zip(members).all(|(k, m)| same(k, m.key))
+    }
+}
+
+/// Byte-wise equality without a call into libc (keys are a few bytes long).
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// One JSON Lines row as a profile, read by serde_json (as the generic reader reads it).

@@ -501,6 +501,23 @@ pub fn mask(email: &str) -> String {
     }
 }
 
+/// Whether `shown` is how `email` is shown (in full, or masked), without masking it.
+pub(crate) fn shows(shown: &str, email: &str, full: bool) -> bool {
+    if full {
+        return shown == email;
+    }
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first = local.chars().next().map_or(0, char::len_utf8);
+            shown
+                .strip_prefix(&local[..first])
+                .and_then(|rest| rest.strip_prefix("•••@"))
+                == Some(domain)
+        }
+        None => shown == "•••",
+    }
+}
+
 /// `1234567` as `1,234,567`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -530,6 +547,16 @@ mod tests {
     fn masking_and_numbers() {
         assert_eq!(mask("anna.schmidt@example.com"), "a•••@example.com");
         assert_eq!(mask("x"), "•••");
+        for email in [
+            "anna@example.com",
+            "x",
+            "\u{e9}mile@example.fr",
+            "@example.com",
+        ] {
+            assert!(shows(&mask(email), email, false), "{email}");
+            assert!(shows(email, email, true));
+        }
+        assert!(!shows(&mask("anna@example.com"), "bert@example.com", false));
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(999), "999");

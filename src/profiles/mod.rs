@@ -262,7 +262,7 @@ pub fn from_fields(
 /// Whether `email` (trimmed, from the export field `field`) is an address mail can be
 /// sent to; the error says what is wrong with it.
 pub fn check_email(email: &str, field: &str) -> Result<(), String> {
-    if plain_address(email) || lettre::Address::from_str(email).is_ok() {
+    if plain_address(email.as_bytes()) || lettre::Address::from_str(email).is_ok() {
         return Ok(());
     }
     Err(format!(
@@ -275,59 +275,91 @@ pub fn check_email(email: &str, field: &str) -> Result<(), String> {
 
 /// Whether `email` is an ASCII dot-atom address that lettre (through the
 /// email_address crate) certainly accepts: `user.name+tag@mail.example.com`. Only a
-/// shortcut past lettre's allocation for the common case; anything else goes to lettre.
-fn plain_address(email: &str) -> bool {
-    let b = email.as_bytes();
-    let Some(at) = b.iter().rposition(|&c| c == b'@') else {
-        return false;
-    };
-    let (user, domain) = (&b[..at], &b[at + 1..]);
-    if user.is_empty() || user.len() > 64 || domain.is_empty() || domain.len() > 254 {
-        return false;
-    }
-    // Local part: dot-separated atoms of atext.
-    let mut prev_dot = true;
-    for &c in user {
+/// shortcut past lettre for the common case: false says nothing, ask [`check_email`].
+pub fn plain_address(email: &[u8]) -> bool {
+    let n = email.len();
+    // The local part: atoms of atext between single dots.
+    let mut i = 0;
+    let mut after_dot = true;
+    while i < n {
+        let c = email[i];
+        if c == b'@' {
+            break;
+        }
         if c == b'.' {
-            if prev_dot {
+            if after_dot {
                 return false;
             }
-            prev_dot = true;
+            after_dot = true;
         } else if atext(c) {
-            prev_dot = false;
+            after_dot = false;
         } else {
             return false;
         }
+        i += 1;
     }
-    if prev_dot {
+    if i == n || after_dot || i > 64 || n - i - 1 > 254 {
         return false;
     }
-    // Domain: dot-separated labels of atext, starting and ending alphanumeric.
-    let mut label_start = 0;
-    for i in 0..=domain.len() {
-        if i < domain.len() && domain[i] != b'.' {
-            if !atext(domain[i]) {
+    // The domain: labels of atext that start and end with a letter or digit.
+    let label_ok = |label: &[u8]| {
+        label.len() <= 63
+            && label.first().is_some_and(u8::is_ascii_alphanumeric)
+            && label.last().is_some_and(u8::is_ascii_alphanumeric)
+    };
+    i += 1;
+    let mut label = i;
+    while i < n {
+        let c = email[i];
+        if c == b'.' {
+            if !label_ok(&email[label..i]) {
                 return false;
             }
-            continue;
-        }
-        let label = &domain[label_start..i];
-        if label.is_empty()
-            || label.len() > 63
-            || !label[0].is_ascii_alphanumeric()
-            || !label[label.len() - 1].is_ascii_alphanumeric()
-        {
+            label = i + 1;
+        } else if !atext(c) {
             return false;
         }
-        label_start = i + 1;
+        i += 1;
     }
-    true
+    label_ok(&email[label..])
 }
 
 /// RFC 5322 atext, ASCII only.
 fn atext(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&c)
+    ATEXT[c as usize]
 }
+
+static ATEXT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'/'
+                    | b'='
+                    | b'?'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'{'
+                    | b'|'
+                    | b'}'
+                    | b'~'
+            );
+        c += 1;
+    }
+    table
+};
 
 /// A value quoted in a message, cut to a readable length (it may be a whole broken row).
 pub fn shorten(value: &str) -> String {
@@ -434,7 +466,7 @@ mod tests {
             "a@",
         ] {
             let lettre = lettre::Address::from_str(email).is_ok();
-            if plain_address(email) {
+            if plain_address(email.as_bytes()) {
                 assert!(lettre, "{email}: shortcut accepts what lettre rejects");
             }
             assert_eq!(check_email(email, "email").is_ok(), lettre, "{email}");

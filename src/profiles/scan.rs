@@ -101,17 +101,54 @@ pub fn split_plain<'a>(record: &'a [u8], delimiter: u8, cells: &mut Vec<&'a [u8]
     cells.clear();
     let line = trim_break(record);
     let mut start = 0;
-    // A plain loop: cells are short, so memchr's set-up would cost more than it saves.
-    for (i, &b) in line.iter().enumerate() {
-        if b == delimiter {
-            cells.push(&line[start..i]);
-            start = i + 1;
-        } else if b == b'"' || b == b'\r' {
+    let mut pos = 0;
+    while let Some(i) = first_of(&line[pos..], [delimiter, b'"', b'\r']) {
+        let at = pos + i;
+        if line[at] != delimiter {
             return false;
         }
+        cells.push(&line[start..at]);
+        start = at + 1;
+        pos = start;
     }
     cells.push(&line[start..]);
     true
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// High bit of each byte of `x` that is zero: exact for the lowest such byte, which is all
+/// the callers use.
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(ONES) & !x & HIGH
+}
+
+/// Eight bytes as a little-endian word.
+fn word(chunk: &[u8]) -> u64 {
+    <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes)
+}
+
+/// The offset of the first of three bytes in `s`, eight bytes at a time (cells and
+/// strings in exports are short: memchr's set-up would cost more than it saves).
+pub fn first_of(bytes: &[u8], wanted: [u8; 3]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word = word(chunk);
+        let hits = wanted.iter().fold(0, |hits, &x| {
+            hits | zero_bytes(word ^ (ONES * u64::from(x)))
+        });
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|x| wanted.contains(x))
+        .map(|i| at + i)
 }
 
 /// The cells of one record, unquoted by csv-core: their text in `out`, their ends in
@@ -217,10 +254,72 @@ pub fn object_members<'a>(line: &'a [u8], out: &mut Vec<Member<'a>>) -> bool {
     p.i == line.len()
 }
 
-/// The items of a JSON array of strings without escapes (`["a", "b"]`), as their
-/// contents; false for anything else.
-pub fn string_items<'a>(raw: &'a [u8], out: &mut Vec<&'a [u8]>) -> bool {
+/// Like [`object_members`], for a line expected to have exactly `keys` in this order (the
+/// previous line's): the keys are compared, not scanned. False when the line differs in
+/// any way (its keys, or anything [`object_members`] would refuse); the caller then
+/// reads it with [`object_members`].
+pub fn object_members_keyed<'a, K: AsRef<[u8]>>(
+    line: &'a [u8],
+    keys: &[K],
+    out: &mut Vec<Member<'a>>,
+) -> bool {
     out.clear();
+    let mut p = Parser { s: line, i: 0 };
+    p.ws();
+    if !p.eat(b'{') {
+        return false;
+    }
+    for (n, key) in keys.iter().enumerate() {
+        let key = key.as_ref();
+        p.ws();
+        if n > 0 {
+            if !p.eat(b',') {
+                return false;
+            }
+            p.ws();
+        }
+        // `"key"`: the key's bytes hold no quote or backslash (it came from `string`).
+        let start = p.i + 1;
+        let end = start + key.len();
+        if line.get(p.i) != Some(&b'"')
+            || line.get(start..end) != Some(key)
+            || line.get(end) != Some(&b'"')
+        {
+            return false;
+        }
+        p.i = end + 1;
+        p.ws();
+        if !p.eat(b':') {
+            return false;
+        }
+        p.ws();
+        let value_start = p.i;
+        let Some(kind) = p.value(0) else {
+            return false;
+        };
+        let raw = &line[value_start..p.i];
+        let text = match kind {
+            JsonKind::Str | JsonKind::Escaped => &raw[1..raw.len() - 1],
+            _ => raw,
+        };
+        out.push(Member {
+            key: &line[start..end],
+            raw,
+            text,
+            kind,
+        });
+    }
+    p.ws();
+    if !p.eat(b'}') {
+        return false;
+    }
+    p.ws();
+    p.i == line.len()
+}
+
+/// Calls `each` with the content of every item of a JSON array of strings without
+/// escapes (`["a", "b"]`); false for anything else.
+pub fn string_items<'a>(raw: &'a [u8], mut each: impl FnMut(&'a [u8])) -> bool {
     let mut p = Parser { s: raw, i: 0 };
     if !p.eat(b'[') {
         return false;
@@ -232,7 +331,7 @@ pub fn string_items<'a>(raw: &'a [u8], out: &mut Vec<&'a [u8]>) -> bool {
     loop {
         p.ws();
         match p.string() {
-            Some((text, JsonKind::Str)) => out.push(text),
+            Some((text, JsonKind::Str)) => each(text),
             _ => return false,
         }
         p.ws();
@@ -241,6 +340,27 @@ pub fn string_items<'a>(raw: &'a [u8], out: &mut Vec<&'a [u8]>) -> bool {
         }
         return p.eat(b']') && p.i == raw.len();
     }
+}
+
+/// The offset of the first `"`, `\\` or control character in `s`, eight bytes at a time.
+fn special(s: &[u8]) -> Option<usize> {
+    let mut chunks = s.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let w = word(chunk);
+        let hits = zero_bytes(w ^ (ONES * u64::from(b'"')))
+            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|i| at + i)
 }
 
 struct Parser<'a> {
@@ -269,31 +389,34 @@ impl<'a> Parser<'a> {
         if !self.eat(b'"') {
             return None;
         }
+        let s = self.s;
         let start = self.i;
         let mut escaped = false;
+        let mut i = start;
         loop {
-            let j = memchr2(b'"', b'\\', &self.s[self.i..])?;
-            let at = self.i + j;
-            if self.s[self.i..at].iter().any(|&b| b < 0x20) {
-                return None;
-            }
-            if self.s[at] == b'"' {
-                self.i = at + 1;
-                let kind = if escaped {
-                    JsonKind::Escaped
-                } else {
-                    JsonKind::Str
-                };
-                return Some((&self.s[start..at], kind));
-            }
-            // `\u` escapes can make lone surrogates, which serde_json rejects: leave them
-            // to it.
-            match self.s.get(at + 1)? {
-                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+            i += special(&s[i..])?;
+            match s[i] {
+                b'"' => {
+                    self.i = i + 1;
+                    let kind = if escaped {
+                        JsonKind::Escaped
+                    } else {
+                        JsonKind::Str
+                    };
+                    return Some((&s[start..i], kind));
+                }
+                b'\\' => {
+                    // `\u` escapes can make lone surrogates, which serde_json rejects:
+                    // leave them to it.
+                    match s.get(i + 1)? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                        _ => return None,
+                    }
+                    escaped = true;
+                    i += 2;
+                }
                 _ => return None,
             }
-            escaped = true;
-            self.i = at + 2;
         }
     }
 
@@ -430,6 +553,43 @@ mod tests {
     }
 
     #[test]
+    fn special_bytes_are_found_eight_at_a_time() {
+        for text in [
+            &b""[..],
+            b"abc",
+            b"abcdefgh",
+            b"abcdefgh\"",
+            b"abcdefghijklmnop\\",
+            b"\x01abcdefgh",
+            b"abc\x7f\xc3\xa9defgh\"",
+            b"\xff\xff\xff\xff\xff\xff\xff\xff\x1f",
+            b"        \"        ",
+        ] {
+            let want = text
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            assert_eq!(special(text), want, "{text:?}");
+            for cut in 0..text.len() {
+                let want = text[cut..]
+                    .iter()
+                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+                assert_eq!(special(&text[cut..]), want, "{text:?} from {cut}");
+            }
+        }
+    }
+
+    #[test]
+    fn first_of_three_bytes() {
+        let text = b"abc,defgh\"ijklmnop\rq,";
+        for cut in 0..text.len() {
+            let want = text[cut..]
+                .iter()
+                .position(|&b| matches!(b, b',' | b'"' | b'\r'));
+            assert_eq!(first_of(&text[cut..], [b',', b'"', b'\r']), want);
+        }
+    }
+
+    #[test]
     fn plain_cells() {
         let mut cells = Vec::new();
         assert!(split_plain(b"a,,b\r\n", b',', &mut cells));
@@ -452,9 +612,21 @@ mod tests {
         assert_eq!(m[2].kind, JsonKind::Array);
         assert_eq!(m[4].kind, JsonKind::Escaped);
         let mut items = Vec::new();
-        assert!(string_items(m[2].raw, &mut items));
+        assert!(string_items(m[2].raw, |i| items.push(i)));
         assert_eq!(items, [&b"A"[..], b"B"]);
         assert!(object_members(b"{}", &mut m));
+        let line = br#"{"email": "a@x.com", "n": [1]}"#;
+        assert!(object_members_keyed(line, &[&b"email"[..], b"n"], &mut m));
+        assert_eq!(m[1].raw, b"[1]");
+        for other in [
+            &br#"{"email": "a@x.com"}"#[..],
+            br#"{"email": "a@x.com", "n": [1], "x": 2}"#,
+            br#"{"emails": "a@x.com", "n": [1]}"#,
+            br#"{"email": "a@x.com" "n": [1]}"#,
+            br#"{"email": "a@x.com", "n": [1,]}"#,
+        ] {
+            assert!(!object_members_keyed(other, &[&b"email"[..], b"n"], &mut m));
+        }
         for bad in [
             &b"{\"a\": 01}"[..],
             b"{\"a\": 1,}",

@@ -24,7 +24,7 @@ use crate::facts::Facts;
 use crate::profiles::audience::{AudienceFormat, Row, read_failure, to_profile};
 use crate::profiles::scan::{
     self, JsonKind, Member, count_breaks, is_blank, object_members, object_members_keyed,
-    split_plain, string_items,
+    same, split_plain, string_items,
 };
 use crate::profiles::stream::{Layout, Piece, Stream};
 use crate::profiles::{FieldMap, Profile, check_email, lookup, plain_address};
@@ -974,11 +974,6 @@ impl JsonLayout {
         self.keys.len() == members.len()
             && self.keys.iter().zip(members).all(|(k, m)| same(k, m.key))
     }
-}
-
-/// Byte-wise equality without a call into libc (keys are a few bytes long).
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// One JSON Lines row as a profile, read by serde_json (as the generic reader reads it).

@@ -282,7 +282,7 @@ pub fn object_members_keyed<'a, K: AsRef<[u8]>>(
         let start = p.i + 1;
         let end = start + key.len();
         if line.get(p.i) != Some(&b'"')
-            || line.get(start..end) != Some(key)
+            || !line.get(start..end).is_some_and(|k| same(k, key))
             || line.get(end) != Some(&b'"')
         {
             return false;
@@ -363,6 +363,11 @@ fn special(s: &[u8]) -> Option<usize> {
         .map(|i| at + i)
 }
 
+/// Byte-wise equality without a call into libc (keys are a few bytes long).
+pub fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
@@ -370,7 +375,11 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.i) {
+        while let Some(&b) = self.s.get(self.i) {
+            // Most calls find a structural byte or one space.
+            if b > b' ' || !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                return;
+            }
             self.i += 1;
         }
     }

@@ -141,6 +141,22 @@ fn latin1_declared_as_utf8_is_a_located_finding_not_mojibake() {
 }
 
 #[test]
+fn utf8_declared_as_latin1_is_read_as_utf8_and_reported() {
+    let raw = eml("text/plain; charset=iso-8859-1", "8bit", GERMAN.as_bytes());
+    let (campaign, facts) = analyze(&raw);
+    assert_eq!(campaign.text(&campaign.parts[0]).trim_end(), GERMAN);
+    let problem = campaign.parts[0].decode_problem.clone().expect("a problem");
+    assert_eq!(
+        problem.message,
+        "declared as iso-8859-1, but the bytes are UTF-8 (read as UTF-8)"
+    );
+    assert!(!problem.garbled);
+    assert_eq!(&raw[problem.span.offset..problem.span.end()], b"charset");
+    assert_eq!(facts.language.detected.map(|d| d.lang), Some(Lang::Deu));
+    assert!(rule_names(&facts).contains(&"unreadable-part".to_owned()));
+}
+
+#[test]
 fn unknown_charset_is_a_finding_at_the_charset_parameter() {
     let (bytes, _, _) = encoding_rs::KOI8_R.encode(RUSSIAN);
     let raw = eml("text/plain; charset=x-klingon", "8bit", &bytes);

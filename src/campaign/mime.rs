@@ -114,7 +114,22 @@ pub(super) fn parse(path: &str, bytes: &[u8], limits: &Limits) -> Result<Campaig
         let header_block = bytes
             .get(skip + part.offset_header as usize..body_start)
             .unwrap_or_default();
-        let problem = decode_problem(part, decoded, header_block);
+        let mut problem = decode_problem(part, decoded, header_block);
+        let reread = problem
+            .is_none()
+            .then(|| utf8_read_as_latin1(part, decoded))
+            .flatten();
+        let decoded: &str = match &reread {
+            Some((text, message)) => {
+                let at = find_ignore_case(header_block, b"charset").map_or(
+                    ProblemAt::Text(text.find(|c: char| !c.is_ascii()).unwrap_or(0)),
+                    ProblemAt::Header,
+                );
+                problem = Some((message.clone(), at, false));
+                text
+            }
+            None => decoded,
+        };
         // A part whose decoded text is its raw bytes maps onto the file itself; any other
         // (transfer-encoded, or in another charset) is shown as a decoded view.
         let (source, body) = if maps_directly(raw_body, decoded) {
@@ -126,7 +141,7 @@ pub(super) fn parse(path: &str, bytes: &[u8], limits: &Limits) -> Result<Campaig
             } else {
                 format!("{path} › {label} #{} (decoded)", same_kind + 1)
             };
-            let mut view = Source::new(name, decoded.as_ref());
+            let mut view = Source::new(name, decoded);
             view.decoded_from = Some(body_start);
             sources.push(view);
             (sources.len() - 1, 0..decoded.len())
@@ -217,6 +232,45 @@ fn decode_problem(
             Some((message, ProblemAt::Text(at), true))
         }
     }
+}
+
+/// A part declared as ISO-8859-1 or Windows-1252 whose bytes are UTF-8 (an editor saved
+/// UTF-8, the ESP template says Latin-1) decodes to "GrÃ¼ÃŸe": when the Latin-1 reading,
+/// turned back into bytes, is valid UTF-8 with non-ASCII characters, it was UTF-8 (real
+/// Latin-1 text almost never is). Returns the UTF-8 text and what was done.
+fn utf8_read_as_latin1(part: &MessagePart, decoded: &str) -> Option<(String, String)> {
+    let charset = part.content_type()?.attribute("charset")?.trim();
+    let label = charset.to_ascii_lowercase().replace('_', "-");
+    let latin = [
+        "iso-8859-1",
+        "iso8859-1",
+        "latin1",
+        "l1",
+        "windows-1252",
+        "cp1252",
+    ];
+    if decoded.is_ascii() || !latin.contains(&label.as_str()) {
+        return None;
+    }
+    // mail-parser reads both labels as Windows-1252, with 0x81, 0x8d, 0x8f, 0x90 and 0x9d
+    // (undefined there) as C1 controls; map each character back to its byte.
+    let bytes: Vec<u8> = decoded
+        .chars()
+        .map(|c| match u8::try_from(u32::from(c)) {
+            Ok(b) => Some(b),
+            Err(_) => {
+                let mut buf = [0u8; 4];
+                let (bytes, _, unmappable) =
+                    encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
+                (!unmappable && bytes.len() == 1).then(|| bytes[0])
+            }
+        })
+        .collect::<Option<_>>()?;
+    let text = String::from_utf8(bytes).ok()?;
+    Some((
+        text,
+        format!("declared as {charset}, but the bytes are UTF-8 (read as UTF-8)"),
+    ))
 }
 
 /// UTF-8 under the names mail-parser knows for it (it decodes them without a decoder).

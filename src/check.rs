@@ -60,15 +60,15 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     let env = Env {
         catalog: catalog.as_ref(),
     };
-    let options = rules.analysis_options();
+    let mut options = rules.analysis_options();
+    options.max_html_depth = config.limits.max_html_depth;
     let mut outcome = Outcome::default();
     let (files, errors) = expand(&request.campaigns, &Exclude::new(config)?);
     outcome.errors.extend(errors);
 
     let recipient = profile.as_ref().map(|p| &p.profile);
-    let max_bytes = (config.limits.max_campaign_mb.max(0.0) * 1_000_000.0) as u64;
     let analyze = |path: &PathBuf| -> Result<Checked> {
-        let campaign = Campaign::load(path, max_bytes)?;
+        let campaign = Campaign::load(path, &config.limits)?;
         let facts = Facts::analyze(&campaign, catalog.as_ref(), &options);
         let findings = rules.check_campaign(env, &facts, recipient);
         Ok(Checked {

@@ -39,12 +39,25 @@ struct ConfigFile {
 pub struct Limits {
     /// Campaign files larger than this (in MB) are reported and not read.
     pub max_campaign_mb: f64,
+    /// MIME parts nested deeper than this (multiparts inside multiparts) make the message
+    /// an error. Real campaigns nest 2 or 3 deep.
+    pub max_mime_depth: usize,
+    /// A header block (the message's or a part's) with more fields than this makes the
+    /// message an error. Real messages have tens, with long `Received` chains a few hundred.
+    pub max_header_count: usize,
+    /// HTML elements nested deeper than this stop the reading of that part, with a
+    /// finding (`unreadable-part`). Campaign layouts nest tables 10+ levels deep, a few
+    /// elements per level.
+    pub max_html_depth: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
             max_campaign_mb: 25.0,
+            max_mime_depth: 50,
+            max_header_count: 1000,
+            max_html_depth: 1000,
         }
     }
 }

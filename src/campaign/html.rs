@@ -171,19 +171,29 @@ pub struct HtmlDoc {
     pub lang: Option<(String, Range<usize>)>,
     /// HTML comments: their text (without `<!--`/`-->`) and range, for inline suppressions.
     pub comments: Vec<(String, Range<usize>)>,
-    /// Set when the tokenizer gave up part way (the rest of the part was not read).
-    pub incomplete: Option<String>,
+    /// Set when reading stopped part way (the rest of the part was not read): why, and
+    /// where (in source coordinates).
+    pub incomplete: Option<(String, usize)>,
 }
 
-/// Reduces `html` (found at byte `base` of its source) to blocks, links and images.
+/// Reduces `html` (found at byte `base` of its source) to blocks, links and images, under
+/// the default nesting limit.
 pub fn reduce(html: &str, base: usize) -> HtmlDoc {
-    let state = Rc::new(RefCell::new(Reducer::new(base, html)));
+    reduce_with(html, base, crate::config::Limits::default().max_html_depth)
+}
+
+/// Reduces `html` (found at byte `base` of its source) to blocks, links and images; an
+/// element nested deeper than `max_depth` stops the reading there.
+pub fn reduce_with(html: &str, base: usize, max_depth: usize) -> HtmlDoc {
+    let mut reducer = Reducer::new(base, html);
+    reducer.max_depth = max_depth;
+    let state = Rc::new(RefCell::new(reducer));
     let el_state = Rc::clone(&state);
     let text_state = Rc::clone(&state);
     let comment_state = Rc::clone(&state);
     let settings = Settings::new()
         .append_element_content_handler(element!("*", move |el| {
-            let id = el_state.borrow_mut().open(el);
+            let id = el_state.borrow_mut().open(el)?;
             if el.can_have_content() {
                 let st = Rc::clone(&el_state);
                 el.on_end_tag(end_tag!(move |end| {
@@ -218,8 +228,19 @@ pub fn reduce(html: &str, base: usize) -> HtmlDoc {
     let mut reducer = state.take();
     reducer.flush();
     reducer.take_link_texts();
+    let too_deep = reducer.too_deep.take();
     let mut doc = reducer.doc;
-    doc.incomplete = failure;
+    doc.incomplete = too_deep.map_or_else(
+        || failure.map(|f| (format!("the HTML could not be tokenized: {f}"), base)),
+        |at| {
+            Some((
+                format!(
+                    "elements nested more than {max_depth} deep (raise [limits] max-html-depth in campaign-lint.toml); the rest of the part was not read"
+                ),
+                at,
+            ))
+        },
+    );
     doc
 }
 
@@ -250,6 +271,10 @@ struct Reducer {
     block: Option<BlockInProgress>,
     /// Per link: a builder for its text.
     link_text: Vec<TextBuilder>,
+    /// Elements nested deeper than this stop the reading.
+    max_depth: usize,
+    /// Where (in source coordinates) the element over `max_depth` starts.
+    too_deep: Option<usize>,
 }
 
 struct BlockInProgress {
@@ -274,11 +299,16 @@ impl Reducer {
             .unwrap_or_default()
     }
 
-    fn open(&mut self, el: &mut Element) -> u64 {
+    /// Opens an element; an error (which stops the rewriter) when it is nested too deep.
+    fn open(&mut self, el: &mut Element) -> Result<u64, &'static str> {
         let tag = el.tag_name();
         let loc = el.source_location().bytes();
         let range = loc.start + self.base..loc.end + self.base;
         self.close_implied(&tag);
+        if self.stack.len() >= self.max_depth && el.can_have_content() {
+            self.too_deep = Some(range.start);
+            return Err("nested too deep");
+        }
         if is_block(&tag) {
             self.flush();
         }
@@ -366,7 +396,7 @@ impl Reducer {
                 link,
             });
         }
-        id
+        Ok(id)
     }
 
     /// HTML closes some elements implicitly (a `<td>` ends the previous `<td>`); `lol_html`
@@ -877,7 +907,15 @@ mod tests {
     #[test]
     fn deep_nesting_and_garbage_do_not_panic() {
         let deep = "<div>".repeat(5000) + "text" + &"</div>".repeat(5000);
-        assert_eq!(reduce(&deep, 0).blocks[0].text, "text");
+        assert_eq!(reduce_with(&deep, 0, 5000).blocks[0].text, "text");
+        let stopped = reduce_with(&deep, 10, 4999);
+        assert!(stopped.blocks.is_empty());
+        let (why, at) = stopped.incomplete.expect("reading stopped");
+        assert!(
+            why.starts_with("elements nested more than 4999 deep"),
+            "{why}"
+        );
+        assert_eq!(at, 10 + 4999 * "<div>".len());
         for junk in [
             "<",
             "<a href=",

@@ -10,6 +10,7 @@ pub mod text;
 use std::ops::Range;
 use std::path::Path;
 
+use crate::config::Limits;
 use crate::diagnostic::{Source, Span};
 use crate::error::{Error, Result};
 
@@ -75,6 +76,22 @@ pub struct Part {
     pub transfer_encoding: Option<String>,
     /// Size of the part as sent (transfer-encoded), in bytes.
     pub sent_len: usize,
+    /// Set when the text could not be decoded faithfully.
+    pub decode_problem: Option<DecodeProblem>,
+}
+
+/// Why a part's text is not what its author wrote: bytes that are not valid in the
+/// charset the part was read as, or a charset campaign-lint does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeProblem {
+    /// What went wrong, e.g. `declared as utf-8, but 3 byte sequences are not valid utf-8`.
+    pub message: String,
+    /// Where: the first character that could not be decoded (in the part's source), or
+    /// the charset parameter (in the raw file).
+    pub span: Span,
+    /// Whether the text holds replacement characters; such text is kept from language
+    /// detection (mojibake reads as a random language).
+    pub garbled: bool,
 }
 
 /// A parsed campaign.
@@ -94,8 +111,9 @@ pub struct Campaign {
 
 impl Campaign {
     /// Reads and parses a campaign file; the format follows the extension, or is sniffed.
-    /// A file larger than `max_bytes` is an error, not read.
-    pub fn load(path: &Path, max_bytes: u64) -> Result<Campaign> {
+    /// A file over the size limit is an error, not read.
+    pub fn load(path: &Path, limits: &Limits) -> Result<Campaign> {
+        let max_bytes = (limits.max_campaign_mb.max(0.0) * 1_000_000.0) as u64;
         let display = path.display().to_string();
         let size = std::fs::metadata(path)
             .map_err(|e| Error::new(&display, io_message(&e)))?
@@ -119,15 +137,27 @@ impl Campaign {
         }
         let bytes = std::fs::read(path).map_err(|e| Error::new(&display, io_message(&e)))?;
         let format = format_of(path).unwrap_or_else(|| sniff(&bytes));
-        Campaign::parse(&display, &bytes, format)
+        Campaign::parse_with(&display, &bytes, format, limits)
     }
 
-    /// Parses campaign bytes written in `format`; `path` names it in messages.
+    /// Parses campaign bytes written in `format` under the default limits; `path` names
+    /// it in messages.
     pub fn parse(path: &str, bytes: &[u8], format: Format) -> Result<Campaign> {
+        Campaign::parse_with(path, bytes, format, &Limits::default())
+    }
+
+    /// Parses campaign bytes written in `format`, within `limits`.
+    pub fn parse_with(
+        path: &str,
+        bytes: &[u8],
+        format: Format,
+        limits: &Limits,
+    ) -> Result<Campaign> {
         match format {
-            Format::Eml => mime::parse(path, bytes),
+            Format::Eml => mime::parse(path, bytes, limits),
             Format::Html | Format::Text => {
                 let source = Source::from_bytes(path, bytes);
+                let decode_problem = invalid_utf8(bytes);
                 let len = source.text.len();
                 let kind = if format == Format::Html {
                     PartKind::Html
@@ -146,6 +176,7 @@ impl Campaign {
                         body: 0..len,
                         transfer_encoding: None,
                         sent_len: len,
+                        decode_problem,
                     }],
                     header_end: 0,
                 })
@@ -172,6 +203,22 @@ impl Campaign {
     pub fn raw_span(&self, range: Range<usize>) -> Span {
         Span::new(0, range)
     }
+}
+
+/// A template is read as UTF-8; its invalid bytes become `?` (offsets stay exact), which
+/// must not pass silently as text.
+fn invalid_utf8(bytes: &[u8]) -> Option<DecodeProblem> {
+    let first = std::str::from_utf8(bytes).err()?.valid_up_to();
+    let invalid: usize = bytes.utf8_chunks().map(|c| c.invalid().len()).sum();
+    Some(DecodeProblem {
+        message: format!(
+            "read as UTF-8, but {invalid} byte{} {} not valid UTF-8",
+            if invalid == 1 { "" } else { "s" },
+            if invalid == 1 { "is" } else { "are" },
+        ),
+        span: Span::new(0, first..first + 1),
+        garbled: true,
+    })
 }
 
 /// The campaign format a file name implies, if any.

@@ -46,10 +46,13 @@ impl LanguageFacts {
         parts: &[PartFacts],
         options: &AnalysisOptions,
     ) -> LanguageFacts {
+        // Mojibake reads as a random language: a part whose text could not be decoded
+        // is left out (the `unreadable-part` rule says so), and another part read instead.
+        let readable = |p: &&PartFacts| !p.decode_problem.as_ref().is_some_and(|d| d.garbled);
         let main = parts
             .iter()
-            .position(|p| p.kind == crate::campaign::PartKind::Html)
-            .or_else(|| (!parts.is_empty()).then_some(0));
+            .position(|p| p.kind == crate::campaign::PartKind::Html && readable(&p))
+            .or_else(|| parts.iter().position(|p| readable(&p)));
         let read: Vec<&TextUnit> = units
             .iter()
             .filter(|u| u.is_read() && (u.part.is_none() || u.part == main))

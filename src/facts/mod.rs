@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use crate::campaign::html::{self, HtmlDoc, Image, Link, TextStyle};
 use crate::campaign::text::{OffsetMap, TextBuilder};
-use crate::campaign::{Campaign, Format, HeaderField, PartKind};
+use crate::campaign::{Campaign, DecodeProblem, Format, HeaderField, PartKind};
 use crate::catalog::CatalogIndex;
 use crate::diagnostic::{Source, Span};
 
@@ -86,8 +86,10 @@ pub struct PartFacts {
     pub lang: Option<(String, Range<usize>)>,
     /// HTML comments (text, range), for inline suppressions.
     pub comments: Vec<(String, Range<usize>)>,
-    /// Set when the HTML tokenizer stopped early.
-    pub incomplete: Option<String>,
+    /// Set when reading the HTML stopped early: why, and where (in the part's source).
+    pub incomplete: Option<(String, usize)>,
+    /// Set when the part's text could not be decoded faithfully (charset).
+    pub decode_problem: Option<DecodeProblem>,
     /// The declared transfer encoding (`quoted-printable`, `base64`), if any.
     pub transfer_encoding: Option<String>,
     /// Size of the part as sent (transfer-encoded), in bytes.
@@ -126,11 +128,22 @@ pub fn in_url_or_address(text: &str, range: Range<usize>) -> bool {
     token.contains("://") || token.starts_with("www.") || token.contains('@') || token.contains('/')
 }
 
-/// Settings of the analysis that come from rule parameters.
-#[derive(Debug, Clone, Default)]
+/// Settings of the analysis that come from rule parameters and the config's limits.
+#[derive(Debug, Clone)]
 pub struct AnalysisOptions {
     /// Languages to restrict detection to (empty: all languages whatlang knows).
     pub language_allowlist: Vec<whatlang::Lang>,
+    /// `[limits] max-html-depth`: HTML nested deeper stops the reading of a part.
+    pub max_html_depth: usize,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        Self {
+            language_allowlist: Vec::new(),
+            max_html_depth: crate::config::Limits::default().max_html_depth,
+        }
+    }
 }
 
 /// Everything known about a campaign before recipients are considered.
@@ -186,7 +199,7 @@ impl Facts {
             let first_unit = units.len();
             let part_index = parts.len();
             let doc = match part.kind {
-                PartKind::Html => html::reduce(body, part.body.start),
+                PartKind::Html => html::reduce_with(body, part.body.start, options.max_html_depth),
                 PartKind::Plain => plain::reduce(body, part.body.start),
             };
             let HtmlDoc {
@@ -232,6 +245,7 @@ impl Facts {
                 incomplete,
                 transfer_encoding: part.transfer_encoding.clone(),
                 sent_len: part.sent_len,
+                decode_problem: part.decode_problem.clone(),
             });
         }
 

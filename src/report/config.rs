@@ -50,6 +50,16 @@ pub fn effective_config(config: &Config, rules: &RuleSet) -> String {
         "max-campaign-mb".into(),
         Value::Float(config.limits.max_campaign_mb),
     );
+    for (key, value) in [
+        ("max-mime-depth", config.limits.max_mime_depth),
+        ("max-header-count", config.limits.max_header_count),
+        ("max-html-depth", config.limits.max_html_depth),
+    ] {
+        limits.insert(
+            key.into(),
+            Value::Integer(i64::try_from(value).unwrap_or(i64::MAX)),
+        );
+    }
     top.insert("limits".into(), Value::Table(limits));
     let mut section = Table::new();
     if !config.packs.is_empty() {

@@ -135,14 +135,22 @@ impl RuleSet {
         RuleSet::load(&LoadOptions::default())
     }
 
+    /// The shipped rules with one rule file of a pack, given as text, as if it were
+    /// `PACK/NAME.toml`: the same checks as [`RuleSet::load`] makes of a pack file, with
+    /// no file system (the fuzz target of the rule loader goes through here).
+    pub fn with_rule_file(name: &str, text: &str) -> Result<RuleSet> {
+        let mut decls = builtin_decls()?;
+        add_pack_file("PACK", &format!("PACK/{name}.toml"), name, text, &mut decls)?;
+        let rules = decls
+            .into_iter()
+            .map(Decl::build)
+            .collect::<Result<Vec<Rule>>>()?;
+        Ok(RuleSet { rules })
+    }
+
     /// The shipped rules, then the packs, the config's overrides and the selection.
     pub fn load(options: &LoadOptions) -> Result<RuleSet> {
-        let mut decls: Vec<Decl> = Vec::new();
-        for (name, text) in embedded::EMBEDDED {
-            let path = format!("rules/{name}.toml");
-            let file = parse_declaration(name, &path, text)?;
-            decls.push(Decl::new(name, path, text, "built-in", file));
-        }
+        let mut decls = builtin_decls()?;
         for pack in &options.packs {
             load_pack(pack, &mut decls)?;
         }
@@ -293,6 +301,18 @@ impl Decl {
     }
 }
 
+/// The shipped rule declarations.
+fn builtin_decls() -> Result<Vec<Decl>> {
+    embedded::EMBEDDED
+        .iter()
+        .map(|(name, text)| {
+            let path = format!("rules/{name}.toml");
+            let file = parse_declaration(name, &path, text)?;
+            Ok(Decl::new(name, path, text, "built-in", file))
+        })
+        .collect()
+}
+
 /// Reads one pack directory into `decls`.
 fn load_pack(dir: &Path, decls: &mut Vec<Decl>) -> Result<()> {
     let display = dir.display().to_string();
@@ -325,31 +345,42 @@ fn load_pack(dir: &Path, decls: &mut Vec<Decl>) -> Result<()> {
             .to_owned();
         let text = std::fs::read_to_string(&path)
             .map_err(|e| Error::new(&path_display, crate::campaign::io_message(&e)))?;
-        let table: toml::Table =
-            toml::from_str(&text).map_err(|e| toml_error(&path_display, &text, &e))?;
-        if table.contains_key("kind") {
-            let file = parse_declaration(&name, &path_display, &text)?;
-            let decl = Decl::new(&name, path_display.clone(), &text, &display, file);
-            match decls.iter_mut().find(|d| d.name == name) {
-                Some(existing) => *existing = decl,
-                None => decls.push(decl),
-            }
-            continue;
-        }
-        let over: RuleOverride =
-            toml::from_str(&text).map_err(|e| toml_error(&path_display, &text, &e))?;
-        let Some(decl) = decls.iter_mut().find(|d| d.name == name) else {
-            return Err(Error::new(
-                &path_display,
-                format!(
-                    "{}; a new rule needs `kind`, `severity`, `summary` and `message`",
-                    unknown_rule(decls, &name, "this file")
-                ),
-            ));
-        };
-        decl.apply(&over, &path_display, &text);
-        decl.origin = format!("{} (overridden by {display})", decl.origin);
+        add_pack_file(&display, &path_display, &name, &text, decls)?;
     }
+    Ok(())
+}
+
+/// Adds one rule file of a pack (`pack` names the pack, `path` the file): a new rule when
+/// it declares a `kind`, else an override of the rule named `name`.
+fn add_pack_file(
+    pack: &str,
+    path: &str,
+    name: &str,
+    text: &str,
+    decls: &mut Vec<Decl>,
+) -> Result<()> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+    if table.contains_key("kind") {
+        let file = parse_declaration(name, path, text)?;
+        let decl = Decl::new(name, path.to_owned(), text, pack, file);
+        match decls.iter_mut().find(|d| d.name == name) {
+            Some(existing) => *existing = decl,
+            None => decls.push(decl),
+        }
+        return Ok(());
+    }
+    let over: RuleOverride = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+    let Some(decl) = decls.iter_mut().find(|d| d.name == name) else {
+        return Err(Error::new(
+            path,
+            format!(
+                "{}; a new rule needs `kind`, `severity`, `summary` and `message`",
+                unknown_rule(decls, name, "this file")
+            ),
+        ));
+    };
+    decl.apply(&over, path, text);
+    decl.origin = format!("{} (overridden by {pack})", decl.origin);
     Ok(())
 }
 

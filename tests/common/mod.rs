@@ -191,6 +191,15 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
         0,
     ),
     (
+        "mislabelled-charset",
+        &[
+            "samples/campaigns/mislabelled-charset.eml",
+            "--profile",
+            "samples/profiles/german-reader.json",
+        ],
+        1,
+    ),
+    (
         "all-samples",
         &["samples", "--catalog", "samples/catalog.toml"],
         1,

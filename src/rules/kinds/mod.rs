@@ -18,6 +18,7 @@ mod required_field;
 mod sender_identity;
 mod subscription_status;
 mod text_alternative;
+mod unreadable_part;
 mod unsubscribe_link;
 mod unsubscribe_visibility;
 mod unused_suppression;
@@ -202,6 +203,10 @@ pub static KINDS: &[KindEntry] = &[
     KindEntry {
         name: "image-only",
         build: build::<image_only::ImageOnly>,
+    },
+    KindEntry {
+        name: "unreadable-part",
+        build: build::<unreadable_part::UnreadablePart>,
     },
 ];
 

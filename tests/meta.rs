@@ -108,3 +108,32 @@ fn every_rule_fails_on_a_sample() {
         );
     }
 }
+
+/// Audience mode checks each distinct combination of what the rules read once; a rule
+/// whose kind does not say what it reads (`Check::reads`) is taken to read everything,
+/// which turns that off and makes an audience of millions twenty times slower.
+#[test]
+fn every_shipped_rule_says_what_it_reads() {
+    use campaign_lint::campaign::Campaign;
+    use campaign_lint::config::Limits;
+    use campaign_lint::facts::Facts;
+    use campaign_lint::rules::Reads;
+
+    let set = RuleSet::builtin().unwrap();
+    let options = set.analysis_options();
+    let campaign = Campaign::load(
+        &common::root().join("samples/templates/greeting-fields.html"),
+        &Limits::default(),
+    )
+    .unwrap();
+    let facts = Facts::analyze(&campaign, None, &options);
+    for rule in &set.rules {
+        let mut reads = Reads::default();
+        set.reads_of(&rule.name, &facts, &mut reads);
+        assert!(
+            !reads.everything,
+            "{}: its kind ({}) does not implement Check::reads",
+            rule.name, rule.kind
+        );
+    }
+}

@@ -23,8 +23,8 @@ use crate::error::{Error, Result};
 use crate::facts::Facts;
 use crate::profiles::audience::{AudienceFormat, Row, read_failure, to_profile};
 use crate::profiles::scan::{
-    self, JsonKind, Member, count_breaks, is_blank, object_members, object_members_keyed,
-    same, split_plain, string_items,
+    self, JsonKind, Member, count_breaks, is_blank, object_members, object_members_keyed, same,
+    split_plain, string_items,
 };
 use crate::profiles::stream::{Layout, Piece, Stream};
 use crate::profiles::{FieldMap, Profile, check_email, lookup, plain_address};

@@ -215,6 +215,13 @@ impl RuleSet {
         }
     }
 
+    /// What the rule `name` reads (see [`Check::reads`]), whether or not it is enabled.
+    pub fn reads_of(&self, name: &str, facts: &Facts, reads: &mut Reads) {
+        if let Some(rule) = self.get(name) {
+            rule.check.reads(facts, reads);
+        }
+    }
+
     /// Whether owning `item` can change what a rule that reads owned products as
     /// [`OwnedReads::Relevant`] finds in `facts`.
     pub fn owned_matters(&self, env: Env, facts: &Facts, item: &str) -> bool {

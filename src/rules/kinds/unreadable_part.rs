@@ -35,6 +35,9 @@ impl RuleKind for UnreadablePart {
 }
 
 impl Check for UnreadablePart {
+    /// About the campaign alone: reads nothing of a profile.
+    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for part in &facts.parts {
             let name = part_name(facts.format, part.kind);

@@ -74,9 +74,11 @@ def duckdb(path):
     sql = (f"SELECT count(*) FILTER (WHERE lower(language) NOT IN ({english})), "
            f"count(*) FILTER (WHERE {owned}), "
            f"count(*) FILTER (WHERE status IN ('unsubscribed', 'cleaned')) FROM {source}")
-    script = f"import duckdb; print(list(duckdb.sql({sql!r}).fetchall()[0]))"
+    # No progress bar: on long queries DuckDB draws one on the terminal or stdout.
+    script = ("import duckdb; duckdb.execute('SET enable_progress_bar = false'); "
+              f"print(list(duckdb.sql({sql!r}).fetchall()[0]))")
     wall, rss, out = timed([sys.executable, "-c", script])
-    return wall, rss, tuple(json.loads(out))
+    return wall, rss, tuple(json.loads(out.strip().splitlines()[-1]))
 
 
 def main():

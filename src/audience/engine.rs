@@ -285,6 +285,9 @@ pub(super) struct Worker<'p, 'a> {
     memo: FxHashMap<Box<[u8]>, Arc<Outcome>>,
     /// Whether an owned item matters to the campaigns.
     owned_cache: FxHashMap<Box<[u8]>, bool>,
+    /// What an owned-products value (as written) adds to a shape; None when only the
+    /// full reader can read it.
+    owned_values: FxHashMap<Box<[u8]>, Option<Box<[u8]>>>,
     /// Whether a JSON key is read by name.
     key_cache: FxHashMap<Box<[u8]>, bool>,
     /// Distinct findings; their ids index `counts`.
@@ -296,6 +299,8 @@ pub(super) struct Worker<'p, 'a> {
     key: Vec<u8>,
     /// Owned items of the current JSON row, as ranges into its value.
     items: Vec<(usize, usize)>,
+    /// What the current JSON row's owned products add to its shape.
+    fragment: Vec<u8>,
     json_layout: Option<JsonLayout>,
     parser: csv_core::Reader,
     out: Vec<u8>,
@@ -316,6 +321,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             memoise: !plan.reads.everything,
             memo: FxHashMap::default(),
             owned_cache: FxHashMap::default(),
+            owned_values: FxHashMap::default(),
             key_cache: FxHashMap::default(),
             table: Vec::new(),
             index: HashMap::new(),
@@ -324,6 +330,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             tally: Tally::default(),
             key: Vec::new(),
             items: Vec::new(),
+            fragment: Vec::new(),
             json_layout: None,
             parser: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             out: Vec::new(),
@@ -518,7 +525,14 @@ impl<'p, 'a> Worker<'p, 'a> {
         }
         if self.plan.reads.owned == OwnedReads::Relevant {
             let text = columns.owned.and_then(cell).unwrap_or_default();
-            self.push_owned(&mut key, split_items(text), email);
+            if self.plan.owned.is_none() {
+                self.push_owned_cached(&mut key, text, |w, k| {
+                    w.push_owned(k, split_items(text), b"");
+                    true
+                });
+            } else {
+                self.push_owned(&mut key, split_items(text), email);
+            }
         }
         if let Some(o) = self.memo.get(key.as_slice()) {
             self.tally.record(self.plan, Some(line), o, Some(email));
@@ -622,9 +636,31 @@ impl<'p, 'a> Worker<'p, 'a> {
         .filter(|e| !e.is_empty());
         let reads = &self.plan.reads;
         let owned_at = layout.owned;
+        // Without a join, what the owned products add to a shape depends on the value
+        // alone, and exports repeat their values: look it up.
+        let mut fragment: Option<Vec<u8>> = None;
+        if reads.owned == OwnedReads::Relevant && self.plan.owned.is_none() {
+            let raw = owned_at.map_or(&b"\0absent"[..], |i| members[i].raw);
+            let mut scratch = std::mem::take(&mut self.fragment);
+            scratch.clear();
+            let ok = self.push_owned_cached(&mut scratch, raw, |w, k| {
+                let mut items = Vec::new();
+                let ok = owned_items(owned_at.map(|i| &members[i]), &mut items);
+                if ok {
+                    w.push_owned(k, items.into_iter(), b"");
+                }
+                ok
+            });
+            if !ok {
+                self.fragment = scratch;
+                return false;
+            }
+            fragment = Some(scratch);
+        }
         let mut items = std::mem::take(&mut self.items);
         items.clear();
-        if reads.owned == OwnedReads::Relevant
+        if fragment.is_none()
+            && reads.owned == OwnedReads::Relevant
             && let Some(m) = owned_at.map(|i| &members[i])
         {
             let ok = match m.kind {
@@ -648,6 +684,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         }
         let Some(email) = email else {
             self.skip(Some(line), "no email address".to_owned());
+            self.fragment = fragment.unwrap_or_default();
             return true;
         };
         if !plain_address(email)
@@ -657,6 +694,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             )
         {
             self.skip(Some(line), reason);
+            self.fragment = fragment.unwrap_or_default();
             return true;
         }
         let mut key = std::mem::take(&mut self.key);
@@ -665,7 +703,10 @@ impl<'p, 'a> Worker<'p, 'a> {
             push_part(&mut key, 0, Some(m.key));
             push_part(&mut key, 1, Some(m.raw));
         }
-        if self.plan.reads.owned == OwnedReads::Relevant
+        if let Some(fragment) = fragment.take() {
+            key.extend_from_slice(&fragment);
+            self.fragment = fragment;
+        } else if self.plan.reads.owned == OwnedReads::Relevant
             && let Some(m) = owned_at.map(|i| &members[i])
         {
             self.push_owned(&mut key, items.iter().map(|&(s, e)| &m.raw[s..e]), email);
@@ -743,6 +784,36 @@ impl<'p, 'a> Worker<'p, 'a> {
             }
         }
         key[flag] = u8::from(any);
+    }
+
+    /// Appends what an owned-products value adds to a shape, from a cache by the value
+    /// as written; `compute` appends it on a miss and says whether the fast path can read
+    /// the value at all (false is cached too).
+    fn push_owned_cached(
+        &mut self,
+        key: &mut Vec<u8>,
+        value: &[u8],
+        compute: impl FnOnce(&mut Self, &mut Vec<u8>) -> bool,
+    ) -> bool {
+        if let Some(cached) = self.owned_values.get(value) {
+            return match cached {
+                Some(fragment) => {
+                    key.extend_from_slice(fragment);
+                    true
+                }
+                None => false,
+            };
+        }
+        let mut fragment = Vec::new();
+        let ok = compute(self, &mut fragment);
+        if ok {
+            key.extend_from_slice(&fragment);
+        }
+        if self.owned_values.len() < MEMO_LIMIT {
+            self.owned_values
+                .insert(value.into(), ok.then(|| fragment.into()));
+        }
+        ok
     }
 
     fn owned_matters(&mut self, item: &[u8]) -> bool {
@@ -973,6 +1044,26 @@ impl JsonLayout {
     fn fits(&self, members: &[Member]) -> bool {
         self.keys.len() == members.len()
             && self.keys.iter().zip(members).all(|(k, m)| same(k, m.key))
+    }
+}
+
+/// The items of a JSON owned-products value, as the profile reader takes them: a string
+/// split at `;` and `|`, or an array of strings, trimmed, empty ones dropped; `null` or
+/// absent is none. False for anything the full reader must read.
+fn owned_items<'m>(member: Option<&Member<'m>>, items: &mut Vec<&'m [u8]>) -> bool {
+    let Some(m) = member else { return true };
+    match m.kind {
+        JsonKind::Str => {
+            items.extend(split_items(m.text));
+            true
+        }
+        JsonKind::Array => string_items(m.raw, |item| {
+            let item = trim_text(item);
+            if !item.is_empty() {
+                items.push(item);
+            }
+        }),
+        _ => m.raw == b"null",
     }
 }
 

@@ -49,15 +49,37 @@ pub struct Limits {
     /// finding (`unreadable-part`). Campaign layouts nest tables 10+ levels deep, a few
     /// elements per level.
     pub max_html_depth: usize,
+    /// A CSV row of an audience export whose quoted field spans more line breaks than
+    /// this is taken for a quote that never closes: the row is skipped and reading goes
+    /// on with the next line.
+    pub max_csv_record_lines: usize,
+    /// A CSV row of an audience export longer than this (in KB) is skipped the same way.
+    pub max_csv_record_kb: usize,
+    /// Example recipients shown per audience finding.
+    pub examples: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
+        let records = crate::profiles::scan::RecordLimits::default();
         Self {
             max_campaign_mb: 25.0,
             max_mime_depth: 50,
             max_header_count: 1000,
             max_html_depth: 1000,
+            max_csv_record_lines: records.lines,
+            max_csv_record_kb: records.bytes / 1024,
+            examples: 3,
+        }
+    }
+}
+
+impl Limits {
+    /// The audience reader's limits on one CSV record.
+    pub fn records(&self) -> crate::profiles::scan::RecordLimits {
+        crate::profiles::scan::RecordLimits {
+            lines: self.max_csv_record_lines,
+            bytes: self.max_csv_record_kb.saturating_mul(1024),
         }
     }
 }

@@ -4,6 +4,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use common::run;
 
@@ -454,19 +455,7 @@ fn three_broken_rows_among_ten_thousand() {
         csv.push('\n');
     }
     std::fs::write(dir.join("export.csv"), csv).unwrap();
-    let campaign = common::root().join("samples/campaigns/winter-sale.de.eml");
-    let out = common::run_in(
-        &dir,
-        &[
-            "check",
-            campaign.to_str().unwrap(),
-            "--audience",
-            "export.csv",
-            "--format",
-            "json",
-        ],
-    );
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let v = winter_sale_json(&dir, &[]);
     let a = &v["summary"]["audience"];
     assert_eq!(
         (
@@ -491,4 +480,108 @@ fn three_broken_rows_among_ten_thousand() {
         .find(|f| f["rule"] == "language-mismatch")
         .map(|f| f["recipients"].as_u64().unwrap());
     assert_eq!(english, Some(5_000 - 2));
+}
+
+/// `[limits] max-csv-record-kb` and `max-csv-record-lines`: a row past either is skipped
+/// with its row and line, the rows after it are still checked, and both engines agree.
+#[test]
+fn csv_record_limits_are_configurable() {
+    let dir = common::temp_dir("record-limits");
+    let long_note = "x".repeat(3000);
+    let mut csv = String::from("email,language,note\n");
+    for i in 1..=20 {
+        let row = match i {
+            5 => format!("user{i}@example.com,de,{long_note}"),
+            9 => format!("user{i}@example.com,de,\"one\ntwo\nthree\nfour\""),
+            _ => format!("user{i}@example.com,de,fine"),
+        };
+        csv.push_str(&row);
+        csv.push('\n');
+    }
+    std::fs::write(dir.join("export.csv"), &csv).unwrap();
+    std::fs::write(
+        dir.join("campaign-lint.toml"),
+        "[limits]\nmax-csv-record-kb = 2\nmax-csv-record-lines = 2\n",
+    )
+    .unwrap();
+    let summaries: Vec<serde_json::Value> = [&[][..], &["--reference-engine"][..]]
+        .iter()
+        .map(|extra| winter_sale_json(&dir, extra)["summary"]["audience"].clone())
+        .collect();
+    let a = &summaries[0];
+    let skipped: Vec<(u64, u64)> = a["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["row"].as_u64().unwrap(), s["line"].as_u64().unwrap()))
+        .collect();
+    // Row 9's quoted field spans three line breaks; its first line is the broken row and
+    // the next three lines are read as rows of their own (two more rows, one broken).
+    assert!(skipped.contains(&(5, 6)), "{a}");
+    assert!(
+        skipped.iter().any(|&(row, line)| row == 9 && line == 10),
+        "{a}"
+    );
+    assert!(
+        a["skipped"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("longer than 2 lines or 2 KB"),
+        "{a}"
+    );
+    assert_eq!(
+        a["rows_checked"].as_u64().unwrap() + a["rows_skipped"].as_u64().unwrap(),
+        a["rows_read"].as_u64().unwrap()
+    );
+    assert!(a["rows_checked"].as_u64().unwrap() >= 18, "{a}");
+    let mut reference = summaries[1].clone();
+    let mut fast = summaries[0].clone();
+    for s in [&mut reference, &mut fast] {
+        s.as_object_mut().unwrap().remove("seconds");
+    }
+    assert_eq!(fast, reference);
+}
+
+/// `[limits] examples`: how many example recipients a grouped finding shows.
+#[test]
+fn number_of_examples_is_configurable() {
+    let dir = common::temp_dir("examples-limit");
+    let mut csv = String::from("email,language\n");
+    for i in 1..=50 {
+        let name = ["anna", "bert", "carl", "dora"][i % 4];
+        let _ = writeln!(csv, "{name}{i}@example{i}.com,en");
+    }
+    std::fs::write(dir.join("export.csv"), &csv).unwrap();
+    let examples = |config: &str| -> usize {
+        std::fs::write(dir.join("campaign-lint.toml"), config).unwrap();
+        let v = winter_sale_json(&dir, &[]);
+        let finding = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "language-mismatch")
+            .cloned()
+            .unwrap();
+        finding["examples"].as_array().unwrap().len()
+    };
+    assert_eq!(examples(""), 3);
+    assert_eq!(examples("[limits]\nexamples = 1\n"), 1);
+    assert_eq!(examples("[limits]\nexamples = 0\n"), 0);
+    assert_eq!(examples("[limits]\nexamples = 10\n"), 10);
+}
+
+/// `check winter-sale.de.eml --audience export.csv --format json EXTRA` in `dir`, parsed.
+fn winter_sale_json(dir: &std::path::Path, extra: &[&str]) -> serde_json::Value {
+    let campaign = common::root().join("samples/campaigns/winter-sale.de.eml");
+    let mut args = vec![
+        "check",
+        campaign.to_str().unwrap(),
+        "--audience",
+        "export.csv",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = common::run_in(dir, &args);
+    serde_json::from_str(&out.stdout).unwrap()
 }

@@ -178,7 +178,10 @@ fn jsonl_export(rows: usize) -> Vec<u8> {
         out.push_str(&line);
         out.push('\n');
     }
-    out.into_bytes()
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(b"{\"email\": \"bad\xff@example.com\", \"language\": \"en\"}\n");
+    bytes.extend_from_slice(b"\xc2\xa0\n");
+    bytes
 }
 
 struct Lossy<'a>(&'a mut Vec<u8>);

@@ -17,11 +17,11 @@ use std::sync::{Arc, Mutex, mpsc};
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
-use super::{EXAMPLES, OwnedIndex, SKIPPED_LISTED, csv_cell, mask, shows, validate};
+use super::{OwnedIndex, SKIPPED_LISTED, csv_cell, mask, shows, validate};
 use crate::diagnostic::{Finding, Severity, Span};
 use crate::error::{Error, Result};
 use crate::facts::Facts;
-use crate::profiles::audience::{AudienceFormat, Row, read_failure, to_profile};
+use crate::profiles::audience::{AudienceFormat, Row, json_line, read_failure, to_profile};
 use crate::profiles::scan::{
     self, JsonKind, Member, count_breaks, is_blank, object_members, object_members_keyed, same,
     split_plain, string_items,
@@ -51,6 +51,8 @@ pub(super) struct Plan<'a> {
     pub findings_out: bool,
     /// What the rules read of a profile, over all campaigns.
     pub reads: Reads,
+    /// Example recipients kept per finding.
+    pub examples: usize,
 }
 
 impl Plan<'_> {
@@ -192,7 +194,7 @@ impl Tally {
             *count += 1;
             // Examples come from a piece's first rows: masked addresses are often alike
             // (u•••@example.com), and looking further would mask every row.
-            if examples.len() < EXAMPLES
+            if examples.len() < plan.examples
                 && *count <= EXAMPLE_ROWS
                 && !examples.iter().any(|e| shows(e, text(), plan.show_emails))
             {
@@ -342,10 +344,10 @@ impl<'p, 'a> Worker<'p, 'a> {
     pub(super) fn piece(&mut self, piece: Piece) -> PieceResult {
         match piece {
             Piece::Broken => {
-                let reason = format!(
-                    "a quoted field is not closed within {} lines; the row is skipped and reading goes on with the next line",
-                    scan::MAX_RECORD_LINES
-                );
+                let reason = self
+                    .layout
+                    .map(|l| l.record_limits.message())
+                    .unwrap_or_default();
                 self.tally.rows += 1;
                 self.tally.lines = 1;
                 self.skip(Some(0), reason);
@@ -390,7 +392,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             let end = if plain {
                 memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1)
             } else {
-                match scan::record_end(bytes, pos, delimiter, true) {
+                match scan::record_end(bytes, pos, delimiter, true, layout.record_limits) {
                     scan::RecordEnd::At(end) if end > pos => end,
                     _ => bytes.len(),
                 }
@@ -473,6 +475,10 @@ impl<'p, 'a> Worker<'p, 'a> {
         line: u64,
         utf8: bool,
     ) {
+        if record.len() > layout.record_limits.bytes {
+            self.tally.rows += 1;
+            return self.skip(Some(line), layout.record_limits.message());
+        }
         if is_blank(record) {
             return;
         }
@@ -721,7 +727,9 @@ impl<'p, 'a> Worker<'p, 'a> {
         }
         let outcome = {
             {
-                let o = self.outcome(json_profile(text, &self.map));
+                let profile = json_profile(text, &self.map)
+                    .unwrap_or_else(|| Err("no JSON object".to_owned()));
+                let o = self.outcome(profile);
                 if self.memo.len() < MEMO_LIMIT {
                     self.memo.insert(key.as_slice().into(), Arc::clone(&o));
                 }
@@ -736,7 +744,11 @@ impl<'p, 'a> Worker<'p, 'a> {
 
     /// A JSON Lines row read by serde_json and checked the whole way.
     fn slow_json(&mut self, text: &[u8], line: u64) {
-        let profile = json_profile(text, &self.map);
+        let Some(profile) = json_profile(text, &self.map) else {
+            // Blank but for Unicode white space: no row after all.
+            self.tally.rows -= 1;
+            return;
+        };
         let email = profile.as_ref().ok().and_then(|p| p.email.clone());
         let outcome = self.outcome(profile);
         self.record_outcome(Some(line), &outcome, email.as_deref());
@@ -1067,24 +1079,16 @@ fn owned_items<'m>(member: Option<&Member<'m>>, items: &mut Vec<&'m [u8]>) -> bo
     }
 }
 
-/// One JSON Lines row as a profile, read by serde_json (as the generic reader reads it).
-fn json_profile(text: &[u8], map: &FieldMap) -> std::result::Result<Profile, String> {
-    let lossy = String::from_utf8_lossy(text);
-    let trimmed = lossy.trim().trim_start_matches('\u{feff}');
-    let value = serde_json::from_str::<Value>(trimmed).map_err(|e| {
-        format!(
-            "malformed JSON at column {}: {}",
-            e.column(),
-            crate::profiles::json_message(&e)
-        )
-    })?;
-    match value {
+/// One JSON Lines row as a profile, read by serde_json (as the generic reader reads it);
+/// None for a line that is blank (only Unicode white space).
+fn json_profile(text: &[u8], map: &FieldMap) -> Option<std::result::Result<Profile, String>> {
+    Some(json_line(text)?.and_then(|value| match value {
         Value::Object(o) => to_profile(o.into_iter().collect(), map),
         other => Err(format!(
             "expected a JSON object, found {}",
             crate::profiles::audience::kind_of(&other)
         )),
-    }
+    }))
 }
 
 /// The member a mapped field reads: exactly named (the last of duplicates, as a JSON

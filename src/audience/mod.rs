@@ -27,8 +27,6 @@ use crate::profiles::{FieldMap, Profile, presets, stream};
 use crate::rules::{Env, RuleSet};
 use crate::variants::Variants;
 
-/// Example recipients shown per finding.
-pub const EXAMPLES: usize = 3;
 /// Skipped rows listed by number (the rest are counted).
 pub const SKIPPED_LISTED: usize = 10;
 
@@ -48,7 +46,9 @@ type Key = (String, String, Option<Span>);
 #[derive(Debug, Default, Clone)]
 struct Groups {
     index: HashMap<Key, usize>,
-    groups: Vec<(Finding, u64, Vec<String>)>,
+    entries: Vec<(Finding, u64, Vec<String>)>,
+    /// Example recipients kept per finding (`[limits] examples`).
+    examples: usize,
 }
 
 impl Groups {
@@ -60,20 +60,20 @@ impl Groups {
             finding.primary_span(),
         );
         let i = *self.index.entry(key).or_insert_with(|| {
-            self.groups.push((finding, 0, Vec::new()));
-            self.groups.len() - 1
+            self.entries.push((finding, 0, Vec::new()));
+            self.entries.len() - 1
         });
-        let (_, total, shown) = &mut self.groups[i];
+        let (_, total, shown) = &mut self.entries[i];
         *total += count;
         for email in examples {
-            if shown.len() < EXAMPLES && !shown.contains(&email) {
+            if shown.len() < self.examples && !shown.contains(&email) {
                 shown.push(email);
             }
         }
     }
 
     fn finish(self, total: u64) -> Vec<Finding> {
-        self.groups
+        self.entries
             .into_iter()
             .map(|(mut f, count, examples)| {
                 let share = if total == 0 {
@@ -218,6 +218,7 @@ pub fn run(
         detect_preset,
         owned_join: false,
         bytes_read: progress.as_ref().map(|p| Arc::clone(&p.bytes)),
+        record_limits: config.limits.records(),
     };
     let owned = options.owned.as_deref().map(OwnedIndex::load).transpose()?;
     let mut outputs = Outputs::create(options)?;
@@ -233,9 +234,15 @@ pub fn run(
         suppress_out: outputs.suppress.is_some(),
         findings_out: outputs.findings.is_some(),
         reads: engine::reads(rules, campaigns.facts),
+        examples: config.limits.examples,
+    };
+    let groups = Groups {
+        examples: config.limits.examples,
+        ..Groups::default()
     };
     let mut merged = Merged {
-        groups: vec![Groups::default(); campaigns.facts.len()],
+        groups: vec![groups.clone(); campaigns.facts.len()],
+        profile_groups: groups,
         ..Merged::default()
     };
     let mut write_error = None;

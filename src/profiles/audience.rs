@@ -16,7 +16,7 @@ use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::presets::{self, Preset};
-use super::scan::{MAX_RECORD_BYTES, MAX_RECORD_LINES, unquote};
+use super::scan::{RecordLimits, unquote};
 use super::{FieldMap, Profile, from_fields, json_message};
 use crate::error::{Error, Result};
 
@@ -50,6 +50,8 @@ pub struct ReadOptions {
     pub owned_join: bool,
     /// Counts the bytes read from the file (before decompression), for a progress display.
     pub bytes_read: Option<Arc<AtomicU64>>,
+    /// Longest CSV record before it is taken for broken.
+    pub record_limits: RecordLimits,
 }
 
 /// Decodes UTF-16 input into UTF-8 as it is read (invalid sequences become U+FFFD).
@@ -342,7 +344,7 @@ enum Record {
 }
 
 /// Splits CSV into records, line by line. A record whose quote is still open after
-/// `MAX_RECORD_LINES` lines is reported as broken at its first line, and reading goes on
+/// its [`RecordLimits`] is reported as broken at its first line, and reading goes on
 /// with the line after it: one stray quote costs one row, not the rest of the file.
 struct Records<R> {
     reader: R,
@@ -350,6 +352,7 @@ struct Records<R> {
     /// Lines read ahead and given back by a broken record.
     pending: std::collections::VecDeque<(Vec<u8>, u64)>,
     lines: u64,
+    limits: RecordLimits,
 }
 
 impl<R: BufRead> Records<R> {
@@ -369,10 +372,14 @@ impl<R: BufRead> Records<R> {
         let Some((mut bytes, line)) = self.line()? else {
             return Ok(Record::End);
         };
+        // A line past the byte limit is no row (quoted or not).
+        if bytes.len() > self.limits.bytes {
+            return Ok(Record::Broken { line });
+        }
         let mut state = scan(&bytes, Quote::FieldStart, self.delimiter);
         let mut extra: Vec<(Vec<u8>, u64)> = Vec::new();
         while state == Quote::Quoted {
-            let Some(next) = (extra.len() < MAX_RECORD_LINES && bytes.len() < MAX_RECORD_BYTES)
+            let Some(next) = (extra.len() < self.limits.lines && bytes.len() < self.limits.bytes)
                 .then(|| self.line())
                 .transpose()?
                 .flatten()
@@ -445,6 +452,7 @@ fn read_csv(
         delimiter,
         pending: std::collections::VecDeque::new(),
         lines: 0,
+        limits: options.record_limits,
     };
     let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
     let (mut out, mut ends) = (Vec::new(), Vec::new());
@@ -473,9 +481,7 @@ fn read_csv(
                 on_row(Row {
                     number,
                     line: Some(line),
-                    profile: Err(format!(
-                        "a quoted field is not closed within {MAX_RECORD_LINES} lines; the row is skipped and reading goes on with the next line"
-                    )),
+                    profile: Err(options.record_limits.message()),
                 });
                 continue;
             }
@@ -494,6 +500,32 @@ fn read_csv(
             profile,
         });
     }
+}
+
+/// One line of JSON Lines: None when it is blank; an error for bytes that are not UTF-8
+/// (never read as replacement characters: they would reach the rules as mojibake) or
+/// malformed JSON.
+pub(crate) fn json_line(line: &[u8]) -> Option<std::result::Result<Value, String>> {
+    let text = match std::str::from_utf8(line) {
+        Ok(text) => text,
+        Err(e) => {
+            return Some(Err(format!(
+                "the line is not valid UTF-8 (at byte {})",
+                e.valid_up_to() + 1
+            )));
+        }
+    };
+    let text = text.trim().trim_start_matches('\u{feff}');
+    if text.is_empty() {
+        return None;
+    }
+    Some(serde_json::from_str::<Value>(text).map_err(|e| {
+        format!(
+            "malformed JSON at column {}: {}",
+            e.column(),
+            json_message(&e)
+        )
+    }))
 }
 
 pub(crate) fn object_row(
@@ -533,21 +565,11 @@ fn read_json_lines(
     for (i, line) in reader.split(b'\n').enumerate() {
         let line_no = i as u64 + 1;
         let line = line.map_err(|e| (format!("cannot read on: {e}"), Some(line_no)))?;
-        let text = String::from_utf8_lossy(&line);
-        let text = text.trim().trim_start_matches('\u{feff}');
-        if text.is_empty() {
+        let Some(value) = json_line(&line) else {
             continue;
-        }
+        };
         number += 1;
-        let profile = serde_json::from_str::<Value>(text)
-            .map_err(|e| {
-                format!(
-                    "malformed JSON at column {}: {}",
-                    e.column(),
-                    json_message(&e)
-                )
-            })
-            .and_then(|v| object_row(v, mapping));
+        let profile = value.and_then(|v| object_row(v, mapping));
         on_row(Row {
             number,
             line: Some(line_no),
@@ -691,6 +713,16 @@ mod tests {
         assert_eq!(rows.len(), 1);
         let err = result.unwrap_err();
         assert!(err.message.contains("after 1 rows"), "{err}");
+    }
+
+    #[test]
+    fn json_lines_that_are_not_utf8_are_skipped_rows() {
+        let jsonl = b"{\"email\": \"a@example.com\"}\n{\"email\": \"j\xf6rg@example.com\"}\n{\"email\": \"b@example.com\"}\n";
+        let (result, rows) = read("latin1.jsonl", jsonl);
+        assert_eq!(result.unwrap(), 3);
+        let reason = rows[1].1.as_ref().unwrap_err();
+        assert!(reason.contains("not valid UTF-8 (at byte 13)"), "{reason}");
+        assert_eq!(rows[2], (3, Ok("b@example.com".to_owned())));
     }
 
     #[test]

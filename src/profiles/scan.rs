@@ -6,18 +6,43 @@
 
 use memchr::{memchr, memchr2};
 
-/// Longest record (in line breaks, and in bytes) before an open quote is taken for a
-/// broken row.
-pub const MAX_RECORD_LINES: usize = 100;
-pub const MAX_RECORD_BYTES: usize = 1 << 20;
+/// Longest CSV record, in line breaks inside quotes and in bytes: past either, the row
+/// is taken for broken (a quote that never closes, or not CSV at all) and skipped, and
+/// reading goes on with the next line. `[limits] max-csv-record-lines` and
+/// `max-csv-record-kb`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordLimits {
+    pub lines: usize,
+    pub bytes: usize,
+}
+
+impl Default for RecordLimits {
+    fn default() -> Self {
+        Self {
+            lines: 100,
+            bytes: 1 << 20,
+        }
+    }
+}
+
+impl RecordLimits {
+    /// Why a row past these limits is skipped.
+    pub fn message(&self) -> String {
+        format!(
+            "the row is longer than {} lines or {} KB (a quoted field that is never closed?); it is skipped and reading goes on with the next line",
+            self.lines,
+            self.bytes / 1024
+        )
+    }
+}
 
 /// Where the CSV record starting at some offset ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordEnd {
     /// Just before this offset: after its line break, or at the end of the input.
     At(usize),
-    /// A quoted field is still open after [`MAX_RECORD_LINES`] line breaks or
-    /// [`MAX_RECORD_BYTES`] bytes, or at the end of the input.
+    /// The record is longer than the [`RecordLimits`], or a quoted field is still open
+    /// at the end of the input.
     Broken,
     /// More input is needed to tell.
     More,
@@ -26,12 +51,21 @@ pub enum RecordEnd {
 /// Finds the end of the record that starts at `start`, reading quotes as RFC 4180 and
 /// csv-core do: a quote opens a quoted field only at the start of a field, `""` inside
 /// one is a literal quote, and line breaks inside one belong to the record.
-pub fn record_end(buf: &[u8], start: usize, delimiter: u8, eof: bool) -> RecordEnd {
+pub fn record_end(
+    buf: &[u8],
+    start: usize,
+    delimiter: u8,
+    eof: bool,
+    limits: RecordLimits,
+) -> RecordEnd {
     let mut pos = start;
     let mut quoted_breaks = 0usize;
+    let too_long = |bytes: usize, breaks: usize| breaks > limits.lines || bytes > limits.bytes;
     loop {
         let Some(i) = memchr2(b'"', b'\n', &buf[pos..]) else {
-            return if eof {
+            return if too_long(buf.len() - start, 0) {
+                RecordEnd::Broken
+            } else if eof {
                 RecordEnd::At(buf.len())
             } else {
                 RecordEnd::More
@@ -39,7 +73,11 @@ pub fn record_end(buf: &[u8], start: usize, delimiter: u8, eof: bool) -> RecordE
         };
         let at = pos + i;
         if buf[at] == b'\n' {
-            return RecordEnd::At(at + 1);
+            return if too_long(at + 1 - start, 0) {
+                RecordEnd::Broken
+            } else {
+                RecordEnd::At(at + 1)
+            };
         }
         let field_start = at == start || buf[at - 1] == delimiter || buf[at - 1] == b'\n';
         if !field_start {
@@ -72,10 +110,6 @@ pub fn record_end(buf: &[u8], start: usize, delimiter: u8, eof: bool) -> RecordE
             }
         }
     }
-}
-
-fn too_long(bytes: usize, breaks: usize) -> bool {
-    breaks > MAX_RECORD_LINES || bytes > MAX_RECORD_BYTES
 }
 
 /// Line breaks in `bytes`.
@@ -529,7 +563,7 @@ mod tests {
         let mut out = Vec::new();
         let mut start = 0;
         while start < buf.len() {
-            let end = record_end(buf, start, b',', true);
+            let end = record_end(buf, start, b',', true, RecordLimits::default());
             out.push(end);
             match end {
                 RecordEnd::At(e) => start = e,
@@ -549,16 +583,30 @@ mod tests {
         assert_eq!(ends("a,b\"c\nd\n"), [At(6), At(8)]);
         assert_eq!(ends("a,\"open\n"), [RecordEnd::Broken]);
         assert_eq!(
-            record_end(b"a,\"open\nmore", 0, b',', false),
+            record_end(b"a,\"open\nmore", 0, b',', false, RecordLimits::default()),
             RecordEnd::More
         );
         // Whether a closing quote is doubled needs the next byte.
-        assert_eq!(record_end(b"a,\"x\"", 0, b',', false), RecordEnd::More);
-        let long = format!("a,\"{}", "line\n".repeat(MAX_RECORD_LINES + 1));
+        let limits = RecordLimits::default();
         assert_eq!(
-            record_end(long.as_bytes(), 0, b',', false),
+            record_end(b"a,\"x\"", 0, b',', false, limits),
+            RecordEnd::More
+        );
+        let long = format!("a,\"{}", "line\n".repeat(limits.lines + 1));
+        assert_eq!(
+            record_end(long.as_bytes(), 0, b',', false, limits),
             RecordEnd::Broken
         );
+        let small = RecordLimits { lines: 1, bytes: 8 };
+        assert_eq!(
+            record_end(b"a,b,c,d,e\n", 0, b',', true, small),
+            RecordEnd::Broken
+        );
+        assert_eq!(
+            record_end(b"a,b,c,d,e", 0, b',', false, small),
+            RecordEnd::Broken
+        );
+        assert_eq!(record_end(b"a,b\n", 0, b',', true, small), RecordEnd::At(4));
     }
 
     #[test]

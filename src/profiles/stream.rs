@@ -17,7 +17,7 @@ use super::audience::{
     sniff_delimiter,
 };
 use super::presets::Preset;
-use super::scan::{RecordEnd, count_breaks, record_end, unquote};
+use super::scan::{RecordEnd, RecordLimits, count_breaks, record_end, unquote};
 use crate::error::Result;
 
 /// Bytes per piece: small enough to keep both cores busy and memory flat, large enough
@@ -34,6 +34,7 @@ pub struct Layout {
     pub map: FieldMap,
     /// The export layout recognised from the columns, when asked to.
     pub preset: Option<&'static Preset>,
+    pub record_limits: RecordLimits,
 }
 
 /// Whole rows of the export, in file order.
@@ -43,8 +44,8 @@ pub enum Piece {
     /// do not know their lines (counting them would be the reading thread's work): each
     /// piece starts where the line breaks of the pieces before it end.
     Rows { bytes: Vec<u8>, plain: bool },
-    /// The first line of a CSV record whose quoted field never closes; reading goes on
-    /// with the line after it.
+    /// The first line of a CSV record past the [`RecordLimits`] (a quoted field that
+    /// never closes, or a line that is too long); reading goes on with the line after it.
     Broken,
 }
 
@@ -59,6 +60,9 @@ pub struct Stream {
     /// The file line of the first row (after the header row).
     first_line: u64,
     eof: bool,
+    limits: RecordLimits,
+    /// Inside a line past the byte limit: its bytes are dropped up to its line break.
+    dropping: bool,
 }
 
 /// Opens the export and reads as far as it must to settle the layout: the header row of
@@ -81,6 +85,8 @@ pub fn start(
         buf: Vec::new(),
         first_line: 1,
         eof: false,
+        limits: options.record_limits,
+        dropping: false,
     };
     let mut mapping = Mapping::new(map, options);
     let fail = |f: ReadFailure| read_failure(&display, f, 0);
@@ -93,7 +99,7 @@ pub fn start(
                 .delimiter
                 .unwrap_or_else(|| sniff_delimiter(&stream.buf[..first]));
             let end = loop {
-                match record_end(&stream.buf, 0, stream.delimiter, stream.eof) {
+                match record_end(&stream.buf, 0, stream.delimiter, stream.eof, stream.limits) {
                     RecordEnd::At(end) => break end,
                     RecordEnd::Broken => {
                         return Err(fail((
@@ -131,6 +137,7 @@ pub fn start(
         headers,
         map,
         preset,
+        record_limits: options.record_limits,
     };
     Ok(Some((layout, stream)))
 }
@@ -222,6 +229,22 @@ impl Stream {
     /// cannot be read on (the message, and the line).
     pub fn next_piece(&mut self) -> std::result::Result<Option<Piece>, ReadFailure> {
         loop {
+            if self.dropping {
+                match memchr(b'\n', &self.buf) {
+                    Some(i) => {
+                        self.buf.drain(..=i);
+                        self.dropping = false;
+                    }
+                    None => {
+                        self.buf.clear();
+                        if self.eof {
+                            return Ok(None);
+                        }
+                        self.fill()?;
+                        continue;
+                    }
+                }
+            }
             if self.buf.len() >= PIECE || self.eof {
                 if let Some(piece) = self.split() {
                     return Ok(Some(piece));
@@ -243,21 +266,33 @@ impl Stream {
         let cut = if plain {
             if self.eof {
                 self.buf.len()
+            } else if let Some(i) = memrchr(b'\n', &self.buf) {
+                i + 1
+            } else if self.format == AudienceFormat::Csv && self.buf.len() > self.limits.bytes {
+                // One line longer than a record may be: it is no row; drop it.
+                self.buf.clear();
+                self.dropping = true;
+                return Some(Piece::Broken);
             } else {
-                memrchr(b'\n', &self.buf)? + 1
+                return None;
             }
         } else {
             let mut pos = 0;
             loop {
-                match record_end(&self.buf, pos, self.delimiter, self.eof) {
+                match record_end(&self.buf, pos, self.delimiter, self.eof, self.limits) {
                     RecordEnd::At(end) if end > pos => pos = end,
                     RecordEnd::At(_) | RecordEnd::More => break,
                     RecordEnd::Broken if pos > 0 => break,
                     RecordEnd::Broken => {
                         // The record's first line is the broken row; the lines after it
                         // are read again as rows of their own.
-                        let first = memchr(b'\n', &self.buf).map_or(self.buf.len(), |i| i + 1);
-                        self.buf.drain(..first);
+                        match memchr(b'\n', &self.buf) {
+                            Some(i) => drop(self.buf.drain(..=i)),
+                            None => {
+                                self.buf.clear();
+                                self.dropping = !self.eof;
+                            }
+                        }
                         return Some(Piece::Broken);
                     }
                 }

@@ -54,6 +54,9 @@ pub fn effective_config(config: &Config, rules: &RuleSet) -> String {
         ("max-mime-depth", config.limits.max_mime_depth),
         ("max-header-count", config.limits.max_header_count),
         ("max-html-depth", config.limits.max_html_depth),
+        ("max-csv-record-lines", config.limits.max_csv_record_lines),
+        ("max-csv-record-kb", config.limits.max_csv_record_kb),
+        ("examples", config.limits.examples),
     ] {
         limits.insert(
             key.into(),

@@ -990,3 +990,44 @@ fn baseline_hides_recorded_findings_across_line_shifts() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("broken.json:1:"), "{}", out.stderr);
 }
+
+/// Audience progress: a line on stderr when it is a terminal (percent of the file, rows,
+/// rows/s), cleared at the end; nothing when it is not.
+#[test]
+fn audience_progress_only_on_a_terminal() {
+    let dir = common::temp_dir("progress");
+    let mut csv = String::from("email,language\n");
+    for i in 0..400_000 {
+        csv.push_str("user");
+        csv.push_str(&i.to_string());
+        csv.push_str("@example.com,de\n");
+    }
+    let export = dir.join("export.csv");
+    std::fs::write(&export, csv).unwrap();
+    let args = format!(
+        "samples/campaigns/winter-sale.de.eml --audience '{}' --format json",
+        export.display()
+    );
+    let shown = on_terminal(&args, Some("1"));
+    // `\r 42%  123,456 rows  987,654 rows/s`: the summary line says "rows in" instead.
+    assert!(
+        shown.contains('\r') && shown.contains(" rows  ") && shown.contains("%  "),
+        "progress on a terminal:\n{}",
+        shown.chars().take(2000).collect::<String>()
+    );
+    assert!(shown.contains("\u{1b}[2K"), "the progress line is cleared");
+    let piped = common::run(&[
+        "check",
+        "samples/campaigns/winter-sale.de.eml",
+        "--audience",
+        export.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(!piped.stderr.contains(" rows  "), "{}", piped.stderr);
+    assert!(
+        piped.stderr.contains("checked 400,000 rows"),
+        "{}",
+        piped.stderr
+    );
+}

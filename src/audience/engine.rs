@@ -27,7 +27,7 @@ use crate::profiles::scan::{
     split_plain, string_items,
 };
 use crate::profiles::stream::{Layout, Piece, Stream};
-use crate::profiles::{FieldMap, Profile, check_email, lookup, plain_address};
+use crate::profiles::{FieldMap, Profile, check_email, lookup, plain_domain, plain_local};
 use crate::rules::{Env, OwnedReads, Reads, RuleSet};
 use crate::variants::{Target, Variants};
 
@@ -292,6 +292,8 @@ pub(super) struct Worker<'p, 'a> {
     owned_values: FxHashMap<Box<[u8]>, Option<Box<[u8]>>>,
     /// Whether a JSON key is read by name.
     key_cache: FxHashMap<Box<[u8]>, bool>,
+    /// Whether an address domain passes [`plain_domain`].
+    domains: FxHashMap<Box<[u8]>, bool>,
     /// Distinct findings; their ids index `counts`.
     table: Vec<(Option<usize>, Finding)>,
     index: HashMap<(Option<usize>, String, String, Option<Span>), usize>,
@@ -325,6 +327,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             owned_cache: FxHashMap::default(),
             owned_values: FxHashMap::default(),
             key_cache: FxHashMap::default(),
+            domains: FxHashMap::default(),
             table: Vec::new(),
             index: HashMap::new(),
             rule_names: Vec::new(),
@@ -502,16 +505,17 @@ impl<'p, 'a> Worker<'p, 'a> {
         {
             return self.slow_csv(layout, base, cells, line);
         }
-        let Some(columns) = &self.columns else { return };
-        let email = columns
-            .email
+        let Some(email_column) = self.columns.as_ref().map(|c| c.email) else {
+            return;
+        };
+        let email = email_column
             .and_then(cell)
             .map(trim_text)
             .filter(|e| !e.is_empty());
         let Some(email) = email else {
             return self.skip(Some(line), "no email address".to_owned());
         };
-        if !plain_address(email)
+        if !self.plain_address(email)
             && let Err(reason) = check_email(
                 std::str::from_utf8(email).unwrap_or_default(),
                 &self.map.email,
@@ -522,6 +526,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         if !self.memoise {
             return self.slow_csv(layout, base, cells, line);
         }
+        let Some(columns) = &self.columns else { return };
         let mut key = std::mem::take(&mut self.key);
         key.clear();
         for (c, &raw) in columns.raw.iter().enumerate() {
@@ -693,7 +698,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             self.fragment = fragment.unwrap_or_default();
             return true;
         };
-        if !plain_address(email)
+        if !self.plain_address(email)
             && let Err(reason) = check_email(
                 std::str::from_utf8(email).unwrap_or_default(),
                 &self.map.email,
@@ -752,6 +757,26 @@ impl<'p, 'a> Worker<'p, 'a> {
         let email = profile.as_ref().ok().and_then(|p| p.email.clone());
         let outcome = self.outcome(profile);
         self.record_outcome(Some(line), &outcome, email.as_deref());
+    }
+
+    /// [`plain_address`], with the verdict on each domain kept: an export has millions of
+    /// addresses at a few thousand domains.
+    fn plain_address(&mut self, email: &[u8]) -> bool {
+        let Some(at) = email.iter().position(|&c| c == b'@') else {
+            return false;
+        };
+        let (user, domain) = (&email[..at], &email[at + 1..]);
+        if !plain_local(user) {
+            return false;
+        }
+        if let Some(&ok) = self.domains.get(domain) {
+            return ok;
+        }
+        let ok = plain_domain(domain);
+        if self.domains.len() < MEMO_LIMIT {
+            self.domains.insert(domain.into(), ok);
+        }
+        ok
     }
 
     /// Whether a JSON key is read by name (cached: exports repeat their keys).

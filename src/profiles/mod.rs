@@ -277,15 +277,19 @@ pub fn check_email(email: &str, field: &str) -> Result<(), String> {
 /// email_address crate) certainly accepts: `user.name+tag@mail.example.com`. Only a
 /// shortcut past lettre for the common case: false says nothing, ask [`check_email`].
 pub fn plain_address(email: &[u8]) -> bool {
-    let n = email.len();
-    // The local part: atoms of atext between single dots.
-    let mut i = 0;
+    match email.iter().position(|&c| c == b'@') {
+        Some(at) => plain_local(&email[..at]) && plain_domain(&email[at + 1..]),
+        None => false,
+    }
+}
+
+/// The part of [`plain_address`] before the `@`: atoms of atext between single dots.
+pub fn plain_local(user: &[u8]) -> bool {
+    if user.is_empty() || user.len() > 64 {
+        return false;
+    }
     let mut after_dot = true;
-    while i < n {
-        let c = email[i];
-        if c == b'@' {
-            break;
-        }
+    for &c in user {
         if c == b'.' {
             if after_dot {
                 return false;
@@ -296,32 +300,21 @@ pub fn plain_address(email: &[u8]) -> bool {
         } else {
             return false;
         }
-        i += 1;
     }
-    if i == n || after_dot || i > 64 || n - i - 1 > 254 {
-        return false;
-    }
-    // The domain: labels of atext that start and end with a letter or digit.
-    let label_ok = |label: &[u8]| {
-        label.len() <= 63
-            && label.first().is_some_and(u8::is_ascii_alphanumeric)
-            && label.last().is_some_and(u8::is_ascii_alphanumeric)
-    };
-    i += 1;
-    let mut label = i;
-    while i < n {
-        let c = email[i];
-        if c == b'.' {
-            if !label_ok(&email[label..i]) {
-                return false;
-            }
-            label = i + 1;
-        } else if !atext(c) {
-            return false;
-        }
-        i += 1;
-    }
-    label_ok(&email[label..])
+    !after_dot
+}
+
+/// The part of [`plain_address`] after the `@`: labels of atext that start and end with
+/// a letter or digit.
+pub fn plain_domain(domain: &[u8]) -> bool {
+    !domain.is_empty()
+        && domain.len() <= 254
+        && domain.split(|&c| c == b'.').all(|label| {
+            label.len() <= 63
+                && label.first().is_some_and(u8::is_ascii_alphanumeric)
+                && label.last().is_some_and(u8::is_ascii_alphanumeric)
+                && label.iter().all(|&c| atext(c))
+        })
 }
 
 /// RFC 5322 atext, ASCII only.

@@ -550,32 +550,44 @@ impl<'p, 'a> Worker<'p, 'a> {
             self.key = key;
             return;
         }
-        let outcome = {
-            {
-                let fields = crate::profiles::audience::csv_fields(
-                    &layout.headers,
-                    cells.iter().map(|&(s, e)| &base[s..e]),
-                );
-                let profile = fields.and_then(|f| to_profile(f, &self.map));
-                let o = self.outcome(profile);
-                if self.memo.len() < MEMO_LIMIT {
-                    self.memo.insert(key.as_slice().into(), Arc::clone(&o));
-                }
-                o
-            }
-        };
+        let profile = self.csv_profile(layout, base, cells);
+        let outcome = self.remember(&key, profile);
         self.key = key;
         self.tally
             .record(self.plan, Some(line), &outcome, Some(email));
     }
 
-    /// A CSV row checked the whole way, without the memo.
-    fn slow_csv(&mut self, layout: &Layout, base: &[u8], cells: &[(usize, usize)], line: u64) {
+    /// A CSV row as a profile, read as the generic reader reads it.
+    fn csv_profile(
+        &self,
+        layout: &Layout,
+        base: &[u8],
+        cells: &[(usize, usize)],
+    ) -> std::result::Result<Profile, String> {
         let fields = crate::profiles::audience::csv_fields(
             &layout.headers,
             cells.iter().map(|&(s, e)| &base[s..e]),
         );
-        let profile = fields.and_then(|f| to_profile(f, &self.map));
+        fields.and_then(|f| to_profile(f, &self.map))
+    }
+
+    /// Checks the first row of a shape the whole way, and keeps the outcome for the rows
+    /// of the same shape (up to [`MEMO_LIMIT`] shapes).
+    fn remember(
+        &mut self,
+        key: &[u8],
+        profile: std::result::Result<Profile, String>,
+    ) -> Arc<Outcome> {
+        let outcome = self.outcome(profile);
+        if self.memo.len() < MEMO_LIMIT {
+            self.memo.insert(key.into(), Arc::clone(&outcome));
+        }
+        outcome
+    }
+
+    /// A CSV row checked the whole way, without the memo.
+    fn slow_csv(&mut self, layout: &Layout, base: &[u8], cells: &[(usize, usize)], line: u64) {
+        let profile = self.csv_profile(layout, base, cells);
         let email = profile.as_ref().ok().and_then(|p| p.email.clone());
         let outcome = self.outcome(profile);
         self.record_outcome(Some(line), &outcome, email.as_deref());
@@ -730,17 +742,9 @@ impl<'p, 'a> Worker<'p, 'a> {
             self.key = key;
             return true;
         }
-        let outcome = {
-            {
-                let profile = json_profile(text, &self.map)
-                    .unwrap_or_else(|| Err("no JSON object".to_owned()));
-                let o = self.outcome(profile);
-                if self.memo.len() < MEMO_LIMIT {
-                    self.memo.insert(key.as_slice().into(), Arc::clone(&o));
-                }
-                o
-            }
-        };
+        let profile =
+            json_profile(text, &self.map).unwrap_or_else(|| Err("no JSON object".to_owned()));
+        let outcome = self.remember(&key, profile);
         self.key = key;
         self.tally
             .record(self.plan, Some(line), &outcome, Some(email));

@@ -103,7 +103,24 @@ impl TextBuilder {
     fn push(&mut self, raw: &str, raw_offset: usize, entities: bool) {
         let mut i = 0;
         let bytes = raw.as_bytes();
+        // Visible ASCII (not `&` where entities count) maps one to one: a run of it is one
+        // piece, as char by char it would merge into one anyway.
+        let plain = |b: u8| b > b' ' && b < 0x7f && !(entities && b == b'&');
         while i < raw.len() {
+            if plain(bytes[i]) {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|&b| !plain(b))
+                    .map_or(bytes.len(), |n| i + n);
+                if let Some(space) = self.pending_space.take()
+                    && !self.text.is_empty()
+                {
+                    self.push_piece(" ", space, false);
+                }
+                self.push_piece(&raw[i..end], raw_offset + i..raw_offset + end, true);
+                i = end;
+                continue;
+            }
             let rest = &raw[i..];
             let (decoded, consumed): (DecodedChar, usize) = if entities && bytes[i] == b'&' {
                 match decode_entity(rest) {

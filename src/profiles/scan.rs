@@ -254,26 +254,10 @@ pub fn object_members<'a>(line: &'a [u8], out: &mut Vec<Member<'a>>) -> bool {
             let Some((key, JsonKind::Str)) = p.string() else {
                 return false;
             };
-            p.ws();
-            if !p.eat(b':') {
-                return false;
-            }
-            p.ws();
-            let start = p.i;
-            let Some(kind) = p.value(0) else {
+            let Some(member) = p.member_value(key) else {
                 return false;
             };
-            let raw = &line[start..p.i];
-            let text = match kind {
-                JsonKind::Str | JsonKind::Escaped => &raw[1..raw.len() - 1],
-                _ => raw,
-            };
-            out.push(Member {
-                key,
-                raw,
-                text,
-                kind,
-            });
+            out.push(member);
             p.ws();
             if p.eat(b',') {
                 continue;
@@ -322,26 +306,10 @@ pub fn object_members_keyed<'a, K: AsRef<[u8]>>(
             return false;
         }
         p.i = end + 1;
-        p.ws();
-        if !p.eat(b':') {
-            return false;
-        }
-        p.ws();
-        let value_start = p.i;
-        let Some(kind) = p.value(0) else {
+        let Some(member) = p.member_value(&line[start..end]) else {
             return false;
         };
-        let raw = &line[value_start..p.i];
-        let text = match kind {
-            JsonKind::Str | JsonKind::Escaped => &raw[1..raw.len() - 1],
-            _ => raw,
-        };
-        out.push(Member {
-            key: &line[start..end],
-            raw,
-            text,
-            kind,
-        });
+        out.push(member);
     }
     p.ws();
     if !p.eat(b'}') {
@@ -461,6 +429,28 @@ impl<'a> Parser<'a> {
                 _ => return None,
             }
         }
+    }
+
+    /// After a member's key: `: value`, as a [`Member`].
+    fn member_value(&mut self, key: &'a [u8]) -> Option<Member<'a>> {
+        self.ws();
+        if !self.eat(b':') {
+            return None;
+        }
+        self.ws();
+        let start = self.i;
+        let kind = self.value(0)?;
+        let raw = &self.s[start..self.i];
+        let text = match kind {
+            JsonKind::Str | JsonKind::Escaped => &raw[1..raw.len() - 1],
+            _ => raw,
+        };
+        Some(Member {
+            key,
+            raw,
+            text,
+            kind,
+        })
     }
 
     fn value(&mut self, depth: usize) -> Option<JsonKind> {

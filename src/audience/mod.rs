@@ -246,11 +246,15 @@ pub fn run(
         ..Merged::default()
     };
     let mut write_error = None;
-    // The file line where the next piece starts.
-    let merged_line = AtomicU64::new(0);
+    let started_stream = if options.reference {
+        None
+    } else {
+        stream::start(path, &fields, &read)?
+    };
+    if let Some((_, stream)) = &started_stream {
+        merged.line = stream.first_line();
+    }
     let mut on_piece = |piece: engine::PieceResult| {
-        let line = merged_line.fetch_add(piece.lines, Ordering::Relaxed);
-        merged.line = line;
         if let Err(e) = merged.add(piece, &mut outputs) {
             write_error.get_or_insert(e);
         }
@@ -258,14 +262,8 @@ pub fn run(
             p.tick(merged.summary.rows_read);
         }
     };
-    let started_stream = if options.reference {
-        None
-    } else {
-        stream::start(path, &fields, &read)?
-    };
     let detected = match started_stream {
         Some((layout, stream)) => {
-            merged_line.store(stream.first_line(), Ordering::Relaxed);
             engine::parallel(&plan, &layout, stream, &mut on_piece)?;
             layout.preset
         }
@@ -341,6 +339,7 @@ impl Merged {
                     .push((base + row, line.map(|l| l + self.line), reason));
             }
         }
+        self.line += piece.lines;
         for (rule, n) in piece.rules {
             *s.rule_recipients.entry(rule).or_default() += n;
         }

@@ -166,13 +166,29 @@ fn word(chunk: &[u8]) -> u64 {
 /// The offset of the first of three bytes in `s`, eight bytes at a time (cells and
 /// strings in exports are short: memchr's set-up would cost more than it saves).
 pub fn first_of(bytes: &[u8], wanted: [u8; 3]) -> Option<usize> {
+    first_where(
+        bytes,
+        |word| {
+            wanted.iter().fold(0, |hits, &x| {
+                hits | zero_bytes(word ^ (ONES * u64::from(x)))
+            })
+        },
+        |b| wanted.contains(&b),
+    )
+}
+
+/// The offset of the first byte of `bytes` that `byte_hit` picks, eight bytes at a time:
+/// `word_hits` gives the high bit of each picked byte of a little-endian word (exact for
+/// the lowest one), and the tail is read a byte at a time.
+fn first_where(
+    bytes: &[u8],
+    word_hits: impl Fn(u64) -> u64,
+    byte_hit: impl Fn(u8) -> bool,
+) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(8);
     let mut at = 0;
     for chunk in &mut chunks {
-        let word = word(chunk);
-        let hits = wanted.iter().fold(0, |hits, &x| {
-            hits | zero_bytes(word ^ (ONES * u64::from(x)))
-        });
+        let hits = word_hits(word(chunk));
         if hits != 0 {
             return Some(at + (hits.trailing_zeros() / 8) as usize);
         }
@@ -181,7 +197,7 @@ pub fn first_of(bytes: &[u8], wanted: [u8; 3]) -> Option<usize> {
     chunks
         .remainder()
         .iter()
-        .position(|x| wanted.contains(x))
+        .position(|&b| byte_hit(b))
         .map(|i| at + i)
 }
 
@@ -346,23 +362,15 @@ pub fn string_items<'a>(raw: &'a [u8], mut each: impl FnMut(&'a [u8])) -> bool {
 
 /// The offset of the first `"`, `\\` or control character in `s`, eight bytes at a time.
 fn special(s: &[u8]) -> Option<usize> {
-    let mut chunks = s.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let w = word(chunk);
-        let hits = zero_bytes(w ^ (ONES * u64::from(b'"')))
-            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
-            | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
-        if hits != 0 {
-            return Some(at + (hits.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-        .map(|i| at + i)
+    first_where(
+        s,
+        |w| {
+            zero_bytes(w ^ (ONES * u64::from(b'"')))
+                | zero_bytes(w ^ (ONES * u64::from(b'\\')))
+                | (w.wrapping_sub(ONES * 0x20) & !w & HIGH)
+        },
+        |b| b == b'"' || b == b'\\' || b < 0x20,
+    )
 }
 
 /// Byte-wise equality without a call into libc (keys are a few bytes long).

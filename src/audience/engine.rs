@@ -344,7 +344,7 @@ impl<'p, 'a> Worker<'p, 'a> {
     }
 
     /// Checks one piece of the export.
-    pub(super) fn piece(&mut self, piece: Piece) -> PieceResult {
+    pub(super) fn piece(&mut self, piece: &Piece) -> PieceResult {
         match piece {
             Piece::Broken => {
                 let reason = self
@@ -356,10 +356,10 @@ impl<'p, 'a> Worker<'p, 'a> {
                 self.skip(Some(0), reason);
             }
             Piece::Rows { bytes, plain } => {
-                let utf8 = bytes.is_ascii() || std::str::from_utf8(&bytes).is_ok();
+                let utf8 = bytes.is_ascii() || std::str::from_utf8(bytes).is_ok();
                 self.tally.lines = match self.layout.map(|l| l.format) {
-                    Some(AudienceFormat::JsonLines) => self.json_rows(&bytes, utf8),
-                    _ => self.csv_rows(&bytes, plain, utf8),
+                    Some(AudienceFormat::JsonLines) => self.json_rows(bytes, utf8),
+                    _ => self.csv_rows(bytes, *plain, utf8),
                 };
             }
         }
@@ -1150,6 +1150,7 @@ pub(super) fn parallel(
 ) -> Result<()> {
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let path = stream.path().to_owned();
+    let spare = stream.spare();
     let rows = AtomicU64::new(0);
     let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Piece)>(workers * 2);
     let work_rx = Mutex::new(work_rx);
@@ -1173,6 +1174,7 @@ pub(super) fn parallel(
         for _ in 0..workers {
             let done_tx = done_tx.clone();
             let work_rx = &work_rx;
+            let spare = spare.clone();
             s.spawn(move || {
                 let mut worker = Worker::new(plan, Some(layout), &layout.map);
                 loop {
@@ -1181,7 +1183,11 @@ pub(super) fn parallel(
                         Err(_) => None,
                     };
                     let Some((seq, piece)) = job else { break };
-                    if done_tx.send((seq, worker.piece(piece))).is_err() {
+                    let result = worker.piece(&piece);
+                    if let Some(buf) = piece.into_buffer() {
+                        spare.give(buf);
+                    }
+                    if done_tx.send((seq, result)).is_err() {
                         break;
                     }
                 }

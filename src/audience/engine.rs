@@ -138,6 +138,8 @@ struct Outcome {
     rules: Vec<usize>,
     /// `,"rules":[...],"findings":[...]}` for `--findings-out`.
     details: String,
+    /// Its index among the memo's outcomes (None: not kept in the memo).
+    memo_id: Option<usize>,
     /// The error-level rules, as a CSV cell, for `--suppress-out`; empty for none.
     errors: String,
 }
@@ -155,6 +157,13 @@ struct Tally {
     touched: Vec<usize>,
     rule_counts: Vec<u64>,
     rules_touched: Vec<usize>,
+    /// Memo outcomes whose findings need no more examples in this piece: the piece
+    /// number (`epoch`) in which that became so, by memo id. Their rows are only counted,
+    /// in `deferred`, and added to the findings and rules when the piece ends.
+    closed: Vec<u64>,
+    epoch: u64,
+    deferred: Vec<u64>,
+    deferred_touched: Vec<Arc<Outcome>>,
     suppress: Vec<u8>,
     findings: Vec<(u64, String)>,
 }
@@ -170,18 +179,52 @@ impl Tally {
 
     /// Counts a row's outcome. `email` is the row's address (None for a row skipped
     /// before it was read).
-    fn record(&mut self, plan: &Plan, line: Option<u64>, outcome: &Outcome, email: Option<&[u8]>) {
+    fn record(
+        &mut self,
+        plan: &Plan,
+        line: Option<u64>,
+        outcome: &Arc<Outcome>,
+        email: Option<&[u8]>,
+    ) {
         if let Some(reason) = &outcome.skip {
             return self.skip(line, reason.clone());
         }
-        let t = self;
-        t.checked += 1;
+        self.checked += 1;
         if outcome.findings.is_empty() {
             return;
         }
         let email = email.unwrap_or_default();
         // Valid UTF-8 (rows that are not never get here), but only looked at now and then.
         let text = || std::str::from_utf8(email).unwrap_or_default();
+        match outcome.memo_id {
+            Some(id) if self.closed.get(id) == Some(&self.epoch) => {
+                if self.deferred[id] == 0 {
+                    self.deferred_touched.push(Arc::clone(outcome));
+                }
+                self.deferred[id] += 1;
+            }
+            _ => self.count(plan, outcome, text),
+        }
+        let t = self;
+        if plan.suppress_out && !outcome.errors.is_empty() {
+            let _ = writeln!(
+                Lossless(&mut t.suppress),
+                "{},{}",
+                csv_cell(text()),
+                csv_cell(&outcome.errors)
+            );
+        }
+        if plan.findings_out {
+            let quoted = serde_json::to_string(text()).unwrap_or_default();
+            t.findings
+                .push((t.rows, format!("\"email\":{quoted}{}", outcome.details)));
+        }
+    }
+
+    /// Counts a row's findings and rules, and takes its address as an example where one
+    /// is wanted; then closes the outcome when none of its findings wants more.
+    fn count<'e>(&mut self, plan: &Plan, outcome: &Outcome, text: impl Fn() -> &'e str) {
+        let t = self;
         let mut shown: Option<String> = None;
         for &id in &outcome.findings {
             if t.counts.len() <= id {
@@ -217,18 +260,39 @@ impl Tally {
             }
             t.rule_counts[id] += 1;
         }
-        if plan.suppress_out && !outcome.errors.is_empty() {
-            let _ = writeln!(
-                Lossless(&mut t.suppress),
-                "{},{}",
-                csv_cell(text()),
-                csv_cell(&outcome.errors)
-            );
+        if let Some(id) = outcome.memo_id {
+            let closed = outcome.findings.iter().all(|&f| {
+                let (count, examples) = &t.counts[f];
+                *count >= EXAMPLE_ROWS || examples.len() >= plan.examples
+            });
+            if closed {
+                if t.closed.len() <= id {
+                    t.closed.resize(id + 1, u64::MAX);
+                    t.deferred.resize(id + 1, 0);
+                }
+                t.closed[id] = t.epoch;
+            }
         }
-        if plan.findings_out {
-            let quoted = serde_json::to_string(text()).unwrap_or_default();
-            t.findings
-                .push((t.rows, format!("\"email\":{quoted}{}", outcome.details)));
+    }
+
+    /// Adds the deferred rows of closed outcomes to their findings and rules.
+    fn settle(&mut self) {
+        let t = self;
+        for outcome in std::mem::take(&mut t.deferred_touched) {
+            let Some(id) = outcome.memo_id else { continue };
+            let n = std::mem::take(&mut t.deferred[id]);
+            for &f in &outcome.findings {
+                if t.counts[f].0 == 0 {
+                    t.touched.push(f);
+                }
+                t.counts[f].0 += n;
+            }
+            for &r in &outcome.rules {
+                if t.rule_counts[r] == 0 {
+                    t.rules_touched.push(r);
+                }
+                t.rule_counts[r] += n;
+            }
         }
     }
 }
@@ -445,7 +509,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         let mut line = 0u64;
         let mut record_start = 0;
         let mut cell_start = 0;
-        for at in memchr::memchr2_iter(delimiter, b'\n', bytes) {
+        for at in scan::Hits2::new(bytes, delimiter, b'\n') {
             if bytes[at] == delimiter {
                 cells.push((cell_start - record_start, at - record_start));
                 cell_start = at + 1;
@@ -531,7 +595,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         key.clear();
         for (c, &raw) in columns.raw.iter().enumerate() {
             if raw {
-                push_part(&mut key, c as u32, cell(c));
+                push_cell(&mut key, cell(c));
             }
         }
         if self.plan.reads.owned == OwnedReads::Relevant {
@@ -578,8 +642,11 @@ impl<'p, 'a> Worker<'p, 'a> {
         key: &[u8],
         profile: std::result::Result<Profile, String>,
     ) -> Arc<Outcome> {
-        let outcome = self.outcome(profile);
+        let mut outcome = self.outcome(profile);
         if self.memo.len() < MEMO_LIMIT {
+            if let Some(o) = Arc::get_mut(&mut outcome) {
+                o.memo_id = Some(self.memo.len());
+            }
             self.memo.insert(key.into(), Arc::clone(&outcome));
         }
         outcome
@@ -766,13 +833,10 @@ impl<'p, 'a> Worker<'p, 'a> {
     /// [`plain_address`], with the verdict on each domain kept: an export has millions of
     /// addresses at a few thousand domains.
     fn plain_address(&mut self, email: &[u8]) -> bool {
-        let Some(at) = email.iter().position(|&c| c == b'@') else {
+        let Some(at) = plain_local(email) else {
             return false;
         };
-        let (user, domain) = (&email[..at], &email[at + 1..]);
-        if !plain_local(user) {
-            return false;
-        }
+        let domain = &email[at + 1..];
         if let Some(&ok) = self.domains.get(domain) {
             return ok;
         }
@@ -944,13 +1008,14 @@ impl<'p, 'a> Worker<'p, 'a> {
     }
 
     /// Counts a row's outcome.
-    fn record_outcome(&mut self, line: Option<u64>, outcome: &Outcome, email: Option<&str>) {
+    fn record_outcome(&mut self, line: Option<u64>, outcome: &Arc<Outcome>, email: Option<&str>) {
         self.tally
             .record(self.plan, line, outcome, email.map(str::as_bytes));
     }
 
     /// Hands over this piece's counts and resets them.
     pub(super) fn finish(&mut self) -> PieceResult {
+        self.tally.settle();
         let mut t = std::mem::take(&mut self.tally);
         let groups = t
             .touched
@@ -972,6 +1037,9 @@ impl<'p, 'a> Worker<'p, 'a> {
         // Keep the (now zeroed) counters for the next piece.
         self.tally.counts = std::mem::take(&mut t.counts);
         self.tally.rule_counts = std::mem::take(&mut t.rule_counts);
+        self.tally.closed = std::mem::take(&mut t.closed);
+        self.tally.deferred = std::mem::take(&mut t.deferred);
+        self.tally.epoch = t.epoch + 1;
         PieceResult {
             rows: t.rows,
             lines: t.lines,
@@ -996,13 +1064,23 @@ impl std::fmt::Write for Lossless<'_> {
     }
 }
 
-/// Appends a tagged, length-prefixed part to a shape key (None: the field is absent).
-fn push_part(key: &mut Vec<u8>, tag: u32, value: Option<&[u8]>) {
-    key.extend_from_slice(&tag.to_le_bytes());
+/// Appends a tagged part to a shape key (see [`push_cell`]).
+fn push_part(key: &mut Vec<u8>, tag: u8, value: Option<&[u8]>) {
+    key.push(tag);
+    push_cell(key, value);
+}
+
+/// Appends a length-prefixed value to a shape key (None: the field is absent). A cell
+/// shorter than 254 bytes, nearly all of them, costs one byte more than its text.
+fn push_cell(key: &mut Vec<u8>, value: Option<&[u8]>) {
     match value {
-        None => key.push(0),
+        None => key.push(0xFF),
+        Some(v) if v.len() < 0xFE => {
+            key.push(v.len() as u8);
+            key.extend_from_slice(v);
+        }
         Some(v) => {
-            key.push(1);
+            key.push(0xFE);
             key.extend_from_slice(&(v.len() as u32).to_le_bytes());
             key.extend_from_slice(v);
         }

@@ -277,31 +277,29 @@ pub fn check_email(email: &str, field: &str) -> Result<(), String> {
 /// email_address crate) certainly accepts: `user.name+tag@mail.example.com`. Only a
 /// shortcut past lettre for the common case: false says nothing, ask [`check_email`].
 pub fn plain_address(email: &[u8]) -> bool {
-    match email.iter().position(|&c| c == b'@') {
-        Some(at) => plain_local(&email[..at]) && plain_domain(&email[at + 1..]),
-        None => false,
-    }
+    plain_local(email).is_some_and(|at| plain_domain(&email[at + 1..]))
 }
 
-/// The part of [`plain_address`] before the `@`: atoms of atext between single dots.
-pub fn plain_local(user: &[u8]) -> bool {
-    if user.is_empty() || user.len() > 64 {
-        return false;
-    }
+/// The part of [`plain_address`] before the `@`: atoms of atext between single dots,
+/// read in the same pass that finds the `@`. Returns the offset of the `@`.
+pub fn plain_local(email: &[u8]) -> Option<usize> {
     let mut after_dot = true;
-    for &c in user {
+    for (i, &c) in email.iter().enumerate().take(65) {
+        if c == b'@' {
+            return (!after_dot).then_some(i);
+        }
         if c == b'.' {
             if after_dot {
-                return false;
+                return None;
             }
             after_dot = true;
         } else if atext(c) {
             after_dot = false;
         } else {
-            return false;
+            return None;
         }
     }
-    !after_dot
+    None
 }
 
 /// The part of [`plain_address`] after the `@`: labels of atext that start and end with

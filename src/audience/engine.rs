@@ -370,6 +370,8 @@ pub(super) struct Worker<'p, 'a> {
     /// What the current JSON row's owned products add to its shape.
     fragment: Vec<u8>,
     json_layout: Option<JsonLayout>,
+    /// JSON layouts settled so far.
+    layouts: u64,
     parser: csv_core::Reader,
     out: Vec<u8>,
     ends: Vec<usize>,
@@ -401,6 +403,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             items: Vec::new(),
             fragment: Vec::new(),
             json_layout: None,
+            layouts: 0,
             parser: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             out: Vec::new(),
             ends: Vec::new(),
@@ -681,7 +684,7 @@ impl<'p, 'a> Worker<'p, 'a> {
                 .is_some_and(|l| object_members_keyed(text, &l.keys, &mut members));
             let fast = (utf8 || std::str::from_utf8(text).is_ok())
                 && (keyed || object_members(text, &mut members))
-                && self.json_fast(text, &members, this_line);
+                && self.json_fast(text, &members, keyed, this_line);
             if !fast {
                 self.slow_json(text, this_line);
             }
@@ -690,14 +693,16 @@ impl<'p, 'a> Worker<'p, 'a> {
     }
 
     /// A JSON Lines row through the memo; false when it must go the whole way instead.
-    fn json_fast(&mut self, text: &[u8], members: &[Member], line: u64) -> bool {
+    /// `keyed`: the line was read against the current layout's keys, so it fits it.
+    fn json_fast(&mut self, text: &[u8], members: &[Member], keyed: bool, line: u64) -> bool {
         if !self.memoise {
             return false;
         }
         // Exports write their keys in the same order on every line: where the mapped
         // fields are, and which members a shape includes, is settled once per layout.
-        if !self.json_layout.as_ref().is_some_and(|l| l.fits(members)) {
-            let Some(layout) = JsonLayout::new(self, members) else {
+        if !keyed && !self.json_layout.as_ref().is_some_and(|l| l.fits(members)) {
+            self.layouts += 1;
+            let Some(layout) = JsonLayout::new(self, members, self.layouts) else {
                 return false;
             };
             self.json_layout = Some(layout);
@@ -789,9 +794,10 @@ impl<'p, 'a> Worker<'p, 'a> {
         }
         let mut key = std::mem::take(&mut self.key);
         key.clear();
+        // The layout stands for the keys; its shape members' values follow in its order.
+        key.extend_from_slice(&layout.id.to_le_bytes());
         for (m, _) in members.iter().zip(&layout.raw).filter(|(_, raw)| **raw) {
-            push_part(&mut key, 0, Some(m.key));
-            push_part(&mut key, 1, Some(m.raw));
+            push_cell(&mut key, Some(m.raw));
         }
         if let Some(fragment) = fragment.take() {
             key.extend_from_slice(&fragment);
@@ -1122,11 +1128,13 @@ struct JsonLayout {
     owned: Option<usize>,
     /// Members whose value is part of a shape.
     raw: Vec<bool>,
+    /// Tells this worker's layouts apart in shape keys.
+    id: u64,
 }
 
 impl JsonLayout {
     /// None when a mapped field cannot be settled without the full reader.
-    fn new(worker: &mut Worker, members: &[Member]) -> Option<JsonLayout> {
+    fn new(worker: &mut Worker, members: &[Member], id: u64) -> Option<JsonLayout> {
         let map = &worker.map;
         let reads = &worker.plan.reads;
         let mut raw: Vec<bool> = vec![false; members.len()];
@@ -1157,6 +1165,7 @@ impl JsonLayout {
             email,
             owned,
             raw,
+            id,
         })
     }
 

@@ -445,8 +445,43 @@ pub fn string_items<'a>(raw: &'a [u8], mut each: impl FnMut(&'a [u8])) -> bool {
     }
 }
 
-/// The offset of the first `"`, `\\` or control character in `s`, eight bytes at a time.
+/// The offset of the first `"`, `\\` or control character in `s`: sixteen bytes at a
+/// time where SSE2 is there and sixteen bytes are left, else eight.
 fn special(s: &[u8]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let mut at = 0;
+        while let Some(chunk) = s.get(at..at + 16) {
+            let hits = special_16(chunk.try_into().unwrap_or(&[0; 16]));
+            if hits != 0 {
+                return Some(at + hits.trailing_zeros() as usize);
+            }
+            at += 16;
+        }
+        special_words(&s[at..]).map(|i| at + i)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    special_words(s)
+}
+
+/// Bit i set where `chunk[i]` is `"`, `\\` or below 0x20.
+#[cfg(target_arch = "x86_64")]
+fn special_16(chunk: &[u8; 16]) -> u32 {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, max_u8_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    let v = load_unaligned_m128i(chunk);
+    let quote = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"'.cast_signed()));
+    let backslash = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'\\'.cast_signed()));
+    // Unsigned v <= 0x1f: max(v, 0x1f) is 0x1f.
+    let low = set_splat_i8_m128i(0x1f);
+    let control = cmp_eq_mask_i8_m128i(max_u8_m128i(v, low), low);
+    move_mask_i8_m128i(bitor_m128i(bitor_m128i(quote, backslash), control)).cast_unsigned()
+}
+
+/// [`special`], eight bytes at a time.
+fn special_words(s: &[u8]) -> Option<usize> {
     first_where(
         s,
         |w| {
@@ -458,9 +493,31 @@ fn special(s: &[u8]) -> Option<usize> {
     )
 }
 
-/// Byte-wise equality without a call into libc (keys are a few bytes long).
+/// Equality of short byte strings (keys are a few bytes long) without a call into libc:
+/// words compared, the last one overlapping the one before it.
 pub fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let w8 = |s: &[u8], at: usize| word(&s[at..at + 8]);
+    let w4 =
+        |s: &[u8], at: usize| <[u8; 4]>::try_from(&s[at..at + 4]).map_or(0, u32::from_le_bytes);
+    match n {
+        0 => true,
+        1..4 => a.iter().zip(b).all(|(x, y)| x == y),
+        4..8 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
+        _ => {
+            let mut at = 0;
+            while at + 8 < n {
+                if w8(a, at) != w8(b, at) {
+                    return false;
+                }
+                at += 8;
+            }
+            w8(a, n - 8) == w8(b, n - 8)
+        }
+    }
 }
 
 struct Parser<'a> {
@@ -696,7 +753,7 @@ mod tests {
     }
 
     #[test]
-    fn special_bytes_are_found_eight_at_a_time() {
+    fn special_bytes_are_found_sixteen_or_eight_at_a_time() {
         for text in [
             &b""[..],
             b"abc",
@@ -707,6 +764,9 @@ mod tests {
             b"abc\x7f\xc3\xa9defgh\"",
             b"\xff\xff\xff\xff\xff\xff\xff\xff\x1f",
             b"        \"        ",
+            b"abcdefghijklmnopqrstuvwxyz\x80\xfe\x20\x1f",
+            b"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\\",
+            b"0123456789abcdef0123456789abcdef\"",
         ] {
             let want = text
                 .iter()
@@ -741,6 +801,19 @@ mod tests {
             vec![3, 4]
         );
         assert_eq!(Hits2::new(&odd, 0xff, 0).collect::<Vec<_>>(), vec![0, 2]);
+    }
+
+    #[test]
+    fn same_is_equality() {
+        let text = b"owned_products and the language of first_name";
+        for i in 0..text.len() {
+            for j in i..text.len() {
+                for k in 0..text.len() {
+                    let (a, b) = (&text[i..j], &text[k..(k + j - i).min(text.len())]);
+                    assert_eq!(same(a, b), a == b, "{a:?} {b:?}");
+                }
+            }
+        }
     }
 
     #[test]

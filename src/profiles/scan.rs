@@ -586,9 +586,12 @@ impl<'a> Parser<'a> {
     #[allow(clippy::inline_always)] // measured, see above
     #[inline(always)]
     fn member_value(&mut self, key: &'a [u8]) -> Option<Member<'a>> {
-        self.ws();
+        // Exports write the colon right after the key.
         if !self.eat(b':') {
-            return None;
+            self.ws();
+            if !self.eat(b':') {
+                return None;
+            }
         }
         self.ws();
         let start = self.i;
@@ -642,7 +645,12 @@ impl<'a> Parser<'a> {
                 }
                 loop {
                     self.ws();
-                    self.value(depth + 1)?;
+                    // Arrays of owned products are strings: read them without recursing.
+                    if self.s.get(self.i) == Some(&b'"') {
+                        self.string()?;
+                    } else {
+                        self.value(depth + 1)?;
+                    }
                     self.ws();
                     if self.eat(b',') {
                         continue;

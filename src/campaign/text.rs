@@ -314,13 +314,7 @@ mod tests {
             "-x-",
             ".",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::testing::numbers(0x2545_f491_4f6c_dd1d_u64);
         for _ in 0..2_000 {
             let chunks: Vec<String> = (0..=next(3))
                 .map(|_| (0..next(12)).map(|_| BITS[next(BITS.len())]).collect())

@@ -11,3 +11,8 @@ pub fn numbers(mut seed: u64) -> impl FnMut(usize) -> usize {
         (seed % n as u64) as usize
     }
 }
+
+/// Up to `most - 1` of `bits`, picked by `next` and joined: a generated input.
+pub fn mix(next: &mut impl FnMut(usize) -> usize, bits: &[&str], most: usize) -> String {
+    (0..next(most)).map(|_| bits[next(bits.len())]).collect()
+}

@@ -317,7 +317,7 @@ mod tests {
         let mut next = crate::testing::numbers(0x2545_f491_4f6c_dd1d_u64);
         for _ in 0..2_000 {
             let chunks: Vec<String> = (0..=next(3))
-                .map(|_| (0..next(12)).map(|_| BITS[next(BITS.len())]).collect())
+                .map(|_| crate::testing::mix(&mut next, BITS, 12))
                 .collect();
             let entities = next(2) == 0;
             let (mut fast, mut slow) = (TextBuilder::new(), TextBuilder::new());

@@ -27,6 +27,8 @@ pub mod profiles;
 pub mod report;
 pub mod rules;
 pub mod suppress;
+#[cfg(test)]
+mod testing;
 pub mod variants;
 
 pub use error::{Error, Result};

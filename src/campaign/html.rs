@@ -6,7 +6,7 @@
 //! size, its colour and the colour of the nearest background. Only inline styles and
 //! presentational attributes are considered: that is what email clients honour.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -316,10 +316,7 @@ impl Reducer {
         let id = self.next_id;
         let parent_skip = self.stack.last().is_some_and(|o| o.skip);
         let parent_link = self.stack.last().and_then(|o| o.link);
-        let locator = Locator {
-            tag: self.source.get(loc.clone()).unwrap_or(""),
-            range: range.clone(),
-        };
+        let locator = Locator::new(self.source.get(loc.clone()).unwrap_or(""), range.clone());
         let style = compute_style(&self.top_style(), el, &tag, &locator);
         let mut link = parent_link;
         match tag.as_str() {
@@ -521,14 +518,14 @@ impl Reducer {
 
 /// Where attribute `name` is written inside a start tag's text: the whole attribute
 /// (`name="value"`) and its value without quotes. `lang` does not match `xml:lang`.
+/// `name` is lowercase; the tag's case does not matter.
 fn find_attribute(tag: &str, name: &str) -> Option<(Range<usize>, Range<usize>)> {
-    let lower = tag.to_ascii_lowercase();
     let mut from = 0;
-    while let Some(found) = lower[from..].find(name) {
+    while let Some(found) = find_ignore_case(&tag[from..], name) {
         let at = from + found;
         from = at + name.len();
-        let before_ok = lower[..at].ends_with(|c: char| c.is_ascii_whitespace());
-        let rest = lower[from..].trim_start();
+        let before_ok = tag[..at].ends_with(|c: char| c.is_ascii_whitespace());
+        let rest = tag[from..].trim_start();
         if !before_ok || !rest.starts_with('=') {
             continue;
         }
@@ -548,6 +545,26 @@ fn find_attribute(tag: &str, name: &str) -> Option<(Range<usize>, Range<usize>)>
     None
 }
 
+/// Where lowercase ASCII `needle` first occurs in `hay`, ignoring ASCII case: what
+/// `hay.to_ascii_lowercase().find(needle)` gives, without the copy.
+fn find_ignore_case(hay: &str, needle: &str) -> Option<usize> {
+    debug_assert!(!needle.bytes().any(|b| b.is_ascii_uppercase()));
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else {
+        return Some(0);
+    };
+    let mut from = 0;
+    while let Some(i) = memchr::memchr2(first, first.to_ascii_uppercase(), &hay[from..]) {
+        let at = from + i;
+        let candidate = hay.get(at..at + needle.len())?;
+        if candidate.eq_ignore_ascii_case(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// The range of attribute `name`'s value inside a start tag's text.
 fn attribute_value_range(tag: &str, name: &str) -> Option<Range<usize>> {
     find_attribute(tag, name).map(|(_, value)| value)
@@ -560,9 +577,19 @@ struct Locator<'a> {
     tag: &'a str,
     /// The start tag's range in the source.
     range: Range<usize>,
+    /// The `style` attribute (whole, value), looked up once for all its declarations.
+    style: OnceCell<Option<(Range<usize>, Range<usize>)>>,
 }
 
-impl Locator<'_> {
+impl<'a> Locator<'a> {
+    fn new(tag: &'a str, range: Range<usize>) -> Self {
+        Self {
+            tag,
+            range,
+            style: OnceCell::new(),
+        }
+    }
+
     /// The value of attribute `name` (without quotes).
     fn value(&self, name: &str) -> Option<Range<usize>> {
         find_attribute(self.tag, name).map(|(_, value)| self.absolute(value))
@@ -578,16 +605,20 @@ impl Locator<'_> {
             .map_or_else(|| self.range.clone(), |(whole, _)| self.absolute(whole))
     }
 
-    /// The last declaration of `property` in the style attribute (the one that wins), or
-    /// the style attribute, or the tag.
+    /// The last declaration of `property` (lowercase) in the style attribute (the one that
+    /// wins), or the style attribute, or the tag.
     fn declaration(&self, property: &str) -> Range<usize> {
-        let Some((whole, value)) = find_attribute(self.tag, "style") else {
+        let Some((whole, value)) = self
+            .style
+            .get_or_init(|| find_attribute(self.tag, "style"))
+            .clone()
+        else {
             return self.range.clone();
         };
-        let text = self.tag[value.clone()].to_ascii_lowercase();
+        let text = &self.tag[value.clone()];
         let mut found = None;
         let mut from = 0;
-        while let Some(i) = text[from..].find(property) {
+        while let Some(i) = find_ignore_case(&text[from..], property) {
             let at = from + i;
             from = at + property.len();
             let starts = text[..at].trim_end().is_empty() || text[..at].trim_end().ends_with(';');
@@ -722,12 +753,13 @@ fn compute_style(parent: &TextStyle, el: &Element, tag: &str, loc: &Locator) -> 
     let Some(inline) = el.get_attribute("style") else {
         return style;
     };
-    let declarations = css::declarations(&html_escape::decode_html_entities(&inline));
+    let inline = html_escape::decode_html_entities(&inline);
+    let declarations = css::declarations(&inline);
     let overflow_hidden = declarations
         .iter()
         .any(|(p, v)| p.starts_with("overflow") && v.eq_ignore_ascii_case("hidden"));
     for (property, value) in &declarations {
-        match property.as_str() {
+        match property.as_ref() {
             "display" if value.eq_ignore_ascii_case("none") => {
                 hide(
                     &mut style,

@@ -248,6 +248,7 @@ fn run_check(
     let fail_on = args.fail_on.clone();
     let request = CheckRequest {
         campaigns: args.campaigns,
+        campaign_bytes: Vec::new(),
         profile: args.profile,
         audience: args.audience,
         catalog: args.catalog,

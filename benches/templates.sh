@@ -5,12 +5,19 @@
 #   - the pre-commit path: the installed hook on one staged template (target: under 20 ms).
 #
 #   bash benches/templates.sh [COUNT] [RUNS]      (defaults: 1000 7)
+#
+# CAMPAIGN_LINT_BIN=PATH times that binary instead of building this tree's (to compare
+# two versions on the same machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-1000}
 runs=${2:-7}
-cargo build --release --quiet
-bin=$(pwd)/target/release/campaign-lint
+if [ -n "${CAMPAIGN_LINT_BIN:-}" ]; then
+  bin=$CAMPAIGN_LINT_BIN
+else
+  cargo build --release --quiet
+  bin=${CARGO_TARGET_DIR:-$(pwd)/target}/release/campaign-lint
+fi
 repo=$(mktemp -d)
 trap 'rm -rf "$repo"' EXIT
 python3 - "$repo" "$count" <<'PY'

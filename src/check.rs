@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::campaign::Campaign;
+use crate::campaign::{Campaign, Format};
 use crate::catalog::CatalogIndex;
-use crate::config::Config;
+use crate::config::{Config, Limits};
 use crate::diagnostic::{FileReport, Finding, Report};
 use crate::error::{Error, Result};
 use crate::facts::Facts;
@@ -19,6 +19,9 @@ use crate::{audience, suppress};
 pub struct CheckRequest {
     /// Campaign files and directories.
     pub campaigns: Vec<PathBuf>,
+    /// Campaigns given as bytes (the staged versions of files, read from git), checked
+    /// after the files as if they were named on the command line.
+    pub campaign_bytes: Vec<CampaignBytes>,
     /// One recipient profile (JSON).
     pub profile: Option<PathBuf>,
     /// A whole export of recipients (CSV, JSON Lines, JSON array; optionally .gz).
@@ -27,6 +30,40 @@ pub struct CheckRequest {
     pub catalog: Option<PathBuf>,
     /// How to read the audience export.
     pub audience_options: audience::AudienceOptions,
+}
+
+/// A campaign that is not read from a file: its bytes, the path that names it in the
+/// report, and its format (the caller knows it from the path's extension).
+#[derive(Debug, Clone)]
+pub struct CampaignBytes {
+    pub path: String,
+    pub format: Format,
+    pub bytes: Vec<u8>,
+}
+
+impl CampaignBytes {
+    /// Parses the campaign within `limits`; like a file over the size limit, bytes over
+    /// it are an error, not read.
+    fn parse(&self, limits: &Limits) -> Result<Campaign> {
+        let max_bytes = (limits.max_campaign_mb.max(0.0) * 1_000_000.0) as usize;
+        if self.bytes.len() > max_bytes {
+            return Err(Error::new(
+                &self.path,
+                format!(
+                    "the file is {:.1} MB, over the {:.1} MB limit for a campaign (raise [limits] max-campaign-mb in campaign-lint.toml)",
+                    self.bytes.len() as f64 / 1_000_000.0,
+                    limits.max_campaign_mb
+                ),
+            ));
+        }
+        Campaign::parse_with(&self.path, &self.bytes, self.format, limits)
+    }
+}
+
+/// One campaign to check: a file, or bytes in memory.
+enum Input<'a> {
+    File(PathBuf),
+    Bytes(&'a CampaignBytes),
 }
 
 /// The findings, and the inputs that could not be checked.
@@ -65,10 +102,18 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     let mut outcome = Outcome::default();
     let (files, errors) = expand(&request.campaigns, &Exclude::new(config)?);
     outcome.errors.extend(errors);
+    let inputs: Vec<Input> = files
+        .into_iter()
+        .map(Input::File)
+        .chain(request.campaign_bytes.iter().map(Input::Bytes))
+        .collect();
 
     let recipient = profile.as_ref().map(|p| &p.profile);
-    let analyze = |path: &PathBuf| -> Result<Checked> {
-        let campaign = Campaign::load(path, &config.limits)?;
+    let analyze = |input: &Input| -> Result<Checked> {
+        let campaign = match input {
+            Input::File(path) => Campaign::load(path, &config.limits)?,
+            Input::Bytes(bytes) => bytes.parse(&config.limits)?,
+        };
         let facts = Facts::analyze(&campaign, catalog.as_ref(), &options);
         let findings = rules.check_campaign(env, &facts, recipient);
         Ok(Checked {
@@ -79,7 +124,7 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
         })
     };
     let mut checked = Vec::new();
-    for result in parallel_map(&files, analyze) {
+    for result in parallel_map(&inputs, analyze) {
         match result {
             Ok(c) => checked.push(c),
             Err(e) => outcome.errors.push(e),
@@ -287,6 +332,18 @@ impl Exclude {
     }
 }
 
+/// Whether a file's name makes it a campaign in a directory walk (and in the pre-commit
+/// hook): `.eml`, `.html`, `.htm`, `.txt` or `.mjml`, in any case.
+pub fn is_campaign_name(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        CAMPAIGN_EXTENSIONS
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
+}
+
+const CAMPAIGN_EXTENSIONS: [&str; 5] = ["eml", "html", "htm", "txt", "mjml"];
+
 fn walk(dir: &Path, exclude: &Exclude, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>) {
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(true)
@@ -301,13 +358,7 @@ fn walk(dir: &Path, exclude: &Exclude, files: &mut Vec<PathBuf>, errors: &mut Ve
             Ok(entry) => {
                 let path = entry.path();
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                let wanted = is_file
-                    && path.extension().is_some_and(|e| {
-                        ["eml", "html", "htm", "txt", "mjml"]
-                            .iter()
-                            .any(|x| e.eq_ignore_ascii_case(x))
-                    });
-                if wanted && !exclude.excludes(path, false) {
+                if is_file && is_campaign_name(path) && !exclude.excludes(path, false) {
                     files.push(path.to_path_buf());
                 }
             }

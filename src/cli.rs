@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::check::{CheckRequest, check};
+use crate::check::{CheckRequest, Outcome, check};
 use crate::config::Config;
 use crate::diagnostic::Severity;
 use crate::error::Error;
@@ -49,10 +49,14 @@ pub enum HookCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Check the staged versions of the staged campaign files, under the repository's
+    /// campaign-lint.toml: what the installed hook runs. Silent when they are clean; exit
+    /// 1 on error-level findings, 2 when they cannot be checked
+    Run,
 }
 
 /// Where the configuration and the rules come from.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct RuleArgs {
     /// Use this config file instead of the nearest campaign-lint.toml
     #[arg(long, value_name = "FILE")]
@@ -175,6 +179,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
                 Err(e) => fail(err, &e),
             };
         }
+        Command::Hook(HookCommand::Run) => return run_hook(&cwd, out, err),
     };
     let (config, rules) = match load(args, &cwd) {
         Ok(loaded) => loaded,
@@ -211,6 +216,12 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
 /// line's packs, the config's overrides and the selection.
 fn load(args: &RuleArgs, cwd: &std::path::Path) -> Result<(Config, RuleSet), Error> {
     let config = Config::resolve(args.config.as_deref(), cwd)?;
+    let rules = rules_for(args, &config)?;
+    Ok((config, rules))
+}
+
+/// The rules in force under `config` and the command line's rule options.
+fn rules_for(args: &RuleArgs, config: &Config) -> Result<RuleSet, Error> {
     let mut packs = config.packs.clone();
     packs.extend(args.packs.iter().cloned());
     let options = LoadOptions {
@@ -220,8 +231,7 @@ fn load(args: &RuleArgs, cwd: &std::path::Path) -> Result<(Config, RuleSet), Err
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let rules = RuleSet::load(&options)?;
-    Ok((config, rules))
+    RuleSet::load(&options)
 }
 
 fn fail(err: &mut dyn Write, e: &Error) -> io::Result<ExitStatus> {
@@ -248,6 +258,7 @@ fn run_check(
     let fail_on = args.fail_on.clone();
     let request = CheckRequest {
         campaigns: args.campaigns,
+        campaign_bytes: Vec::new(),
         profile: args.profile,
         audience: args.audience,
         catalog: args.catalog,
@@ -285,6 +296,18 @@ fn run_check(
             Err(e) => return fail(err, &e),
         }
     }
+    show(args.format, &outcome, rules, &fail_on, out, err)
+}
+
+/// Prints a check's outcome in `format`; the exit status it calls for.
+fn show(
+    format: OutputFormat,
+    outcome: &Outcome,
+    rules: &RuleSet,
+    fail_on: &[(String, f64)],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<ExitStatus> {
     let human = HumanOptions {
         color: io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
@@ -295,10 +318,10 @@ fn run_check(
             .unwrap_or(100),
     };
     out.write_all(
-        report::render(args.format, &outcome.report, &outcome.errors, &human, rules).as_bytes(),
+        report::render(format, &outcome.report, &outcome.errors, &human, rules).as_bytes(),
     )?;
     out.flush()?;
-    if args.format != OutputFormat::Human {
+    if format != OutputFormat::Human {
         // Machine output goes to stdout; say on stderr what could not be checked.
         for e in &outcome.errors {
             writeln!(err, "{}", report::render_error(e))?;
@@ -321,11 +344,69 @@ fn run_check(
     }
     Ok(if !outcome.errors.is_empty() {
         ExitStatus::Failure
-    } else if fails(&outcome.report, &fail_on) {
+    } else if fails(&outcome.report, fail_on) {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
     })
+}
+
+/// `hook run`: `check` on the staged campaign files, quiet when there is nothing to say.
+/// The config is the one at the top of the repository, or none: what is found above the
+/// repository does not apply to it.
+fn run_hook(
+    cwd: &std::path::Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<ExitStatus> {
+    let blocked = |out: &mut dyn Write, status: ExitStatus| -> io::Result<ExitStatus> {
+        if status != ExitStatus::Clean {
+            writeln!(
+                out,
+                "campaign-lint: commit blocked (git commit --no-verify skips the check)"
+            )?;
+        }
+        Ok(status)
+    };
+    let loaded = crate::hook::staged_campaigns(cwd).and_then(|files| {
+        if files.is_empty() {
+            return Ok(None);
+        }
+        let config = crate::hook::repository_root(cwd)?.join(crate::config::FILE_NAME);
+        let config = if config.is_file() {
+            Config::load(&config)?
+        } else {
+            Config::default()
+        };
+        let rules = rules_for(&RuleArgs::default(), &config)?;
+        Ok(Some((files, config, rules)))
+    });
+    let (files, config, rules) = match loaded {
+        Ok(Some(loaded)) => loaded,
+        Ok(None) => return Ok(ExitStatus::Clean),
+        Err(e) => {
+            let status = fail(err, &e)?;
+            return blocked(out, status);
+        }
+    };
+    let request = CheckRequest {
+        campaign_bytes: files,
+        ..CheckRequest::default()
+    };
+    let outcome = match check(&request, &config, &rules) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            let status = fail(err, &e)?;
+            return blocked(out, status);
+        }
+    };
+    let mut shown = Vec::new();
+    let status = show(OutputFormat::Human, &outcome, &rules, &[], &mut shown, err)?;
+    if status == ExitStatus::Clean && outcome.report.findings().next().is_none() {
+        return Ok(status);
+    }
+    out.write_all(&shown)?;
+    blocked(out, status)
 }
 
 /// Whether the findings fail the run: any error-level finding, except that a rule with a

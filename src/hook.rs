@@ -1,10 +1,19 @@
-//! `campaign-lint hook install`: a git pre-commit hook that checks the staged versions of
-//! the staged campaign files (what the commit contains, not the working tree), stays
-//! silent when they are clean, and blocks the commit on error-level findings.
+//! The git pre-commit hook. `campaign-lint hook install` writes a script that hands over
+//! to `campaign-lint hook run`, which checks the staged versions of the staged campaign
+//! files (what the commit contains, not the working tree) in memory, stays silent when
+//! they are clean, and blocks the commit on error-level findings.
+//!
+//! The hook runs before every commit, so it asks git as little as it can: one
+//! `git diff --cached --raw` for the staged files and their blob ids, and only when some
+//! are campaigns one `git cat-file --batch` for their contents. Spawning processes was
+//! most of the time of the earlier shell script (sh, git three times, mktemp, tr, xargs).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
+use crate::campaign::format_of;
+use crate::check::{CampaignBytes, is_campaign_name};
 use crate::error::{Error, Result};
 
 /// Marks a hook file as ours, so it may be replaced without `--force`.
@@ -14,44 +23,175 @@ const MARKER: &str = "# campaign-lint pre-commit hook";
 const SCRIPT: &str = r#"#!/bin/sh
 # campaign-lint pre-commit hook (written by `campaign-lint hook install`; edit freely, or
 # reinstall with --force).
-# Checks the staged versions of the staged campaign files (what the commit will contain);
-# silent when they are clean, blocks on errors.
+# `hook run` checks the staged versions of the staged campaign files (what the commit
+# will contain); silent when they are clean, blocks on errors.
 bin='BIN'
 [ -x "$bin" ] || bin=campaign-lint
-files=$(git diff --cached --name-only --diff-filter=ACMR -- '*.eml' '*.html' '*.htm' '*.txt' '*.mjml')
-[ -z "$files" ] && exit 0
-root=$(git rev-parse --show-toplevel) || exit 1
-staged=$(mktemp -d) || exit 1
-trap 'rm -rf "$staged"' EXIT
-printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 git checkout-index --prefix="$staged/" --
-if [ -f "$root/campaign-lint.toml" ]; then
-  out=$(cd "$staged" && printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 "$bin" check --config "$root/campaign-lint.toml" 2>&1)
-else
-  out=$(cd "$staged" && printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 "$bin" check 2>&1)
-fi
-status=$?
-case "$out" in
-  *"No problems found"*) [ "$status" -eq 0 ] && exit 0 ;;
-esac
-printf '%s\n' "$out"
-[ "$status" -ne 0 ] && echo "campaign-lint: commit blocked (git commit --no-verify skips the check)"
-exit "$status"
+exec "$bin" hook run
 "#;
+
+/// Runs `git ARGS` in `dir` with `input` on its standard input; its standard output.
+fn git(dir: &Path, args: &[&str], input: &[u8]) -> Result<Vec<u8>> {
+    let mut child = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::new("git", format!("cannot run git: {e}")))?;
+    let stdin = child.stdin.take();
+    // Written from another thread: git answers while it reads, and a large answer
+    // would otherwise fill the pipe while this side is still writing.
+    let out = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            if let Some(mut stdin) = stdin {
+                // A git that stops reading has failed, which its exit status says.
+                let _ = stdin.write_all(input);
+            }
+        });
+        child.wait_with_output()
+    })
+    .map_err(|e| Error::new("git", format!("cannot run git: {e}")))?;
+    if !out.status.success() {
+        let said = String::from_utf8_lossy(&out.stderr);
+        return Err(Error::new(
+            dir.display().to_string(),
+            format!(
+                "git {} failed: {}",
+                args.iter().find(|a| !a.starts_with('-')).unwrap_or(&""),
+                said.trim()
+            ),
+        ));
+    }
+    Ok(out.stdout)
+}
+
+/// A staged file: its blob id and its path in the repository.
+#[derive(Debug, PartialEq)]
+struct StagedFile {
+    blob: String,
+    path: String,
+}
+
+/// The staged campaign files of the repository around `dir` (added, copied, modified or
+/// renamed; regular files only, not symbolic links or submodules), with their staged
+/// contents, named by their paths in the repository.
+pub fn staged_campaigns(dir: &Path) -> Result<Vec<CampaignBytes>> {
+    // `diff.relative` would make the paths relative to `dir` and leave out the rest.
+    let raw = git(
+        dir,
+        &[
+            "-c",
+            "diff.relative=false",
+            "diff",
+            "--cached",
+            "--raw",
+            "-z",
+            "--no-abbrev",
+            "--no-renames",
+            "--diff-filter=ACMR",
+        ],
+        b"",
+    )?;
+    let files: Vec<StagedFile> = parse_raw(&raw)
+        .into_iter()
+        .filter(|f| is_campaign_name(Path::new(&f.path)))
+        .collect();
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: String = files.iter().flat_map(|f| [f.blob.as_str(), "\n"]).collect();
+    let blobs = git(dir, &["cat-file", "--batch"], ids.as_bytes())?;
+    let contents = parse_batch(&blobs, files.len())
+        .ok_or_else(|| Error::new("git", "unexpected output of git cat-file --batch"))?;
+    Ok(files
+        .into_iter()
+        .zip(contents)
+        .map(|(f, bytes)| CampaignBytes {
+            format: format_of(Path::new(&f.path)).unwrap_or(crate::campaign::Format::Text),
+            path: f.path,
+            bytes: bytes.to_vec(),
+        })
+        .collect())
+}
+
+/// The regular files in `git diff --raw -z` output: `:MODE MODE BLOB BLOB STATUS`, a NUL,
+/// the path, a NUL (and a second path for copies and renames).
+fn parse_raw(raw: &[u8]) -> Vec<StagedFile> {
+    let mut fields = raw.split(|&b| b == 0);
+    let mut files = Vec::new();
+    while let Some(meta) = fields.next() {
+        let Some(meta) = meta.strip_prefix(b":") else {
+            break;
+        };
+        let meta = String::from_utf8_lossy(meta);
+        let meta: Vec<&str> = meta.split(' ').collect();
+        let Some(mut path) = fields.next() else {
+            break;
+        };
+        let &[_, mode, _, blob, status] = meta.as_slice() else {
+            break;
+        };
+        if status.starts_with(['C', 'R']) {
+            let Some(to) = fields.next() else { break };
+            path = to;
+        }
+        if matches!(mode, "100644" | "100755") {
+            files.push(StagedFile {
+                blob: blob.to_owned(),
+                path: String::from_utf8_lossy(path).into_owned(),
+            });
+        }
+    }
+    files
+}
+
+/// The contents of `count` blobs in `git cat-file --batch` output: for each a line
+/// `BLOB blob SIZE`, SIZE bytes and a newline. None when it says anything else (a
+/// missing object).
+fn parse_batch(out: &[u8], count: usize) -> Option<Vec<&[u8]>> {
+    let mut rest = out;
+    let mut contents = Vec::with_capacity(count);
+    for _ in 0..count {
+        let end = memchr::memchr(b'\n', rest)?;
+        let header = std::str::from_utf8(&rest[..end]).ok()?;
+        let mut words = header.split(' ');
+        let (_, kind, size) = (words.next()?, words.next()?, words.next()?);
+        let size: usize = size.parse().ok()?;
+        if kind != "blob" {
+            return None;
+        }
+        let body = rest.get(end + 1..end + 1 + size)?;
+        contents.push(body);
+        rest = rest.get(end + 1 + size + 1..).unwrap_or_default();
+    }
+    Some(contents)
+}
+
+/// The top directory of the repository around `dir`. Git runs hooks there, so a `.git`
+/// in `dir` answers without asking git, unless the environment points git elsewhere.
+pub fn repository_root(dir: &Path) -> Result<PathBuf> {
+    let moved =
+        std::env::var_os("GIT_DIR").is_some() || std::env::var_os("GIT_WORK_TREE").is_some();
+    if !moved && dir.join(".git").exists() {
+        return Ok(dir.to_path_buf());
+    }
+    let out = git(dir, &["rev-parse", "--show-toplevel"], b"")?;
+    Ok(PathBuf::from(
+        String::from_utf8_lossy(&out).trim_end_matches('\n'),
+    ))
+}
 
 /// Where git keeps the hooks of the repository around `dir`.
 fn hooks_dir(dir: &Path) -> Result<PathBuf> {
-    let out = Command::new("git")
-        .args(["rev-parse", "--git-path", "hooks"])
-        .current_dir(dir)
-        .output()
-        .map_err(|e| Error::new("git", format!("cannot run git: {e}")))?;
-    if !out.status.success() {
-        return Err(Error::new(
+    let out = git(dir, &["rev-parse", "--git-path", "hooks"], b"").map_err(|_| {
+        Error::new(
             dir.display().to_string(),
             "not inside a git repository (git rev-parse failed)",
-        ));
-    }
-    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        )
+    })?;
+    let path = PathBuf::from(String::from_utf8_lossy(&out).trim());
     Ok(if path.is_absolute() {
         path
     } else {
@@ -97,4 +237,44 @@ fn make_executable(path: &Path) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn make_executable(_path: &Path) -> std::io::Result<()> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_diff_output() {
+        let a = "a".repeat(40);
+        let b = "b".repeat(40);
+        let raw = format!(
+            ":100644 100644 {a} {b} M\0campaigns/x y.html\0\
+             :000000 120000 {a} {b} A\0link.html\0\
+             :100644 100755 {a} {b} R087\0old.html\0new.html\0\
+             :000000 160000 {a} {b} A\0sub.html\0"
+        );
+        let files = parse_raw(raw.as_bytes());
+        assert_eq!(
+            files,
+            [
+                StagedFile {
+                    blob: b.clone(),
+                    path: "campaigns/x y.html".into()
+                },
+                StagedFile {
+                    blob: b.clone(),
+                    path: "new.html".into()
+                },
+            ]
+        );
+        assert!(parse_raw(b"").is_empty());
+    }
+
+    #[test]
+    fn batch_output() {
+        let out = b"aaa blob 3\nab\n\nbbb blob 0\n\n";
+        assert_eq!(parse_batch(out, 2), Some(vec![&b"ab\n"[..], &b""[..]]));
+        assert_eq!(parse_batch(b"aaa missing\n", 1), None);
+        assert_eq!(parse_batch(b"aaa blob 9\nab\n", 1), None);
+    }
 }

@@ -24,27 +24,47 @@ fn git(dir: &Path, args: &[&str]) -> (bool, String) {
 const GOOD: &str = "<html lang=\"en\"><body><p>Our spring newsletter has arrived, with news about our stores, our service and the products you asked about.</p>\
 <p>Nordlicht Electronics GmbH, Musterstraße 12, 20095 Hamburg. <a href=\"*|UNSUB|*\">Unsubscribe</a></p></body></html>\n";
 
-#[test]
-fn pre_commit_hook_blocks_failing_templates() {
-    let dir = temp_dir("hook");
+/// A template without an opt-out: `missing-unsubscribe-link`, an error.
+fn bad() -> String {
+    GOOD.replace("<a href=\"*|UNSUB|*\">Unsubscribe</a>", "")
+}
+
+/// A fresh repository in `dir` with the hook installed.
+fn repo_in(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
     for args in [
         &["init", "-q", "-b", "main"][..],
         &["config", "user.email", "dev@example.com"],
         &["config", "user.name", "Dev"],
         &["config", "commit.gpgsign", "false"],
     ] {
-        assert!(git(&dir, args).0, "git {args:?}");
+        assert!(git(dir, args).0, "git {args:?}");
     }
-    let out = run_in(&dir, &["hook", "install"]);
+    let out = run_in(dir, &["hook", "install"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(dir.join(".git/hooks/pre-commit").exists());
+}
+
+fn repo(name: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    repo_in(&dir);
+    dir
+}
+
+/// Writes `text` to `path` below `dir` and stages it.
+fn stage(dir: &Path, path: &str, text: &str) {
+    let file = dir.join(path);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, text).unwrap();
+    assert!(git(dir, &["add", "--", path]).0, "git add {path}");
+}
+
+#[test]
+fn pre_commit_hook_blocks_failing_templates() {
+    let dir = repo("hook");
 
     // A template without an opt-out is refused, with the diagnostic shown.
-    std::fs::write(
-        dir.join("promo.html"),
-        GOOD.replace("<a href=\"*|UNSUB|*\">Unsubscribe</a>", ""),
-    )
-    .unwrap();
+    std::fs::write(dir.join("promo.html"), bad()).unwrap();
     git(&dir, &["add", "promo.html"]);
     let (ok, text) = git(&dir, &["commit", "-q", "-m", "promo"]);
     assert!(!ok, "the commit goes through:\n{text}");
@@ -104,6 +124,146 @@ fn pre_commit_hook_blocks_failing_templates() {
     std::fs::write(dir.join("notes.md"), "# notes\n").unwrap();
     git(&dir, &["add", "notes.md"]);
     assert!(git(&dir, &["commit", "-q", "-m", "notes"]).0);
+}
+
+#[test]
+fn the_installed_script_only_hands_over_to_hook_run() {
+    let dir = repo("hook-script");
+    let script = std::fs::read_to_string(dir.join(".git/hooks/pre-commit")).unwrap();
+    assert!(script.starts_with("#!/bin/sh\n"), "{script}");
+    assert!(script.contains("campaign-lint pre-commit hook"), "{script}");
+    assert!(script.contains(" hook run"), "{script}");
+    for spawned in ["git ", "xargs", "mktemp"] {
+        assert!(
+            !script.contains(spawned),
+            "the script runs {spawned}: {script}"
+        );
+    }
+}
+
+#[test]
+fn paths_with_spaces_and_non_ascii_are_checked_under_their_names() {
+    let dir = repo("hook-names");
+    stage(&dir, "campaigns/Frühling 2025/prämie für alle.html", &bad());
+    let (ok, text) = git(&dir, &["commit", "-q", "-m", "promo"]);
+    assert!(!ok, "the commit goes through:\n{text}");
+    assert!(
+        text.contains("campaigns/Frühling 2025/prämie für alle.html"),
+        "{text}"
+    );
+    assert!(text.contains("missing-unsubscribe-link"), "{text}");
+    stage(&dir, "campaigns/Frühling 2025/prämie für alle.html", GOOD);
+    let (ok, text) = git(&dir, &["commit", "-q", "-m", "promo"]);
+    assert!(ok && text.is_empty(), "{text}");
+}
+
+#[test]
+fn deleted_files_are_ignored_and_renamed_ones_checked() {
+    let dir = repo("hook-deleted");
+    stage(&dir, "old.html", &bad());
+    assert!(git(&dir, &["commit", "-q", "--no-verify", "-m", "old"]).0);
+    // Moved, the broken template is part of the commit again.
+    assert!(git(&dir, &["mv", "old.html", "moved.html"]).0);
+    let (ok, text) = git(&dir, &["commit", "-q", "-m", "move"]);
+    assert!(!ok, "the commit goes through:\n{text}");
+    assert!(text.contains("moved.html"), "{text}");
+    // Deleted (the move undone, old.html stays deleted), there is nothing to check.
+    assert!(git(&dir, &["rm", "-q", "--cached", "moved.html"]).0);
+    std::fs::remove_file(dir.join("moved.html")).unwrap();
+    let (_, staged) = git(&dir, &["diff", "--cached", "--name-status"]);
+    assert_eq!(staged, "D\told.html\n");
+    let (ok, text) = git(&dir, &["commit", "-q", "-m", "delete"]);
+    assert!(ok, "the commit is refused:\n{text}");
+    assert!(text.is_empty(), "not quiet: {text}");
+}
+
+#[test]
+fn warnings_are_shown_without_blocking() {
+    let dir = repo("hook-warnings");
+    let insecure = GOOD.replace(
+        "<a href=\"*|UNSUB|*\">",
+        "<a href=\"http://nordlicht.example.com/shop\">our shop</a> <a href=\"*|UNSUB|*\">",
+    );
+    stage(&dir, "shop.html", &insecure);
+    let (ok, text) = git(&dir, &["commit", "-q", "-m", "shop"]);
+    assert!(ok, "a warning blocks the commit:\n{text}");
+    assert!(text.contains("insecure-link"), "{text}");
+    assert!(!text.contains("commit blocked"), "{text}");
+}
+
+#[test]
+fn the_repository_config_applies_and_no_other() {
+    let outer = temp_dir("hook-config");
+    // A config above the repository is not the repository's.
+    std::fs::write(
+        outer.join("campaign-lint.toml"),
+        "[rules.missing-unsubscribe-link]\nseverity = \"off\"\n",
+    )
+    .unwrap();
+    let dir = outer.join("repo");
+    repo_in(&dir);
+    stage(&dir, "bare.html", &bad());
+    let (ok, text) = git(&dir, &["commit", "-q", "-m", "bare"]);
+    assert!(!ok, "a config outside the repository applies:\n{text}");
+
+    // The repository's [profile] is the recipient the templates are checked against.
+    std::fs::write(
+        dir.join("campaign-lint.toml"),
+        "[profile]\nlanguage = \"de\"\n",
+    )
+    .unwrap();
+    stage(&dir, "bare.html", GOOD);
+    let (ok, text) = git(&dir, &["commit", "-q", "-m", "english"]);
+    assert!(!ok, "the config's profile is not used:\n{text}");
+    assert!(text.contains("language-mismatch"), "{text}");
+
+    // A broken config blocks the commit with a message that names it.
+    std::fs::write(dir.join("campaign-lint.toml"), "[profile\n").unwrap();
+    let (ok, text) = git(&dir, &["commit", "-q", "-m", "english"]);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("campaign-lint.toml") && text.contains("commit blocked"),
+        "{text}"
+    );
+}
+
+#[test]
+fn hook_run_works_from_a_subdirectory() {
+    let dir = repo("hook-subdir");
+    std::fs::write(
+        dir.join("campaign-lint.toml"),
+        "[rules.missing-postal-address]\nseverity = \"off\"\n",
+    )
+    .unwrap();
+    let without_address = GOOD.replace(
+        "Nordlicht Electronics GmbH, Musterstraße 12, 20095 Hamburg. ",
+        "",
+    );
+    stage(&dir, "campaigns/2025/no-address.html", &without_address);
+    stage(&dir, "top.html", &bad());
+    let sub = dir.join("campaigns/2025");
+    // Run by hand from below the top: every staged file, named from the top, under
+    // the top's config.
+    let out = run_in(&sub, &["hook", "run"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("top.html"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("missing-postal-address"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("commit blocked"), "{}", out.stdout);
+    // git commit from there runs the hook as well.
+    let (ok, text) = git(&sub, &["commit", "-q", "-m", "x"]);
+    assert!(!ok && text.contains("top.html"), "{text}");
+    stage(&dir, "top.html", GOOD);
+    let out = run_in(&sub, &["hook", "run"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.stdout, "", "not quiet");
+    assert!(git(&sub, &["commit", "-q", "-m", "x"]).0);
+    // Outside a repository there is nothing it can do.
+    let out = run_in(&temp_dir("hook-run-outside"), &["hook", "run"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
 }
 
 #[test]

@@ -67,8 +67,8 @@ struct RuleFile {
     summary: String,
     message: String,
     help: Option<String>,
-    #[serde(default)]
-    params: toml::Table,
+    /// None when the file has no `[params]` (the kind's defaults).
+    params: Option<toml::Table>,
     docs: Option<Docs>,
     when: Option<Spanned<When>>,
 }
@@ -200,7 +200,7 @@ impl Decl {
             path,
             text: text.to_owned(),
             origin: origin.to_owned(),
-            params: file.params.clone(),
+            params: file.params.clone().unwrap_or_default(),
             params_from: None,
             when,
             file,
@@ -255,27 +255,29 @@ impl Decl {
         } else {
             toml::Table::new()
         };
-        let check = (kind.build)(&self.text, &overrides).map_err(|e| match e {
-            ParamsError::File(e) => toml_error(&self.path, &self.text, &e),
-            ParamsError::Override(message) => {
-                let (from, text) = self.params_from.clone().unwrap_or_default();
-                let section = format!("[rules.{}.params]", self.name);
-                let at = text
-                    .find(&section)
-                    .or_else(|| text.find("[params]"))
-                    .unwrap_or(0);
-                let what = if text.contains(&section) {
-                    section
-                } else {
-                    "[params]".to_owned()
-                };
-                Error::new(from, format!("{what}: {message}")).at_offset(&text, at)
-            }
-            ParamsError::Invalid(message) => Error::new(
-                &self.path,
-                format!("parameters of rule {}: {message}", self.name),
-            ),
-        })?;
+        let check = (kind.build)(&self.text, self.file.params.as_ref(), &overrides).map_err(
+            |e| match e {
+                ParamsError::File(e) => toml_error(&self.path, &self.text, &e),
+                ParamsError::Override(message) => {
+                    let (from, text) = self.params_from.clone().unwrap_or_default();
+                    let section = format!("[rules.{}.params]", self.name);
+                    let at = text
+                        .find(&section)
+                        .or_else(|| text.find("[params]"))
+                        .unwrap_or(0);
+                    let what = if text.contains(&section) {
+                        section
+                    } else {
+                        "[params]".to_owned()
+                    };
+                    Error::new(from, format!("{what}: {message}")).at_offset(&text, at)
+                }
+                ParamsError::Invalid(message) => Error::new(
+                    &self.path,
+                    format!("parameters of rule {}: {message}", self.name),
+                ),
+            },
+        )?;
         let when = match &self.when {
             None => None,
             Some((when, path, text, at)) => {

@@ -879,7 +879,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         for item in items {
             any = true;
             if self.owned_matters(item) {
-                push_part(key, 2, Some(item));
+                push_cell(key, Some(item));
             }
         }
         if let Some(index) = self.plan.owned
@@ -890,7 +890,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             for item in joined {
                 any = true;
                 if self.owned_matters(item.as_bytes()) {
-                    push_part(key, 2, Some(item.as_bytes()));
+                    push_cell(key, Some(item.as_bytes()));
                 }
             }
         }
@@ -1068,12 +1068,6 @@ impl std::fmt::Write for Lossless<'_> {
         self.0.extend_from_slice(s.as_bytes());
         Ok(())
     }
-}
-
-/// Appends a tagged part to a shape key (see [`push_cell`]).
-fn push_part(key: &mut Vec<u8>, tag: u8, value: Option<&[u8]>) {
-    key.push(tag);
-    push_cell(key, value);
 }
 
 /// Appends a length-prefixed value to a shape key (None: the field is absent). A cell

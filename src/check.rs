@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::campaign::{Campaign, Format};
 use crate::catalog::CatalogIndex;
-use crate::config::{Config, Limits};
+use crate::config::Config;
 use crate::diagnostic::{FileReport, Finding, Report};
 use crate::error::{Error, Result};
 use crate::facts::Facts;
@@ -39,25 +39,6 @@ pub struct CampaignBytes {
     pub path: String,
     pub format: Format,
     pub bytes: Vec<u8>,
-}
-
-impl CampaignBytes {
-    /// Parses the campaign within `limits`; like a file over the size limit, bytes over
-    /// it are an error, not read.
-    fn parse(&self, limits: &Limits) -> Result<Campaign> {
-        let max_bytes = (limits.max_campaign_mb.max(0.0) * 1_000_000.0) as usize;
-        if self.bytes.len() > max_bytes {
-            return Err(Error::new(
-                &self.path,
-                format!(
-                    "the file is {:.1} MB, over the {:.1} MB limit for a campaign (raise [limits] max-campaign-mb in campaign-lint.toml)",
-                    self.bytes.len() as f64 / 1_000_000.0,
-                    limits.max_campaign_mb
-                ),
-            ));
-        }
-        Campaign::parse_with(&self.path, &self.bytes, self.format, limits)
-    }
 }
 
 /// One campaign to check: a file, or bytes in memory.
@@ -112,7 +93,7 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     let analyze = |input: &Input| -> Result<Checked> {
         let campaign = match input {
             Input::File(path) => Campaign::load(path, &config.limits)?,
-            Input::Bytes(bytes) => bytes.parse(&config.limits)?,
+            Input::Bytes(b) => Campaign::from_bytes(&b.path, &b.bytes, b.format, &config.limits)?,
         };
         let facts = Facts::analyze(&campaign, catalog.as_ref(), &options);
         let findings = rules.check_campaign(env, &facts, recipient);

@@ -113,31 +113,26 @@ impl Campaign {
     /// Reads and parses a campaign file; the format follows the extension, or is sniffed.
     /// A file over the size limit is an error, not read.
     pub fn load(path: &Path, limits: &Limits) -> Result<Campaign> {
-        let max_bytes = (limits.max_campaign_mb.max(0.0) * 1_000_000.0) as u64;
         let display = path.display().to_string();
         let size = std::fs::metadata(path)
             .map_err(|e| Error::new(&display, io_message(&e)))?
             .len();
-        if size > max_bytes {
-            let human = |b: u64| {
-                if b >= 1_000_000 {
-                    format!("{:.1} MB", b as f64 / 1_000_000.0)
-                } else {
-                    format!("{:.0} KB", b as f64 / 1_000.0)
-                }
-            };
-            return Err(Error::new(
-                &display,
-                format!(
-                    "the file is {}, over the {} limit for a campaign (raise [limits] max-campaign-mb in campaign-lint.toml)",
-                    human(size),
-                    human(max_bytes)
-                ),
-            ));
-        }
+        within_size_limit(&display, size, limits)?;
         let bytes = std::fs::read(path).map_err(|e| Error::new(&display, io_message(&e)))?;
         let format = format_of(path).unwrap_or_else(|| sniff(&bytes));
         Campaign::parse_with(&display, &bytes, format, limits)
+    }
+
+    /// Parses campaign bytes read from somewhere other than a file (the staged version of
+    /// a file, from git), within the size limit like [`Campaign::load`].
+    pub fn from_bytes(
+        path: &str,
+        bytes: &[u8],
+        format: Format,
+        limits: &Limits,
+    ) -> Result<Campaign> {
+        within_size_limit(path, bytes.len() as u64, limits)?;
+        Campaign::parse_with(path, bytes, format, limits)
     }
 
     /// Parses campaign bytes written in `format` under the default limits; `path` names
@@ -254,4 +249,28 @@ pub(crate) fn io_message(e: &std::io::Error) -> String {
         std::io::ErrorKind::IsADirectory => "is a directory".to_owned(),
         _ => format!("cannot read: {e}"),
     }
+}
+
+/// Err when a campaign of `size` bytes is over `[limits] max-campaign-mb`: such a file is
+/// not read.
+fn within_size_limit(path: &str, size: u64, limits: &Limits) -> Result<()> {
+    let max_bytes = (limits.max_campaign_mb.max(0.0) * 1_000_000.0) as u64;
+    if size <= max_bytes {
+        return Ok(());
+    }
+    let human = |b: u64| {
+        if b >= 1_000_000 {
+            format!("{:.1} MB", b as f64 / 1_000_000.0)
+        } else {
+            format!("{:.0} KB", b as f64 / 1_000.0)
+        }
+    };
+    Err(Error::new(
+        path,
+        format!(
+            "the file is {}, over the {} limit for a campaign (raise [limits] max-campaign-mb in campaign-lint.toml)",
+            human(size),
+            human(max_bytes)
+        ),
+    ))
 }

@@ -23,8 +23,8 @@ use crate::error::{Error, Result};
 use crate::facts::Facts;
 use crate::profiles::audience::{AudienceFormat, Row, json_line, read_failure, to_profile};
 use crate::profiles::scan::{
-    self, JsonKind, Member, count_breaks, is_blank, object_members, object_members_keyed, same,
-    split_plain, string_items,
+    self, JsonKind, Member, Skeleton, count_breaks, is_blank, object_members, same, split_plain,
+    string_items,
 };
 use crate::profiles::stream::{Layout, Piece, Stream};
 use crate::profiles::{FieldMap, Profile, check_email, lookup, plain_domain, plain_local};
@@ -369,7 +369,8 @@ pub(super) struct Worker<'p, 'a> {
     items: Vec<(usize, usize)>,
     /// What the current JSON row's owned products add to its shape.
     fragment: Vec<u8>,
-    json_layout: Option<JsonLayout>,
+    /// Boxed: it is taken out and put back for every line.
+    json_layout: Option<Box<JsonLayout>>,
     /// JSON layouts settled so far.
     layouts: u64,
     parser: csv_core::Reader,
@@ -423,6 +424,7 @@ impl<'p, 'a> Worker<'p, 'a> {
                 self.skip(Some(0), reason);
             }
             Piece::Rows { bytes, plain } => {
+                let bytes: &[u8] = bytes;
                 let utf8 = bytes.is_ascii() || std::str::from_utf8(bytes).is_ok();
                 self.tally.lines = match self.layout.map(|l| l.format) {
                     Some(AudienceFormat::JsonLines) => self.json_rows(bytes, utf8),
@@ -681,7 +683,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             let keyed = self
                 .json_layout
                 .as_ref()
-                .is_some_and(|l| object_members_keyed(text, &l.keys, &mut members));
+                .is_some_and(|l| l.skeleton.read(text, &mut members));
             let fast = (utf8 || std::str::from_utf8(text).is_ok())
                 && (keyed || object_members(text, &mut members))
                 && self.json_fast(text, &members, keyed, this_line);
@@ -693,19 +695,28 @@ impl<'p, 'a> Worker<'p, 'a> {
     }
 
     /// A JSON Lines row through the memo; false when it must go the whole way instead.
-    /// `keyed`: the line was read against the current layout's keys, so it fits it.
+    /// `keyed`: the line was read by the current layout's skeleton, so it fits it.
     fn json_fast(&mut self, text: &[u8], members: &[Member], keyed: bool, line: u64) -> bool {
         if !self.memoise {
             return false;
         }
         // Exports write their keys in the same order on every line: where the mapped
         // fields are, and which members a shape includes, is settled once per layout.
-        if !keyed && !self.json_layout.as_ref().is_some_and(|l| l.fits(members)) {
-            self.layouts += 1;
-            let Some(layout) = JsonLayout::new(self, members, self.layouts) else {
-                return false;
-            };
-            self.json_layout = Some(layout);
+        if !keyed {
+            match &mut self.json_layout {
+                // The same keys, written differently (white space): read the next lines
+                // as this one is written.
+                Some(layout) if layout.fits(members) => {
+                    layout.skeleton.learn(text, members);
+                }
+                _ => {
+                    self.layouts += 1;
+                    let Some(layout) = JsonLayout::new(self, text, members, self.layouts) else {
+                        return false;
+                    };
+                    self.json_layout = Some(Box::new(layout));
+                }
+            }
         }
         let Some(layout) = self.json_layout.take() else {
             return false;
@@ -1099,6 +1110,13 @@ fn split_items(text: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// Text without the white space `str::trim` removes: ASCII white space (vertical tab
 /// included) here, and Unicode white space through `str::trim` when the ends are not ASCII.
 fn trim_text(text: &[u8]) -> &[u8] {
+    // Nearly every value is written without white space around it.
+    if let (Some(first), Some(last)) = (text.first(), text.last())
+        && first.is_ascii_graphic()
+        && last.is_ascii_graphic()
+    {
+        return text;
+    }
     let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C);
     let start = text.iter().position(|b| !ws(b)).unwrap_or(text.len());
     let end = text.iter().rposition(|b| !ws(b)).map_or(start, |i| i + 1);
@@ -1118,6 +1136,8 @@ fn range_in(whole: &[u8], part: &[u8]) -> (usize, usize) {
 /// Where a JSON Lines layout (the keys of a line, in order) has the fields the rules read.
 struct JsonLayout {
     keys: Vec<Box<[u8]>>,
+    /// How the last line read in full wrote these keys: the next lines are read by it.
+    skeleton: Skeleton,
     email: Option<usize>,
     owned: Option<usize>,
     /// Members whose value is part of a shape.
@@ -1128,7 +1148,7 @@ struct JsonLayout {
 
 impl JsonLayout {
     /// None when a mapped field cannot be settled without the full reader.
-    fn new(worker: &mut Worker, members: &[Member], id: u64) -> Option<JsonLayout> {
+    fn new(worker: &mut Worker, line: &[u8], members: &[Member], id: u64) -> Option<JsonLayout> {
         let map = &worker.map;
         let reads = &worker.plan.reads;
         let mut raw: Vec<bool> = vec![false; members.len()];
@@ -1154,8 +1174,11 @@ impl JsonLayout {
                 raw[i] = worker.key_read(m.key);
             }
         }
+        let mut skeleton = Skeleton::default();
+        skeleton.learn(line, members);
         Some(JsonLayout {
             keys: members.iter().map(|m| m.key.into()).collect(),
+            skeleton,
             email,
             owned,
             raw,

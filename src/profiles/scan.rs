@@ -373,51 +373,190 @@ pub fn object_members<'a>(line: &'a [u8], out: &mut Vec<Member<'a>>) -> bool {
     p.i == line.len()
 }
 
-/// Like [`object_members`], for a line expected to have exactly `keys` in this order (the
-/// previous line's): the keys are compared, not scanned. False when the line differs in
-/// any way (its keys, or anything [`object_members`] would refuse); the caller then
-/// reads it with [`object_members`].
-pub fn object_members_keyed<'a, K: AsRef<[u8]>>(
-    line: &'a [u8],
-    keys: &[K],
-    out: &mut Vec<Member<'a>>,
-) -> bool {
-    out.clear();
-    let mut p = Parser { s: line, i: 0 };
-    p.ws();
-    if !p.eat(b'{') {
-        return false;
+/// A JSON Lines row as an earlier row of the export wrote it: the bytes around its values
+/// (braces, keys, colons, commas and white space), and which values were strings. Exports
+/// write every row alike, so a row is read by comparing those bytes, word by word, and
+/// finding where each value ends; nothing that is the same on every line is parsed again.
+///
+/// A row read so is valid JSON: it is a valid row with each value replaced by another
+/// valid value. Its members are the ones [`object_members`] would give.
+#[derive(Debug, Default, Clone)]
+pub struct Skeleton {
+    /// Each member's glue (the bytes from the end of the value before it to the start of
+    /// its own, the opening quote included for a string), then the closing glue, end to end.
+    glue: Vec<u8>,
+    bones: Vec<Bone>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bone {
+    /// Where this member's glue ends in [`Skeleton::glue`].
+    glue_end: usize,
+    /// Where its key starts within its glue, and its length.
+    key_at: usize,
+    key_len: usize,
+    /// Whether the value was a string (its glue ends with the opening quote).
+    string: bool,
+}
+
+impl Skeleton {
+    /// Learns the layout of `line` from its members, as [`object_members`] read them.
+    /// False (and an empty skeleton, which reads nothing) when they are not members of it.
+    pub fn learn(&mut self, line: &[u8], members: &[Member]) -> bool {
+        self.glue.clear();
+        self.bones.clear();
+        let mut prev = 0;
+        for m in members {
+            let (Some((value, value_end)), Some((key, key_end))) =
+                (range_within(line, m.raw), range_within(line, m.key))
+            else {
+                return self.forget();
+            };
+            let string = matches!(m.kind, JsonKind::Str | JsonKind::Escaped);
+            let glue_end = value + usize::from(string);
+            if key < prev || key_end > glue_end {
+                return self.forget();
+            }
+            self.glue.extend_from_slice(&line[prev..glue_end]);
+            self.bones.push(Bone {
+                glue_end: self.glue.len(),
+                key_at: key - prev,
+                key_len: key_end - key,
+                string,
+            });
+            prev = value_end;
+        }
+        let Some(close) = line[prev..].iter().position(|&b| b == b'}') else {
+            return self.forget();
+        };
+        self.glue.extend_from_slice(&line[prev..=prev + close]);
+        !self.bones.is_empty() || self.forget()
     }
-    for (n, key) in keys.iter().enumerate() {
-        let key = key.as_ref();
-        p.ws();
-        if n > 0 {
-            if !p.eat(b',') {
+
+    fn forget(&mut self) -> bool {
+        self.glue.clear();
+        self.bones.clear();
+        false
+    }
+
+    /// The members of `line` when it is laid out as the learnt row; false when it differs
+    /// in any way (the caller then reads it with [`object_members`]).
+    pub fn read<'a>(&self, line: &'a [u8], out: &mut Vec<Member<'a>>) -> bool {
+        out.clear();
+        if self.bones.is_empty() {
+            return false;
+        }
+        let mut pos = 0;
+        let mut glue_start = 0;
+        for bone in &self.bones {
+            let glue = &self.glue[glue_start..bone.glue_end];
+            let Some(written) = line.get(pos..pos + glue.len()) else {
+                return false;
+            };
+            if !same(written, glue) {
                 return false;
             }
-            p.ws();
+            let key = &line[pos + bone.key_at..pos + bone.key_at + bone.key_len];
+            glue_start = bone.glue_end;
+            // For a string, the cursor goes back to its opening quote (the glue's last byte).
+            let value = pos + glue.len() - usize::from(bone.string);
+            let mut p = Parser { s: line, i: value };
+            let kind = if bone.string {
+                match p.string() {
+                    Some((_, kind)) => kind,
+                    None => return false,
+                }
+            } else {
+                match p.value(0) {
+                    Some(kind) => kind,
+                    None => return false,
+                }
+            };
+            let raw = &line[value..p.i];
+            let text = match kind {
+                JsonKind::Str | JsonKind::Escaped => &raw[1..raw.len() - 1],
+                _ => raw,
+            };
+            out.push(Member {
+                key,
+                raw,
+                text,
+                kind,
+            });
+            pos = p.i;
         }
-        // `"key"`: the key's bytes hold no quote or backslash (it came from `string`).
-        let start = p.i + 1;
-        let end = start + key.len();
-        if line.get(p.i) != Some(&b'"')
-            || !line.get(start..end).is_some_and(|k| same(k, key))
-            || line.get(end) != Some(&b'"')
-        {
-            return false;
-        }
-        p.i = end + 1;
-        let Some(member) = p.member_value(&line[start..end]) else {
+        let close = &self.glue[glue_start..];
+        let Some(written) = line.get(pos..pos + close.len()) else {
             return false;
         };
-        out.push(member);
+        same(written, close)
+            && line[pos + close.len()..]
+                .iter()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
     }
-    p.ws();
-    if !p.eat(b'}') {
-        return false;
+}
+
+/// The closing quote of a string whose content starts at `from`, when no backslash or
+/// control character comes first; None for those (and for a string left open), which
+/// the byte-wise reader then reads. Sixteen bytes at a time, the last sixteen of `s`
+/// overlapping the ones before.
+#[inline]
+fn plain_string_end(s: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    loop {
+        let hits = match s.get(at..at + 16) {
+            Some(chunk) => special_16(chunk.try_into().unwrap_or(&[0; 16])),
+            None => {
+                let last = s.len().checked_sub(16)?;
+                if at >= s.len() {
+                    return None;
+                }
+                special_16(s[last..].try_into().unwrap_or(&[0; 16])) >> (at - last)
+            }
+        };
+        if hits != 0 {
+            let end = at + hits.trailing_zeros() as usize;
+            return (s[end] == b'"').then_some(end);
+        }
+        at += 16;
     }
-    p.ws();
-    p.i == line.len()
+}
+
+/// Bit i of the first mask: `chunk[i]` is a quote; of the second: it is a backslash or
+/// below 0x20.
+#[cfg(target_arch = "x86_64")]
+fn classify_16(chunk: &[u8; 16]) -> (u16, u16) {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, max_u8_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    let v = load_unaligned_m128i(chunk);
+    let quote = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"'.cast_signed()));
+    let backslash = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'\\'.cast_signed()));
+    // Unsigned v <= 0x1f: max(v, 0x1f) is 0x1f.
+    let low = set_splat_i8_m128i(0x1f);
+    let control = cmp_eq_mask_i8_m128i(max_u8_m128i(v, low), low);
+    (
+        move_mask_i8_m128i(quote) as u16,
+        move_mask_i8_m128i(bitor_m128i(backslash, control)) as u16,
+    )
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn classify_16(chunk: &[u8; 16]) -> (u16, u16) {
+    chunk.iter().enumerate().fold((0, 0), |(q, s), (i, &c)| {
+        (
+            q | (u16::from(c == b'"') << i),
+            s | (u16::from(c == b'\\' || c < 0x20) << i),
+        )
+    })
+}
+
+/// Where `part` lies in `whole`, when it is a sub-slice of it.
+fn range_within(whole: &[u8], part: &[u8]) -> Option<(usize, usize)> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    let end = start + part.len();
+    (end <= whole.len()).then_some((start, end))
 }
 
 /// Calls `each` with the content of every item of a JSON array of strings without
@@ -465,19 +604,10 @@ fn special(s: &[u8]) -> Option<usize> {
 }
 
 /// Bit i set where `chunk[i]` is `"`, `\\` or below 0x20.
-#[cfg(target_arch = "x86_64")]
+#[inline]
 fn special_16(chunk: &[u8; 16]) -> u32 {
-    use safe_arch::{
-        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, max_u8_m128i, move_mask_i8_m128i,
-        set_splat_i8_m128i,
-    };
-    let v = load_unaligned_m128i(chunk);
-    let quote = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"'.cast_signed()));
-    let backslash = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'\\'.cast_signed()));
-    // Unsigned v <= 0x1f: max(v, 0x1f) is 0x1f.
-    let low = set_splat_i8_m128i(0x1f);
-    let control = cmp_eq_mask_i8_m128i(max_u8_m128i(v, low), low);
-    move_mask_i8_m128i(bitor_m128i(bitor_m128i(quote, backslash), control)).cast_unsigned()
+    let (quotes, special) = classify_16(chunk);
+    u32::from(quotes | special)
 }
 
 /// [`special`], eight bytes at a time.
@@ -545,13 +675,26 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A string at the cursor: its content and whether it has escapes.
+    /// A string at the cursor: its content and whether it has escapes. Inlined: a short
+    /// string without escapes is found by one or two sixteen-byte looks.
+    #[inline]
     fn string(&mut self) -> Option<(&'a [u8], JsonKind)> {
         if !self.eat(b'"') {
             return None;
         }
-        let s = self.s;
         let start = self.i;
+        if let Some(end) = plain_string_end(self.s, start) {
+            self.i = end + 1;
+            return Some((&self.s[start..end], JsonKind::Str));
+        }
+        self.string_rest(start)
+    }
+
+    /// The rest of a string whose content starts at `start`, read up to each quote,
+    /// backslash or control character.
+    #[inline(never)]
+    fn string_rest(&mut self, start: usize) -> Option<(&'a [u8], JsonKind)> {
+        let s = self.s;
         let mut escaped = false;
         let mut i = start;
         loop {
@@ -845,6 +988,77 @@ mod tests {
     }
 
     #[test]
+    fn skeleton_reads_what_the_member_reader_reads() {
+        // Lines made from one template by small edits: a skeleton learnt from the template
+        // must read a line exactly as `object_members` does, or refuse it.
+        let template = br#"{"email": "user1@example.com", "first_name": "Ann", "language": "de-DE", "n": 12, "owned_products": ["KD-55X85J", "SPK-HCF"], "status": "subscribed"}"#;
+        let edits: [&[u8]; 16] = [
+            b"",
+            b" ",
+            b"\t",
+            b"\"",
+            b"\\",
+            b"\\n",
+            b"\\u00e9",
+            b"x",
+            b"\x01",
+            b"\xc3\xa9",
+            b",",
+            b"}",
+            b"]",
+            b"null",
+            b"[]",
+            b"{}",
+        ];
+        let mut members = Vec::new();
+        assert!(object_members(template, &mut members));
+        let mut skeleton = Skeleton::default();
+        assert!(skeleton.learn(template, &members));
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut read, mut refused) = (0, 0);
+        for _ in 0..20_000 {
+            let mut line = template.to_vec();
+            for _ in 0..=next(3) {
+                let at = next(line.len() + 1);
+                let cut = next(3).min(line.len() - at.min(line.len()));
+                let edit = edits[next(edits.len())];
+                line.splice(at..at + cut, edit.iter().copied());
+            }
+            if next(4) == 0 {
+                line.extend_from_slice(b"\n");
+            }
+            let mut fast = Vec::new();
+            if !skeleton.read(&line, &mut fast) {
+                refused += 1;
+                continue;
+            }
+            read += 1;
+            let mut members = Vec::new();
+            assert!(
+                object_members(&line, &mut members),
+                "{}",
+                String::from_utf8_lossy(&line)
+            );
+            // The same keys, values and kinds, in the same order.
+            assert_eq!(format!("{fast:?}"), format!("{members:?}"));
+            if std::str::from_utf8(&line).is_ok() {
+                assert!(serde_json::from_slice::<serde_json::Value>(&line).is_ok());
+            }
+        }
+        // Both outcomes are exercised.
+        assert!(
+            read > 1_000 && refused > 1_000,
+            "{read} read, {refused} refused"
+        );
+    }
+
+    #[test]
     fn json_members_and_what_is_left_to_serde() {
         let mut m = Vec::new();
         assert!(object_members(
@@ -862,17 +1076,38 @@ mod tests {
         assert_eq!(items, [&b"A"[..], b"B"]);
         assert!(object_members(b"{}", &mut m));
         let line = br#"{"email": "a@x.com", "n": [1]}"#;
-        assert!(object_members_keyed(line, &[&b"email"[..], b"n"], &mut m));
-        assert_eq!(m[1].raw, b"[1]");
+        assert!(object_members(line, &mut m));
+        let mut skeleton = Skeleton::default();
+        assert!(skeleton.learn(line, &m));
+        let row = br#"{"email": "b\"c@y.org", "n": {"k": null}}  "#;
+        assert!(skeleton.read(row, &mut m));
+        assert_eq!(m[0].key, b"email");
+        assert_eq!(m[0].text, br#"b\"c@y.org"#);
+        assert_eq!(m[0].kind, JsonKind::Escaped);
+        assert_eq!(m[1].key, b"n");
+        assert_eq!(m[1].raw, br#"{"k": null}"#);
         for other in [
             &br#"{"email": "a@x.com"}"#[..],
             br#"{"email": "a@x.com", "n": [1], "x": 2}"#,
             br#"{"emails": "a@x.com", "n": [1]}"#,
+            br#"{"email":"a@x.com", "n": [1]}"#,
             br#"{"email": "a@x.com" "n": [1]}"#,
             br#"{"email": "a@x.com", "n": [1,]}"#,
+            br#"{"email": null, "n": [1]}"#,
+            br#"{"email": "a@x.com", "n": [1]} x"#,
+            br#"{"email": "a@x.com", "n": [1]"#,
+            br#"{"email": "a@x.com", "n": "#,
+            br#"{"email": "a@x.com"#,
+            b"{\"email\": \"a\\u00e9\", \"n\": 1}",
         ] {
-            assert!(!object_members_keyed(other, &[&b"email"[..], b"n"], &mut m));
+            assert!(
+                !skeleton.read(other, &mut m),
+                "{}",
+                String::from_utf8_lossy(other)
+            );
         }
+        // A skeleton learnt from nothing reads nothing.
+        assert!(!Skeleton::default().read(b"{}", &mut m));
         for bad in [
             &b"{\"a\": 01}"[..],
             b"{\"a\": 1,}",

@@ -44,7 +44,7 @@ pub enum Piece {
     /// CSV records or JSON lines; `plain` says the bytes contain no quote (CSV). Pieces
     /// do not know their lines (counting them would be the reading thread's work): each
     /// piece starts where the line breaks of the pieces before it end.
-    Rows { bytes: Vec<u8>, plain: bool },
+    Rows { bytes: Buffer, plain: bool },
     /// The first line of a CSV record past the [`RecordLimits`] (a quoted field that
     /// never closes, or a line that is too long); reading goes on with the line after it.
     Broken,
@@ -57,7 +57,7 @@ pub struct Stream {
     format: AudienceFormat,
     delimiter: u8,
     /// Bytes read and not handed out yet; they start at a row boundary.
-    buf: Vec<u8>,
+    buf: Buffer,
     /// The file line of the first row (after the header row).
     first_line: u64,
     eof: bool,
@@ -71,14 +71,14 @@ pub struct Stream {
 /// Buffers handed back once their piece is checked. Reusing them spares the allocator
 /// and the kernel a fresh 256 KiB mapping (and its page faults) per piece.
 #[derive(Clone, Default)]
-pub struct Spare(Arc<Mutex<Vec<Vec<u8>>>>);
+pub struct Spare(Arc<Mutex<Vec<Buffer>>>);
 
 /// Most buffers kept: a few per thread.
 const SPARE_KEPT: usize = 16;
 
 impl Spare {
     /// Hands back a piece's buffer.
-    pub fn give(&self, mut buf: Vec<u8>) {
+    pub fn give(&self, mut buf: Buffer) {
         if let Ok(mut kept) = self.0.lock()
             && kept.len() < SPARE_KEPT
         {
@@ -87,18 +87,74 @@ impl Spare {
         }
     }
 
-    fn take(&self) -> Vec<u8> {
+    fn take(&self) -> Buffer {
         self.0
             .lock()
             .ok()
             .and_then(|mut kept| kept.pop())
-            .unwrap_or_else(|| Vec::with_capacity(2 * PIECE))
+            .unwrap_or_else(|| Buffer::with_capacity(2 * PIECE))
+    }
+}
+
+/// Bytes read from the export: the first `len` of `store`. The storage past them stays
+/// as earlier reads left it, so that reading into a reused buffer costs no zeroing first
+/// (safe Rust reads only into initialised bytes).
+#[derive(Debug, Default)]
+pub struct Buffer {
+    store: Vec<u8>,
+    len: usize,
+}
+
+impl std::ops::Deref for Buffer {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.store[..self.len]
+    }
+}
+
+impl Buffer {
+    fn with_capacity(capacity: usize) -> Buffer {
+        Buffer {
+            store: Vec::with_capacity(capacity),
+            len: 0,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+
+    /// Drops the first `n` bytes.
+    fn consume(&mut self, n: usize) {
+        let n = n.min(self.len);
+        self.store.copy_within(n..self.len, 0);
+        self.len -= n;
+    }
+
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        self.room(bytes.len())[..bytes.len()].copy_from_slice(bytes);
+        self.len = end;
+    }
+
+    /// At least `n` writable bytes after the data (zeroed only the first time the
+    /// storage grows that far).
+    fn room(&mut self, n: usize) -> &mut [u8] {
+        if self.store.len() < self.len + n {
+            self.store.resize(self.len + n, 0);
+        }
+        &mut self.store[self.len..]
     }
 }
 
 impl Piece {
     /// The piece's buffer, to be handed back through [`Stream::spare`].
-    pub fn into_buffer(self) -> Option<Vec<u8>> {
+    pub fn into_buffer(self) -> Option<Buffer> {
         match self {
             Piece::Rows { bytes, .. } => Some(bytes),
             Piece::Broken => None,
@@ -123,7 +179,7 @@ pub fn start(
         path: display.clone(),
         format,
         delimiter: b',',
-        buf: Vec::new(),
+        buf: Buffer::default(),
         first_line: 1,
         eof: false,
         limits: options.record_limits,
@@ -161,7 +217,7 @@ pub fn start(
                 headers = header_names(&out, &ends, n);
                 mapping.settle(&headers);
                 stream.first_line += count_breaks(&stream.buf[..end]) as u64;
-                stream.buf.drain(..end);
+                stream.buf.consume(end);
             }
         }
         AudienceFormat::JsonLines => {
@@ -229,11 +285,11 @@ fn object_keys(line: &[u8]) -> Option<Vec<String>> {
 impl Stream {
     /// Reads up to a piece's worth more.
     fn fill(&mut self) -> std::result::Result<(), ReadFailure> {
-        let start = self.buf.len();
-        self.buf.resize(start + PIECE, 0);
-        let mut filled = start;
-        while filled < self.buf.len() {
-            match self.reader.read(&mut self.buf[filled..]) {
+        let room = &mut self.buf.room(PIECE)[..PIECE];
+        let mut filled = 0;
+        let mut failure = None;
+        while filled < PIECE {
+            match self.reader.read(&mut room[filled..]) {
                 Ok(0) => {
                     self.eof = true;
                     break;
@@ -241,7 +297,6 @@ impl Stream {
                 Ok(n) => filled += n,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) => {
-                    self.buf.truncate(filled);
                     let what = if e.kind() == ErrorKind::UnexpectedEof
                         || e.to_string().contains("corrupt")
                     {
@@ -249,12 +304,13 @@ impl Stream {
                     } else {
                         "cannot read on"
                     };
-                    return Err((format!("{what}: {e}"), None));
+                    failure = Some((format!("{what}: {e}"), None));
+                    break;
                 }
             }
         }
-        self.buf.truncate(filled);
-        Ok(())
+        self.buf.len += filled;
+        failure.map_or(Ok(()), Err)
     }
 
     /// The file line of the first row.
@@ -279,7 +335,7 @@ impl Stream {
             if self.dropping {
                 match memchr(b'\n', &self.buf) {
                     Some(i) => {
-                        self.buf.drain(..=i);
+                        self.buf.consume(i + 1);
                         self.dropping = false;
                     }
                     None => {
@@ -334,7 +390,7 @@ impl Stream {
                         // The record's first line is the broken row; the lines after it
                         // are read again as rows of their own.
                         match memchr(b'\n', &self.buf) {
-                            Some(i) => drop(self.buf.drain(..=i)),
+                            Some(i) => self.buf.consume(i + 1),
                             None => {
                                 self.buf.clear();
                                 self.dropping = !self.eof;

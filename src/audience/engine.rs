@@ -27,7 +27,9 @@ use crate::profiles::scan::{
     string_items,
 };
 use crate::profiles::stream::{Layout, Piece, Stream};
-use crate::profiles::{FieldMap, Profile, check_email, lookup, plain_domain, plain_local};
+use crate::profiles::{
+    FieldMap, Profile, check_email, common_address, lookup, plain_domain, plain_local,
+};
 use crate::rules::{Env, OwnedReads, Reads, RuleSet};
 use crate::variants::{Target, Variants};
 
@@ -850,6 +852,9 @@ impl<'p, 'a> Worker<'p, 'a> {
     /// [`plain_address`], with the verdict on each domain kept: an export has millions of
     /// addresses at a few thousand domains.
     fn plain_address(&mut self, email: &[u8]) -> bool {
+        if common_address(email) {
+            return true;
+        }
         let Some(at) = plain_local(email) else {
             return false;
         };

@@ -1014,13 +1014,7 @@ mod tests {
         assert!(object_members(template, &mut members));
         let mut skeleton = Skeleton::default();
         assert!(skeleton.learn(template, &members));
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::testing::numbers(0x2545_f491_4f6c_dd1d_u64);
         let (mut read, mut refused) = (0, 0);
         for _ in 0..20_000 {
             let mut line = template.to_vec();

@@ -397,6 +397,8 @@ struct Bone {
     key_len: usize,
     /// Whether the value was a string (its glue ends with the opening quote).
     string: bool,
+    /// The glue's first sixteen bytes, padded with zeros.
+    head: [u8; 16],
 }
 
 impl Skeleton {
@@ -417,12 +419,17 @@ impl Skeleton {
             if key < prev || key_end > glue_end {
                 return self.forget();
             }
-            self.glue.extend_from_slice(&line[prev..glue_end]);
+            let glue = &line[prev..glue_end];
+            let mut head = [0; 16];
+            let n = glue.len().min(16);
+            head[..n].copy_from_slice(&glue[..n]);
+            self.glue.extend_from_slice(glue);
             self.bones.push(Bone {
                 glue_end: self.glue.len(),
                 key_at: key - prev,
                 key_len: key_end - key,
                 string,
+                head,
             });
             prev = value_end;
         }
@@ -450,40 +457,56 @@ impl Skeleton {
         let mut glue_start = 0;
         for bone in &self.bones {
             let glue = &self.glue[glue_start..bone.glue_end];
-            let Some(written) = line.get(pos..pos + glue.len()) else {
-                return false;
-            };
-            if !same(written, glue) {
+            glue_start = bone.glue_end;
+            if !glue_at(line, pos, glue, &bone.head) {
                 return false;
             }
-            let key = &line[pos + bone.key_at..pos + bone.key_at + bone.key_len];
-            glue_start = bone.glue_end;
-            // For a string, the cursor goes back to its opening quote (the glue's last byte).
-            let value = pos + glue.len() - usize::from(bone.string);
-            let mut p = Parser { s: line, i: value };
-            let kind = if bone.string {
-                match p.string() {
-                    Some((_, kind)) => kind,
-                    None => return false,
+            let key = &line[pos + bone.key_at..][..bone.key_len];
+            pos += glue.len();
+            let member = if bone.string {
+                // `pos` is past the opening quote (the glue's last byte).
+                if let Some(end) = plain_string_end(line, pos) {
+                    let member = Member {
+                        key,
+                        raw: &line[pos - 1..=end],
+                        text: &line[pos..end],
+                        kind: JsonKind::Str,
+                    };
+                    pos = end + 1;
+                    member
+                } else {
+                    let mut p = Parser { s: line, i: pos };
+                    let Some((text, kind)) = p.string_rest(pos) else {
+                        return false;
+                    };
+                    let raw = &line[pos - 1..p.i];
+                    pos = p.i;
+                    Member {
+                        key,
+                        raw,
+                        text,
+                        kind,
+                    }
                 }
             } else {
-                match p.value(0) {
-                    Some(kind) => kind,
-                    None => return false,
+                let mut p = Parser { s: line, i: pos };
+                let Some(kind) = p.value(0) else {
+                    return false;
+                };
+                let raw = &line[pos..p.i];
+                pos = p.i;
+                let text = match kind {
+                    JsonKind::Str | JsonKind::Escaped => &raw[1..raw.len() - 1],
+                    _ => raw,
+                };
+                Member {
+                    key,
+                    raw,
+                    text,
+                    kind,
                 }
             };
-            let raw = &line[value..p.i];
-            let text = match kind {
-                JsonKind::Str | JsonKind::Escaped => &raw[1..raw.len() - 1],
-                _ => raw,
-            };
-            out.push(Member {
-                key,
-                raw,
-                text,
-                kind,
-            });
-            pos = p.i;
+            out.push(member);
         }
         let close = &self.glue[glue_start..];
         let Some(written) = line.get(pos..pos + close.len()) else {
@@ -494,6 +517,38 @@ impl Skeleton {
                 .iter()
                 .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
     }
+}
+
+/// Whether `line` has `glue` at `at`. `head` is the glue's first sixteen bytes (padded):
+/// glue that fits is compared in one sixteen-byte look where the line has the bytes.
+#[inline]
+fn glue_at(line: &[u8], at: usize, glue: &[u8], head: &[u8; 16]) -> bool {
+    let n = glue.len();
+    if n <= 16
+        && let Some(window) = line.get(at..at + 16)
+    {
+        let equal = equal_16(window.try_into().unwrap_or(&[0; 16]), head);
+        let wanted = (1u32 << n) - 1;
+        return equal & wanted == wanted;
+    }
+    line.get(at..at + n).is_some_and(|w| same(w, glue))
+}
+
+/// Bit i set where `a[i] == b[i]`.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn equal_16(a: &[u8; 16], b: &[u8; 16]) -> u32 {
+    use safe_arch::{cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i};
+    let equal = cmp_eq_mask_i8_m128i(load_unaligned_m128i(a), load_unaligned_m128i(b));
+    move_mask_i8_m128i(equal).cast_unsigned()
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn equal_16(a: &[u8; 16], b: &[u8; 16]) -> u32 {
+    a.iter()
+        .zip(b)
+        .enumerate()
+        .fold(0, |m, (i, (x, y))| m | (u32::from(x == y) << i))
 }
 
 /// The closing quote of a string whose content starts at `from`, when no backslash or

@@ -23,8 +23,8 @@ use crate::error::{Error, Result};
 use crate::facts::Facts;
 use crate::profiles::audience::{AudienceFormat, Row, json_line, read_failure, to_profile};
 use crate::profiles::scan::{
-    self, JsonKind, Member, Skeleton, count_breaks, is_blank, object_members, same, split_plain,
-    string_items,
+    self, JsonKind, Marks, Member, MemberValue, Skeleton, count_breaks, is_blank, object_members,
+    same, split_plain, string_items,
 };
 use crate::profiles::stream::{Layout, Piece, Stream};
 use crate::profiles::{
@@ -369,8 +369,6 @@ pub(super) struct Worker<'p, 'a> {
     key: Vec<u8>,
     /// Owned items of the current JSON row, as ranges into its value.
     items: Vec<(usize, usize)>,
-    /// What the current JSON row's owned products add to its shape.
-    fragment: Vec<u8>,
     /// Boxed: it is taken out and put back for every line.
     json_layout: Option<Box<JsonLayout>>,
     /// JSON layouts settled so far.
@@ -404,7 +402,6 @@ impl<'p, 'a> Worker<'p, 'a> {
             tally: Tally::default(),
             key: Vec::new(),
             items: Vec::new(),
-            fragment: Vec::new(),
             json_layout: None,
             layouts: 0,
             parser: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
@@ -671,24 +668,38 @@ impl<'p, 'a> Worker<'p, 'a> {
     fn json_rows(&mut self, bytes: &[u8], utf8: bool) -> u64 {
         let mut line = 0;
         let mut members: Vec<Member> = Vec::new();
+        let mut values: Vec<MemberValue> = Vec::new();
         let mut pos = 0;
+        let mut marks = Marks::new(bytes);
         while pos < bytes.len() {
-            let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
-            let text = &bytes[pos..end];
-            let this_line = line;
-            line += 1;
-            pos = end;
-            if is_blank(text) {
-                continue;
-            }
-            self.tally.rows += 1;
+            // A row laid out as the layout's skeleton is read up to its line break; any
+            // other line is found first, then read in full.
+            let rest = &bytes[pos..];
             let keyed = self
                 .json_layout
                 .as_ref()
-                .is_some_and(|l| l.skeleton.read(text, &mut members));
-            let fast = (utf8 || std::str::from_utf8(text).is_ok())
-                && (keyed || object_members(text, &mut members))
-                && self.json_fast(text, &members, keyed, this_line);
+                .and_then(|l| l.skeleton.read(&mut marks, pos, &mut values));
+            let end =
+                keyed.unwrap_or_else(|| memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1));
+            let text = &rest[..end];
+            let this_line = line;
+            line += 1;
+            pos += end;
+            if keyed.is_none() && is_blank(text) {
+                continue;
+            }
+            self.tally.rows += 1;
+            let utf8 = utf8 || std::str::from_utf8(text).is_ok();
+            let fast = if keyed.is_some() {
+                utf8 && self.json_fast(text, &values, this_line)
+            } else {
+                utf8 && object_members(text, &mut members) && {
+                    values.clear();
+                    values.extend(members.iter().map(|m| m.value));
+                    self.settle_json_layout(text, &members)
+                        && self.json_fast(text, &values, this_line)
+                }
+            };
             if !fast {
                 self.slow_json(text, this_line);
             }
@@ -696,34 +707,41 @@ impl<'p, 'a> Worker<'p, 'a> {
         line
     }
 
-    /// A JSON Lines row through the memo; false when it must go the whole way instead.
-    /// `keyed`: the line was read by the current layout's skeleton, so it fits it.
-    fn json_fast(&mut self, text: &[u8], members: &[Member], keyed: bool, line: u64) -> bool {
+    /// Makes the current layout one that `members` (a line read in full) fits: exports
+    /// write their keys in the same order on every line, so where the mapped fields are,
+    /// and which members a shape includes, is settled once per layout. False when it
+    /// cannot be settled without the full reader.
+    fn settle_json_layout(&mut self, text: &[u8], members: &[Member]) -> bool {
         if !self.memoise {
             return false;
         }
-        // Exports write their keys in the same order on every line: where the mapped
-        // fields are, and which members a shape includes, is settled once per layout.
-        if !keyed {
-            match &mut self.json_layout {
-                // The same keys, written differently (white space): read the next lines
-                // as this one is written.
-                Some(layout) if layout.fits(members) => {
-                    layout.skeleton.learn(text, members);
-                }
-                _ => {
-                    self.layouts += 1;
-                    let Some(layout) = JsonLayout::new(self, text, members, self.layouts) else {
-                        return false;
-                    };
-                    self.json_layout = Some(Box::new(layout));
-                }
+        match &mut self.json_layout {
+            // The same keys, written differently (white space): read the next lines as
+            // this one is written.
+            Some(layout) if layout.fits(members) => {
+                layout.skeleton.learn(text, members);
             }
+            _ => {
+                self.layouts += 1;
+                let Some(layout) = JsonLayout::new(self, text, members, self.layouts) else {
+                    return false;
+                };
+                self.json_layout = Some(Box::new(layout));
+            }
+        }
+        true
+    }
+
+    /// A JSON Lines row of the current layout, its values in the layout's order, through
+    /// the memo; false when it must go the whole way instead.
+    fn json_fast(&mut self, text: &[u8], values: &[MemberValue], line: u64) -> bool {
+        if !self.memoise {
+            return false;
         }
         let Some(layout) = self.json_layout.take() else {
             return false;
         };
-        let done = self.json_shaped(text, members, &layout, line);
+        let done = self.json_shaped(text, values, &layout, line);
         self.json_layout = Some(layout);
         done
     }
@@ -731,46 +749,48 @@ impl<'p, 'a> Worker<'p, 'a> {
     fn json_shaped(
         &mut self,
         text: &[u8],
-        members: &[Member],
+        values: &[MemberValue],
         layout: &JsonLayout,
         line: u64,
     ) -> bool {
-        let email = match layout.email.map(|i| &members[i]) {
+        let email = match layout.email.map(|i| &values[i]) {
             None => None,
             Some(m) if m.raw == b"null" => None,
             Some(m) if m.kind == JsonKind::Str => Some(trim_text(m.text)),
             Some(_) => return false,
         }
         .filter(|e| !e.is_empty());
-        let reads = &self.plan.reads;
         let owned_at = layout.owned;
+        let relevant = self.plan.reads.owned == OwnedReads::Relevant;
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        // The layout stands for the keys; its shape members' values follow in its order.
+        key.extend_from_slice(&layout.id.to_le_bytes());
+        for (m, _) in values.iter().zip(&layout.raw).filter(|(_, raw)| **raw) {
+            push_cell(&mut key, Some(m.raw));
+        }
         // Without a join, what the owned products add to a shape depends on the value
         // alone, and exports repeat their values: look it up.
-        let mut fragment: Option<Vec<u8>> = None;
-        if reads.owned == OwnedReads::Relevant && self.plan.owned.is_none() {
-            let raw = owned_at.map_or(&b"\0absent"[..], |i| members[i].raw);
-            let mut scratch = std::mem::take(&mut self.fragment);
-            scratch.clear();
-            let ok = self.push_owned_cached(&mut scratch, raw, |w, k| {
+        let cached = relevant && self.plan.owned.is_none();
+        if cached {
+            let raw = owned_at.map_or(&b"\0absent"[..], |i| values[i].raw);
+            let ok = self.push_owned_cached(&mut key, raw, |w, k| {
                 let mut items = Vec::new();
-                let ok = owned_items(owned_at.map(|i| &members[i]), &mut items);
+                let ok = owned_items(owned_at.map(|i| &values[i]), &mut items);
                 if ok {
                     w.push_owned(k, items.into_iter(), b"");
                 }
                 ok
             });
             if !ok {
-                self.fragment = scratch;
+                self.key = key;
                 return false;
             }
-            fragment = Some(scratch);
         }
         let mut items = std::mem::take(&mut self.items);
         items.clear();
-        if fragment.is_none()
-            && reads.owned == OwnedReads::Relevant
-            && let Some(m) = owned_at.map(|i| &members[i])
-        {
+        let joined = relevant && !cached;
+        if joined && let Some(m) = owned_at.map(|i| &values[i]) {
             let ok = match m.kind {
                 JsonKind::Str => {
                     items.extend(split_items(m.text).map(|i| range_in(m.raw, i)));
@@ -787,40 +807,35 @@ impl<'p, 'a> Worker<'p, 'a> {
             };
             if !ok {
                 self.items = items;
+                self.key = key;
                 return false;
             }
         }
-        let Some(email) = email else {
-            self.skip(Some(line), "no email address".to_owned());
-            self.fragment = fragment.unwrap_or_default();
-            return true;
-        };
-        if !self.plain_address(email)
-            && let Err(reason) = check_email(
+        let checked = match email {
+            None => Err("no email address".to_owned()),
+            Some(email) if self.plain_address(email) => Ok(email),
+            Some(email) => check_email(
                 std::str::from_utf8(email).unwrap_or_default(),
                 &self.map.email,
             )
-        {
-            self.skip(Some(line), reason);
-            self.fragment = fragment.unwrap_or_default();
-            return true;
-        }
-        let mut key = std::mem::take(&mut self.key);
-        key.clear();
-        // The layout stands for the keys; its shape members' values follow in its order.
-        key.extend_from_slice(&layout.id.to_le_bytes());
-        for (m, _) in members.iter().zip(&layout.raw).filter(|(_, raw)| **raw) {
-            push_cell(&mut key, Some(m.raw));
-        }
-        if let Some(fragment) = fragment.take() {
-            key.extend_from_slice(&fragment);
-            self.fragment = fragment;
-        } else if self.plan.reads.owned == OwnedReads::Relevant
-            && let Some(m) = owned_at.map(|i| &members[i])
-        {
-            self.push_owned(&mut key, items.iter().map(|&(s, e)| &m.raw[s..e]), email);
-        } else if self.plan.reads.owned == OwnedReads::Relevant {
-            self.push_owned(&mut key, std::iter::empty(), email);
+            .map(|()| email),
+        };
+        let email = match checked {
+            Ok(email) => email,
+            Err(reason) => {
+                self.skip(Some(line), reason);
+                self.items = items;
+                self.key = key;
+                return true;
+            }
+        };
+        if joined {
+            match owned_at.map(|i| &values[i]) {
+                Some(m) => {
+                    self.push_owned(&mut key, items.iter().map(|&(s, e)| &m.raw[s..e]), email);
+                }
+                None => self.push_owned(&mut key, std::iter::empty(), email),
+            }
         }
         self.items = items;
         if let Some(o) = self.memo.get(key.as_slice()) {
@@ -1200,7 +1215,7 @@ impl JsonLayout {
 /// The items of a JSON owned-products value, as the profile reader takes them: a string
 /// split at `;` and `|`, or an array of strings, trimmed, empty ones dropped; `null` or
 /// absent is none. False for anything the full reader must read.
-fn owned_items<'m>(member: Option<&Member<'m>>, items: &mut Vec<&'m [u8]>) -> bool {
+fn owned_items<'m>(member: Option<&MemberValue<'m>>, items: &mut Vec<&'m [u8]>) -> bool {
     let Some(m) = member else { return true };
     match m.kind {
         JsonKind::Str => {

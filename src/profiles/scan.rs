@@ -327,11 +327,27 @@ pub enum JsonKind {
 #[derive(Debug, Clone, Copy)]
 pub struct Member<'a> {
     pub key: &'a [u8],
+    pub value: MemberValue<'a>,
+}
+
+/// A member's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberValue<'a> {
     /// The value as written (with quotes for strings).
     pub raw: &'a [u8],
     /// For strings, the content between the quotes; else the same as `raw`.
     pub text: &'a [u8],
     pub kind: JsonKind,
+}
+
+impl<'a> MemberValue<'a> {
+    fn new(raw: &'a [u8], kind: JsonKind) -> Self {
+        let text = match kind {
+            JsonKind::Str | JsonKind::Escaped => &raw[1..raw.len() - 1],
+            _ => raw,
+        };
+        MemberValue { raw, text, kind }
+    }
 }
 
 /// Deepest nesting the fast reader follows; deeper rows go to serde_json.
@@ -375,26 +391,28 @@ pub fn object_members<'a>(line: &'a [u8], out: &mut Vec<Member<'a>>) -> bool {
 
 /// A JSON Lines row as an earlier row of the export wrote it: the bytes around its values
 /// (braces, keys, colons, commas and white space), and which values were strings. Exports
-/// write every row alike, so a row is read by comparing those bytes, word by word, and
-/// finding where each value ends; nothing that is the same on every line is parsed again.
+/// write every row alike, so a row is read by comparing those bytes, sixteen at a time,
+/// and finding where each value ends; nothing that is the same on every line is parsed
+/// again.
 ///
 /// A row read so is valid JSON: it is a valid row with each value replaced by another
-/// valid value. Its members are the ones [`object_members`] would give.
+/// valid value. Its members have the learnt row's keys, in its order, and the values
+/// [`object_members`] would give.
 #[derive(Debug, Default, Clone)]
 pub struct Skeleton {
     /// Each member's glue (the bytes from the end of the value before it to the start of
     /// its own, the opening quote included for a string), then the closing glue, end to end.
     glue: Vec<u8>,
     bones: Vec<Bone>,
+    /// Where the closing glue starts in `glue`.
+    close: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Bone {
-    /// Where this member's glue ends in [`Skeleton::glue`].
-    glue_end: usize,
-    /// Where its key starts within its glue, and its length.
-    key_at: usize,
-    key_len: usize,
+    /// Where this member's glue is in [`Skeleton::glue`].
+    glue_start: usize,
+    glue_len: usize,
     /// Whether the value was a string (its glue ends with the opening quote).
     string: bool,
     /// The glue's first sixteen bytes, padded with zeros.
@@ -410,11 +428,11 @@ impl Skeleton {
         let mut prev = 0;
         for m in members {
             let (Some((value, value_end)), Some((key, key_end))) =
-                (range_within(line, m.raw), range_within(line, m.key))
+                (range_within(line, m.value.raw), range_within(line, m.key))
             else {
                 return self.forget();
             };
-            let string = matches!(m.kind, JsonKind::Str | JsonKind::Escaped);
+            let string = matches!(m.value.kind, JsonKind::Str | JsonKind::Escaped);
             let glue_end = value + usize::from(string);
             if key < prev || key_end > glue_end {
                 return self.forget();
@@ -423,19 +441,19 @@ impl Skeleton {
             let mut head = [0; 16];
             let n = glue.len().min(16);
             head[..n].copy_from_slice(&glue[..n]);
-            self.glue.extend_from_slice(glue);
             self.bones.push(Bone {
-                glue_end: self.glue.len(),
-                key_at: key - prev,
-                key_len: key_end - key,
+                glue_start: self.glue.len(),
+                glue_len: glue.len(),
                 string,
                 head,
             });
+            self.glue.extend_from_slice(glue);
             prev = value_end;
         }
         let Some(close) = line[prev..].iter().position(|&b| b == b'}') else {
             return self.forget();
         };
+        self.close = self.glue.len();
         self.glue.extend_from_slice(&line[prev..=prev + close]);
         !self.bones.is_empty() || self.forget()
     }
@@ -446,91 +464,213 @@ impl Skeleton {
         false
     }
 
-    /// The members of `line` when it is laid out as the learnt row; false when it differs
-    /// in any way (the caller then reads it with [`object_members`]).
-    pub fn read<'a>(&self, line: &'a [u8], out: &mut Vec<Member<'a>>) -> bool {
+    /// The values of the row at `start` of the piece `marks` reads, when it is laid out
+    /// as the learnt row, and the row's length up to and with its line break (found by
+    /// the reading). None when the row differs in any way; the caller then reads the
+    /// line with [`object_members`].
+    pub fn read<'a>(
+        &self,
+        marks: &mut Marks<'a>,
+        start: usize,
+        out: &mut Vec<MemberValue<'a>>,
+    ) -> Option<usize> {
         out.clear();
         if self.bones.is_empty() {
-            return false;
+            return None;
         }
-        let mut pos = 0;
-        let mut glue_start = 0;
+        let line = marks.bytes;
+        let mut pos = start;
         for bone in &self.bones {
-            let glue = &self.glue[glue_start..bone.glue_end];
-            glue_start = bone.glue_end;
-            if !glue_at(line, pos, glue, &bone.head) {
-                return false;
+            if !glue_at(line, pos, bone, &self.glue) {
+                return None;
             }
-            let key = &line[pos + bone.key_at..][..bone.key_len];
-            pos += glue.len();
-            let member = if bone.string {
+            pos += bone.glue_len;
+            let value = if bone.string {
                 // `pos` is past the opening quote (the glue's last byte).
-                if let Some(end) = plain_string_end(line, pos) {
-                    let member = Member {
-                        key,
+                if let Some(end) = marks.string_end(pos) {
+                    let value = MemberValue {
                         raw: &line[pos - 1..=end],
                         text: &line[pos..end],
                         kind: JsonKind::Str,
                     };
                     pos = end + 1;
-                    member
+                    value
                 } else {
                     let mut p = Parser { s: line, i: pos };
-                    let Some((text, kind)) = p.string_rest(pos) else {
-                        return false;
-                    };
+                    let (text, kind) = p.string_rest(pos)?;
                     let raw = &line[pos - 1..p.i];
                     pos = p.i;
-                    Member {
-                        key,
-                        raw,
-                        text,
-                        kind,
-                    }
+                    MemberValue { raw, text, kind }
+                }
+            } else if let Some(end) = marks.string_array_end(pos) {
+                let raw = &line[pos..end];
+                pos = end;
+                MemberValue {
+                    raw,
+                    text: raw,
+                    kind: JsonKind::Array,
                 }
             } else {
                 let mut p = Parser { s: line, i: pos };
-                let Some(kind) = p.value(0) else {
-                    return false;
-                };
+                let kind = p.value(0)?;
                 let raw = &line[pos..p.i];
-                pos = p.i;
-                let text = match kind {
-                    JsonKind::Str | JsonKind::Escaped => &raw[1..raw.len() - 1],
-                    _ => raw,
-                };
-                Member {
-                    key,
-                    raw,
-                    text,
-                    kind,
+                // White space inside a value may not run on into the next line.
+                if memchr(b'\n', raw).is_some() {
+                    return None;
                 }
+                pos = p.i;
+                MemberValue::new(raw, kind)
             };
-            out.push(member);
+            out.push(value);
         }
-        let close = &self.glue[glue_start..];
-        let Some(written) = line.get(pos..pos + close.len()) else {
-            return false;
-        };
-        same(written, close)
-            && line[pos + close.len()..]
-                .iter()
-                .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        let close = &self.glue[self.close..];
+        if !line
+            .get(pos..pos + close.len())
+            .is_some_and(|w| same(w, close))
+        {
+            return None;
+        }
+        // White space, then the line break or the end.
+        let mut end = pos + close.len();
+        loop {
+            match line.get(end) {
+                None => return Some(end - start),
+                Some(b'\n') => return Some(end + 1 - start),
+                Some(b' ' | b'\t' | b'\r') => end += 1,
+                Some(_) => return None,
+            }
+        }
     }
 }
 
-/// Whether `line` has `glue` at `at`. `head` is the glue's first sixteen bytes (padded):
-/// glue that fits is compared in one sixteen-byte look where the line has the bytes.
+/// Where the quotes and the bytes that end a plain string (a backslash or a control
+/// character) are in a piece of JSON Lines: 64 bytes to a pair of bit masks, classified
+/// as a reader moves through the piece (the first stage of simdjson, a block at a time).
+/// A string's end is then a look at two words rather than a search.
+pub struct Marks<'a> {
+    bytes: &'a [u8],
+    /// The block the masks describe (its offset / 64); `usize::MAX` before the first.
+    block: usize,
+    quotes: u64,
+    special: u64,
+}
+
+impl<'a> Marks<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Marks {
+            bytes,
+            block: usize::MAX,
+            quotes: 0,
+            special: 0,
+        }
+    }
+
+    /// The bytes read.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    #[inline]
+    fn masks(&mut self, block: usize) -> (u64, u64) {
+        if block != self.block {
+            self.classify(block);
+        }
+        (self.quotes, self.special)
+    }
+
+    #[inline(never)]
+    fn classify(&mut self, block: usize) {
+        let at = block * 64;
+        let padded;
+        let bytes = match self.bytes.get(at..at + 64) {
+            Some(bytes) => bytes,
+            None => {
+                // Past the end counts as a control character: no string ends there.
+                let tail = self.bytes.get(at..).unwrap_or_default();
+                let mut last = [0x01; 64];
+                last[..tail.len()].copy_from_slice(tail);
+                padded = last;
+                &padded
+            }
+        };
+        let (mut quotes, mut special) = (0, 0);
+        for (i, chunk) in bytes.chunks_exact(16).enumerate() {
+            let (q, s) = classify_16(chunk.try_into().unwrap_or(&[0; 16]));
+            quotes |= u64::from(q) << (16 * i);
+            special |= u64::from(s) << (16 * i);
+        }
+        self.block = block;
+        self.quotes = quotes;
+        self.special = special;
+    }
+
+    /// The closing quote of a string whose content starts at `from`, when no backslash or
+    /// control character comes first; None for those (and for a string left open).
+    /// Inlined into the readers: as a call it costs them a third more.
+    #[allow(clippy::inline_always)] // measured, see above
+    #[inline(always)]
+    fn string_end(&mut self, from: usize) -> Option<usize> {
+        let mut block = from / 64;
+        let mut wanted = u64::MAX << (from % 64);
+        while block * 64 < self.bytes.len() {
+            let (quotes, special) = self.masks(block);
+            let hits = (quotes | special) & wanted;
+            if hits != 0 {
+                let first = hits & hits.wrapping_neg();
+                return (quotes & first != 0).then(|| block * 64 + first.trailing_zeros() as usize);
+            }
+            block += 1;
+            wanted = u64::MAX;
+        }
+        None
+    }
+
+    /// The end of the JSON array of strings without escapes at `at` (`["a", "b"]`, items
+    /// and brackets set apart by spaces at most); None for any other value, which the
+    /// full value reader then reads.
+    #[inline]
+    fn string_array_end(&mut self, at: usize) -> Option<usize> {
+        let s = self.bytes;
+        let spaces = |mut i: usize| {
+            while s.get(i) == Some(&b' ') {
+                i += 1;
+            }
+            i
+        };
+        if s.get(at) != Some(&b'[') {
+            return None;
+        }
+        let mut i = spaces(at + 1);
+        if s.get(i) == Some(&b']') {
+            return Some(i + 1);
+        }
+        loop {
+            if s.get(i) != Some(&b'"') {
+                return None;
+            }
+            i = spaces(self.string_end(i + 1)? + 1);
+            match s.get(i) {
+                Some(b',') => i = spaces(i + 1),
+                Some(b']') => return Some(i + 1),
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// Whether `line` has a bone's glue at `at`: glue of up to sixteen bytes is compared
+/// with its padded copy in one look where the line has sixteen bytes there.
 #[inline]
-fn glue_at(line: &[u8], at: usize, glue: &[u8], head: &[u8; 16]) -> bool {
-    let n = glue.len();
+fn glue_at(line: &[u8], at: usize, bone: &Bone, glue: &[u8]) -> bool {
+    let n = bone.glue_len;
     if n <= 16
         && let Some(window) = line.get(at..at + 16)
     {
-        let equal = equal_16(window.try_into().unwrap_or(&[0; 16]), head);
+        let equal = equal_16(window.try_into().unwrap_or(&[0; 16]), &bone.head);
         let wanted = (1u32 << n) - 1;
         return equal & wanted == wanted;
     }
+    let glue = &glue[bone.glue_start..bone.glue_start + n];
     line.get(at..at + n).is_some_and(|w| same(w, glue))
 }
 
@@ -794,16 +934,9 @@ impl<'a> Parser<'a> {
         self.ws();
         let start = self.i;
         let kind = self.value(0)?;
-        let raw = &self.s[start..self.i];
-        let text = match kind {
-            JsonKind::Str | JsonKind::Escaped => &raw[1..raw.len() - 1],
-            _ => raw,
-        };
         Some(Member {
             key,
-            raw,
-            text,
-            kind,
+            value: MemberValue::new(&self.s[start..self.i], kind),
         })
     }
 
@@ -1045,10 +1178,13 @@ mod tests {
     #[test]
     fn skeleton_reads_what_the_member_reader_reads() {
         // Lines made from one template by small edits: a skeleton learnt from the template
-        // must read a line exactly as `object_members` does, or refuse it.
+        // must read a line exactly as `object_members` does, or refuse it. Rows after
+        // the line (and line breaks put inside it) must not be read as part of it.
         let template = br#"{"email": "user1@example.com", "first_name": "Ann", "language": "de-DE", "n": 12, "owned_products": ["KD-55X85J", "SPK-HCF"], "status": "subscribed"}"#;
-        let edits: [&[u8]; 16] = [
+        let edits: [&[u8]; 18] = [
             b"",
+            b"\n",
+            b"\r\n",
             b" ",
             b"\t",
             b"\"",
@@ -1067,6 +1203,7 @@ mod tests {
         ];
         let mut members = Vec::new();
         assert!(object_members(template, &mut members));
+        let template_keys: Vec<&[u8]> = members.iter().map(|m| m.key).collect();
         let mut skeleton = Skeleton::default();
         assert!(skeleton.learn(template, &members));
         let mut next = crate::testing::numbers(0x2545_f491_4f6c_dd1d_u64);
@@ -1079,25 +1216,34 @@ mod tests {
                 let edit = edits[next(edits.len())];
                 line.splice(at..at + cut, edit.iter().copied());
             }
-            if next(4) == 0 {
-                line.extend_from_slice(b"\n");
+            match next(4) {
+                0 => line.extend_from_slice(b"\n"),
+                1 => line.extend_from_slice(b" \r\n{\"email\": \"next@example.com\"}\n"),
+                _ => {}
             }
             let mut fast = Vec::new();
-            if !skeleton.read(&line, &mut fast) {
+            let Some(len) = skeleton.read(&mut Marks::new(&line), 0, &mut fast) else {
                 refused += 1;
                 continue;
-            }
+            };
             read += 1;
+            // The row is one line: a line break ends it, if anything does.
+            let first_break = line.iter().position(|&b| b == b'\n');
+            assert_eq!(first_break.map_or(line.len(), |i| i + 1), len);
+            let line = &line[..len];
             let mut members = Vec::new();
             assert!(
-                object_members(&line, &mut members),
+                object_members(line, &mut members),
                 "{}",
-                String::from_utf8_lossy(&line)
+                String::from_utf8_lossy(line)
             );
-            // The same keys, values and kinds, in the same order.
-            assert_eq!(format!("{fast:?}"), format!("{members:?}"));
-            if std::str::from_utf8(&line).is_ok() {
-                assert!(serde_json::from_slice::<serde_json::Value>(&line).is_ok());
+            // The learnt row's keys, and the same values, in the same order.
+            let keys: Vec<&[u8]> = members.iter().map(|m| m.key).collect();
+            assert_eq!(keys, template_keys);
+            let values: Vec<MemberValue> = members.iter().map(|m| m.value).collect();
+            assert_eq!(fast, values);
+            if std::str::from_utf8(line).is_ok() {
+                assert!(serde_json::from_slice::<serde_json::Value>(line).is_ok());
             }
         }
         // Both outcomes are exercised.
@@ -1116,12 +1262,12 @@ mod tests {
         ));
         assert_eq!(m.len(), 5);
         assert_eq!(m[0].key, b"email");
-        assert_eq!(m[0].text, b"a@x.com");
-        assert_eq!(m[1].kind, JsonKind::Scalar);
-        assert_eq!(m[2].kind, JsonKind::Array);
-        assert_eq!(m[4].kind, JsonKind::Escaped);
+        assert_eq!(m[0].value.text, b"a@x.com");
+        assert_eq!(m[1].value.kind, JsonKind::Scalar);
+        assert_eq!(m[2].value.kind, JsonKind::Array);
+        assert_eq!(m[4].value.kind, JsonKind::Escaped);
         let mut items = Vec::new();
-        assert!(string_items(m[2].raw, |i| items.push(i)));
+        assert!(string_items(m[2].value.raw, |i| items.push(i)));
         assert_eq!(items, [&b"A"[..], b"B"]);
         assert!(object_members(b"{}", &mut m));
         let line = br#"{"email": "a@x.com", "n": [1]}"#;
@@ -1129,12 +1275,14 @@ mod tests {
         let mut skeleton = Skeleton::default();
         assert!(skeleton.learn(line, &m));
         let row = br#"{"email": "b\"c@y.org", "n": {"k": null}}  "#;
-        assert!(skeleton.read(row, &mut m));
-        assert_eq!(m[0].key, b"email");
-        assert_eq!(m[0].text, br#"b\"c@y.org"#);
-        assert_eq!(m[0].kind, JsonKind::Escaped);
-        assert_eq!(m[1].key, b"n");
-        assert_eq!(m[1].raw, br#"{"k": null}"#);
+        let mut v = Vec::new();
+        assert_eq!(
+            skeleton.read(&mut Marks::new(row), 0, &mut v),
+            Some(row.len())
+        );
+        assert_eq!(v[0].text, br#"b\"c@y.org"#);
+        assert_eq!(v[0].kind, JsonKind::Escaped);
+        assert_eq!(v[1].raw, br#"{"k": null}"#);
         for other in [
             &br#"{"email": "a@x.com"}"#[..],
             br#"{"email": "a@x.com", "n": [1], "x": 2}"#,
@@ -1150,13 +1298,17 @@ mod tests {
             b"{\"email\": \"a\\u00e9\", \"n\": 1}",
         ] {
             assert!(
-                !skeleton.read(other, &mut m),
+                skeleton.read(&mut Marks::new(other), 0, &mut v).is_none(),
                 "{}",
                 String::from_utf8_lossy(other)
             );
         }
         // A skeleton learnt from nothing reads nothing.
-        assert!(!Skeleton::default().read(b"{}", &mut m));
+        assert!(
+            Skeleton::default()
+                .read(&mut Marks::new(b"{}"), 0, &mut v)
+                .is_none()
+        );
         for bad in [
             &b"{\"a\": 01}"[..],
             b"{\"a\": 1,}",

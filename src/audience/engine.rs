@@ -301,8 +301,8 @@ impl Tally {
 
 /// How a CSV export's columns are read.
 struct Columns {
-    /// Columns whose text is part of a shape.
-    raw: Vec<bool>,
+    /// Columns whose text is part of a shape, in order.
+    shape: Vec<usize>,
     email: Option<usize>,
     owned: Option<usize>,
 }
@@ -335,7 +335,7 @@ impl Columns {
         mark(map.bounced.as_ref(), reads.status);
         mark(Some(&map.owned_products), reads.owned == OwnedReads::Full);
         Columns {
-            raw,
+            shape: (0..raw.len()).filter(|&c| raw[c]).collect(),
             email: col(&map.email),
             owned: col(&map.owned_products),
         }
@@ -597,10 +597,8 @@ impl<'p, 'a> Worker<'p, 'a> {
         let Some(columns) = &self.columns else { return };
         let mut key = std::mem::take(&mut self.key);
         key.clear();
-        for (c, &raw) in columns.raw.iter().enumerate() {
-            if raw {
-                push_cell(&mut key, cell(c));
-            }
+        for &c in &columns.shape {
+            push_cell(&mut key, cell(c));
         }
         if self.plan.reads.owned == OwnedReads::Relevant {
             let text = columns.owned.and_then(cell).unwrap_or_default();
@@ -766,8 +764,8 @@ impl<'p, 'a> Worker<'p, 'a> {
         key.clear();
         // The layout stands for the keys; its shape members' values follow in its order.
         key.extend_from_slice(&layout.id.to_le_bytes());
-        for (m, _) in values.iter().zip(&layout.raw).filter(|(_, raw)| **raw) {
-            push_cell(&mut key, Some(m.raw));
+        for &i in &layout.shape {
+            push_cell(&mut key, Some(values[i].raw));
         }
         // Without a join, what the owned products add to a shape depends on the value
         // alone, and exports repeat their values: look it up.
@@ -1160,8 +1158,8 @@ struct JsonLayout {
     skeleton: Skeleton,
     email: Option<usize>,
     owned: Option<usize>,
-    /// Members whose value is part of a shape.
-    raw: Vec<bool>,
+    /// Members whose value is part of a shape, in order.
+    shape: Vec<usize>,
     /// Tells this worker's layouts apart in shape keys.
     id: u64,
 }
@@ -1201,7 +1199,7 @@ impl JsonLayout {
             skeleton,
             email,
             owned,
-            raw,
+            shape: (0..raw.len()).filter(|&i| raw[i]).collect(),
             id,
         })
     }

@@ -565,11 +565,6 @@ impl<'a> Marks<'a> {
         }
     }
 
-    /// The bytes read.
-    pub fn bytes(&self) -> &'a [u8] {
-        self.bytes
-    }
-
     #[inline]
     fn masks(&mut self, block: usize) -> (u64, u64) {
         if block != self.block {

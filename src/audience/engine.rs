@@ -754,7 +754,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         let email = match layout.email.map(|i| &values[i]) {
             None => None,
             Some(m) if m.raw == b"null" => None,
-            Some(m) if m.kind == JsonKind::Str => Some(trim_text(m.text)),
+            Some(m) if m.kind == JsonKind::Str => Some(trim_text(m.text())),
             Some(_) => return false,
         }
         .filter(|e| !e.is_empty());
@@ -791,7 +791,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         if joined && let Some(m) = owned_at.map(|i| &values[i]) {
             let ok = match m.kind {
                 JsonKind::Str => {
-                    items.extend(split_items(m.text).map(|i| range_in(m.raw, i)));
+                    items.extend(split_items(m.text()).map(|i| range_in(m.raw, i)));
                     true
                 }
                 // As the profile reader takes array items: trimmed, empty ones dropped.
@@ -1217,7 +1217,7 @@ fn owned_items<'m>(member: Option<&MemberValue<'m>>, items: &mut Vec<&'m [u8]>) 
     let Some(m) = member else { return true };
     match m.kind {
         JsonKind::Str => {
-            items.extend(split_items(m.text));
+            items.extend(split_items(m.text()));
             true
         }
         JsonKind::Array => string_items(m.raw, |item| {

@@ -335,18 +335,16 @@ pub struct Member<'a> {
 pub struct MemberValue<'a> {
     /// The value as written (with quotes for strings).
     pub raw: &'a [u8],
-    /// For strings, the content between the quotes; else the same as `raw`.
-    pub text: &'a [u8],
     pub kind: JsonKind,
 }
 
 impl<'a> MemberValue<'a> {
-    fn new(raw: &'a [u8], kind: JsonKind) -> Self {
-        let text = match kind {
-            JsonKind::Str | JsonKind::Escaped => &raw[1..raw.len() - 1],
-            _ => raw,
-        };
-        MemberValue { raw, text, kind }
+    /// For strings, the content between the quotes; else the same as `raw`.
+    pub fn text(&self) -> &'a [u8] {
+        match self.kind {
+            JsonKind::Str | JsonKind::Escaped => &self.raw[1..self.raw.len() - 1],
+            _ => self.raw,
+        }
     }
 }
 
@@ -485,43 +483,35 @@ impl Skeleton {
                 return None;
             }
             pos += bone.glue_len;
-            let value = if bone.string {
+            let value_start = pos - usize::from(bone.string);
+            let kind = if bone.string {
                 // `pos` is past the opening quote (the glue's last byte).
                 if let Some(end) = marks.string_end(pos) {
-                    let value = MemberValue {
-                        raw: &line[pos - 1..=end],
-                        text: &line[pos..end],
-                        kind: JsonKind::Str,
-                    };
                     pos = end + 1;
-                    value
+                    JsonKind::Str
                 } else {
                     let mut p = Parser { s: line, i: pos };
-                    let (text, kind) = p.string_rest(pos)?;
-                    let raw = &line[pos - 1..p.i];
+                    let (_, kind) = p.string_rest(pos)?;
                     pos = p.i;
-                    MemberValue { raw, text, kind }
+                    kind
                 }
             } else if let Some(end) = marks.string_array_end(pos) {
-                let raw = &line[pos..end];
                 pos = end;
-                MemberValue {
-                    raw,
-                    text: raw,
-                    kind: JsonKind::Array,
-                }
+                JsonKind::Array
             } else {
                 let mut p = Parser { s: line, i: pos };
                 let kind = p.value(0)?;
-                let raw = &line[pos..p.i];
                 // White space inside a value may not run on into the next line.
-                if memchr(b'\n', raw).is_some() {
+                if memchr(b'\n', &line[pos..p.i]).is_some() {
                     return None;
                 }
                 pos = p.i;
-                MemberValue::new(raw, kind)
+                kind
             };
-            out.push(value);
+            out.push(MemberValue {
+                raw: line.get(value_start..pos)?,
+                kind,
+            });
         }
         let close = &self.glue[self.close..];
         if !line
@@ -543,16 +533,15 @@ impl Skeleton {
     }
 }
 
-/// Where the quotes and the bytes that end a plain string (a backslash or a control
-/// character) are in a piece of JSON Lines: 64 bytes to a pair of bit masks, classified
-/// as a reader moves through the piece (the first stage of simdjson, a block at a time).
-/// A string's end is then a look at two words rather than a search.
+/// Where the bytes that stop a plain string (a quote, a backslash or a control
+/// character) are in a piece of JSON Lines: 64 bytes to a bit mask, classified as a
+/// reader moves through the piece (the first stage of simdjson, a block at a time). A
+/// string's end is then a look at a word rather than a search.
 pub struct Marks<'a> {
     bytes: &'a [u8],
-    /// The block the masks describe (its offset / 64); `usize::MAX` before the first.
+    /// The block `stops` describes (its offset / 64); `usize::MAX` before the first.
     block: usize,
-    quotes: u64,
-    special: u64,
+    stops: u64,
 }
 
 impl<'a> Marks<'a> {
@@ -560,17 +549,8 @@ impl<'a> Marks<'a> {
         Marks {
             bytes,
             block: usize::MAX,
-            quotes: 0,
-            special: 0,
+            stops: 0,
         }
-    }
-
-    #[inline]
-    fn masks(&mut self, block: usize) -> (u64, u64) {
-        if block != self.block {
-            self.classify(block);
-        }
-        (self.quotes, self.special)
     }
 
     #[inline(never)]
@@ -588,15 +568,13 @@ impl<'a> Marks<'a> {
                 &padded
             }
         };
-        let (mut quotes, mut special) = (0, 0);
+        let mut stops = 0;
         for (i, chunk) in bytes.chunks_exact(16).enumerate() {
-            let (q, s) = classify_16(chunk.try_into().unwrap_or(&[0; 16]));
-            quotes |= u64::from(q) << (16 * i);
-            special |= u64::from(s) << (16 * i);
+            let chunk = chunk.try_into().unwrap_or(&[0; 16]);
+            stops |= u64::from(special_16(chunk)) << (16 * i);
         }
         self.block = block;
-        self.quotes = quotes;
-        self.special = special;
+        self.stops = stops;
     }
 
     /// The closing quote of a string whose content starts at `from`, when no backslash or
@@ -608,11 +586,13 @@ impl<'a> Marks<'a> {
         let mut block = from / 64;
         let mut wanted = u64::MAX << (from % 64);
         while block * 64 < self.bytes.len() {
-            let (quotes, special) = self.masks(block);
-            let hits = (quotes | special) & wanted;
-            if hits != 0 {
-                let first = hits & hits.wrapping_neg();
-                return (quotes & first != 0).then(|| block * 64 + first.trailing_zeros() as usize);
+            if block != self.block {
+                self.classify(block);
+            }
+            let stops = self.stops & wanted;
+            if stops != 0 {
+                let at = block * 64 + stops.trailing_zeros() as usize;
+                return (self.bytes.get(at) == Some(&b'"')).then_some(at);
             }
             block += 1;
             wanted = u64::MAX;
@@ -931,7 +911,10 @@ impl<'a> Parser<'a> {
         let kind = self.value(0)?;
         Some(Member {
             key,
-            value: MemberValue::new(&self.s[start..self.i], kind),
+            value: MemberValue {
+                raw: &self.s[start..self.i],
+                kind,
+            },
         })
     }
 
@@ -1257,7 +1240,7 @@ mod tests {
         ));
         assert_eq!(m.len(), 5);
         assert_eq!(m[0].key, b"email");
-        assert_eq!(m[0].value.text, b"a@x.com");
+        assert_eq!(m[0].value.text(), b"a@x.com");
         assert_eq!(m[1].value.kind, JsonKind::Scalar);
         assert_eq!(m[2].value.kind, JsonKind::Array);
         assert_eq!(m[4].value.kind, JsonKind::Escaped);
@@ -1275,7 +1258,7 @@ mod tests {
             skeleton.read(&mut Marks::new(row), 0, &mut v),
             Some(row.len())
         );
-        assert_eq!(v[0].text, br#"b\"c@y.org"#);
+        assert_eq!(v[0].text(), br#"b\"c@y.org"#);
         assert_eq!(v[0].kind, JsonKind::Escaped);
         assert_eq!(v[1].raw, br#"{"k": null}"#);
         for other in [

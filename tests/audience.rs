@@ -585,3 +585,55 @@ fn winter_sale_json(dir: &std::path::Path, extra: &[&str]) -> serde_json::Value 
     let out = common::run_in(dir, &args);
     serde_json::from_str(&out.stdout).unwrap()
 }
+
+/// A gzip export cut short: the rows before the cut are checked (in pieces, on every
+/// core), then the run stops with exit 2 and says how many rows it read.
+#[test]
+fn truncated_gzip_export_says_how_far_it_got() {
+    use std::fmt::Write as _;
+    use std::io::{Read, Write};
+    let dir = common::temp_dir("truncated-gzip");
+    let mut csv = String::from("email,language,status\n");
+    for i in 0..300_000 {
+        let _ = writeln!(csv, "user{i}@example.com,de,subscribed");
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(csv.as_bytes()).unwrap();
+    let packed = gz.finish().unwrap();
+    let cut = &packed[..packed.len() / 2];
+    std::fs::write(dir.join("export.csv.gz"), cut).unwrap();
+    // What can be read of the cut file at all, independently: its complete lines.
+    let mut readable = Vec::new();
+    let _ = flate2::read::GzDecoder::new(cut).read_to_end(&mut readable);
+    let complete_rows = readable.iter().filter(|&&b| b == b'\n').count() as u64 - 1;
+    let campaign = common::root().join("samples/campaigns/winter-sale.de.eml");
+    let out = common::run_in(
+        &dir,
+        &[
+            "check",
+            campaign.to_str().unwrap(),
+            "--audience",
+            "export.csv.gz",
+        ],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("export.csv.gz")
+            && out
+                .stderr
+                .contains("the compressed file is truncated or corrupt"),
+        "{}",
+        out.stderr
+    );
+    let after: u64 = out
+        .stderr
+        .split("(after ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no row count in: {}", out.stderr));
+    assert!(
+        after > 10_000 && after <= complete_rows,
+        "{after} rows of {complete_rows}"
+    );
+}

@@ -11,7 +11,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use rustc_hash::FxHashMap;
@@ -21,7 +20,9 @@ use super::{OwnedIndex, SKIPPED_LISTED, csv_cell, mask, shows, validate};
 use crate::diagnostic::{Finding, Severity, Span};
 use crate::error::{Error, Result};
 use crate::facts::Facts;
-use crate::profiles::audience::{AudienceFormat, Row, json_line, read_failure, to_profile};
+use crate::profiles::audience::{
+    AudienceFormat, ReadFailure, Row, json_line, read_failure, to_profile,
+};
 use crate::profiles::scan::{
     self, JsonKind, Marks, Member, MemberValue, Skeleton, count_breaks, is_blank, object_members,
     same, split_plain, string_items,
@@ -180,8 +181,33 @@ impl Tally {
     }
 
     /// Counts a row's outcome. `email` is the row's address (None for a row skipped
-    /// before it was read).
+    /// before it was read). Inlined: most rows only add one to a count.
+    #[inline]
     fn record(
+        &mut self,
+        plan: &Plan,
+        line: Option<u64>,
+        outcome: &Arc<Outcome>,
+        email: Option<&[u8]>,
+    ) {
+        if outcome.skip.is_none() && !plan.suppress_out && !plan.findings_out {
+            if outcome.findings.is_empty() {
+                self.checked += 1;
+                return;
+            }
+            if let Some(id) = outcome.memo_id
+                && self.closed.get(id) == Some(&self.epoch)
+                && self.deferred[id] != 0
+            {
+                self.checked += 1;
+                self.deferred[id] += 1;
+                return;
+            }
+        }
+        self.record_fully(plan, line, outcome, email);
+    }
+
+    fn record_fully(
         &mut self,
         plan: &Plan,
         line: Option<u64>,
@@ -864,10 +890,12 @@ impl<'p, 'a> Worker<'p, 'a> {
 
     /// [`plain_address`], with the verdict on each domain kept: an export has millions of
     /// addresses at a few thousand domains.
+    #[inline]
     fn plain_address(&mut self, email: &[u8]) -> bool {
-        if common_address(email) {
-            return true;
-        }
+        common_address(email) || self.plain_address_cached(email)
+    }
+
+    fn plain_address_cached(&mut self, email: &[u8]) -> bool {
         let Some(at) = plain_local(email) else {
             return false;
         };
@@ -1127,6 +1155,7 @@ fn split_items(text: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// Text without the white space `str::trim` removes: ASCII white space (vertical tab
 /// included) here, and Unicode white space through `str::trim` when the ends are not ASCII.
+#[inline]
 fn trim_text(text: &[u8]) -> &[u8] {
     // Nearly every value is written without white space around it.
     if let (Some(first), Some(last)) = (text.first(), text.last())
@@ -1135,6 +1164,10 @@ fn trim_text(text: &[u8]) -> &[u8] {
     {
         return text;
     }
+    trim_text_slowly(text)
+}
+
+fn trim_text_slowly(text: &[u8]) -> &[u8] {
     let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C);
     let start = text.iter().position(|b| !ws(b)).unwrap_or(text.len());
     let end = text.iter().rposition(|b| !ws(b)).map_or(start, |i| i + 1);
@@ -1264,47 +1297,66 @@ fn find_member(members: &[Member], name: &str) -> std::result::Result<Option<usi
 
 /// Checks the export on every core; `on_piece` gets each piece's result in file order.
 /// On a read error, the rows before it are handed over and the error says how many.
+///
+/// Each worker reads its next piece itself (in turn, under a lock) and checks it while
+/// the bytes are still in its core's cache; a separate reading thread would hand every
+/// piece across cores and wake a thread per piece.
 pub(super) fn parallel(
     plan: &Plan,
     layout: &Layout,
-    mut stream: Stream,
+    stream: Stream,
     on_piece: &mut dyn FnMut(PieceResult),
 ) -> Result<()> {
+    /// The export, shared by the workers.
+    struct Source {
+        stream: Stream,
+        /// The number of the next piece.
+        next: u64,
+        /// Read to the end, or failed.
+        done: bool,
+        failure: Option<ReadFailure>,
+    }
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let path = stream.path().to_owned();
     let spare = stream.spare();
-    let rows = AtomicU64::new(0);
-    let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Piece)>(workers * 2);
-    let work_rx = Mutex::new(work_rx);
+    let source = Mutex::new(Source {
+        stream,
+        next: 0,
+        done: false,
+        failure: None,
+    });
+    let mut rows = 0;
     std::thread::scope(|s| {
         let (done_tx, done_rx) = mpsc::channel::<(u64, PieceResult)>();
-        let producer = s.spawn(move || {
-            let mut seq = 0u64;
-            loop {
-                match stream.next_piece() {
-                    Ok(Some(piece)) => {
-                        if work_tx.send((seq, piece)).is_err() {
-                            return Ok(());
-                        }
-                        seq += 1;
-                    }
-                    Ok(None) => return Ok(()),
-                    Err(failure) => return Err(failure),
-                }
-            }
-        });
         for _ in 0..workers {
             let done_tx = done_tx.clone();
-            let work_rx = &work_rx;
+            let source = &source;
             let spare = spare.clone();
             s.spawn(move || {
                 let mut worker = Worker::new(plan, Some(layout), &layout.map);
                 loop {
-                    let job = match work_rx.lock() {
-                        Ok(rx) => rx.recv().ok(),
-                        Err(_) => None,
+                    let job = {
+                        let Ok(mut source) = source.lock() else { break };
+                        if source.done {
+                            break;
+                        }
+                        match source.stream.next_piece() {
+                            Ok(Some(piece)) => {
+                                source.next += 1;
+                                (source.next - 1, piece)
+                            }
+                            Ok(None) => {
+                                source.done = true;
+                                break;
+                            }
+                            Err(failure) => {
+                                source.done = true;
+                                source.failure = Some(failure);
+                                break;
+                            }
+                        }
                     };
-                    let Some((seq, piece)) = job else { break };
+                    let (seq, piece) = job;
                     let result = worker.piece(&piece);
                     if let Some(buf) = piece.into_buffer() {
                         spare.give(buf);
@@ -1321,15 +1373,18 @@ pub(super) fn parallel(
         for (seq, result) in done_rx {
             pending.insert(seq, result);
             while let Some(result) = pending.remove(&next) {
-                rows.fetch_add(result.rows, Ordering::Relaxed);
+                rows += result.rows;
                 on_piece(result);
                 next += 1;
             }
         }
-        match producer.join() {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(failure)) => Err(read_failure(&path, failure, rows.load(Ordering::Relaxed))),
-            Err(_) => Err(Error::new(&path, "reading the export failed")),
-        }
-    })
+    });
+    match source.into_inner() {
+        Ok(Source { failure: None, .. }) => Ok(()),
+        Ok(Source {
+            failure: Some(failure),
+            ..
+        }) => Err(read_failure(&path, failure, rows)),
+        Err(_) => Err(Error::new(&path, "reading the export failed")),
+    }
 }

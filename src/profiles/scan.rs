@@ -413,8 +413,8 @@ struct Bone {
     glue_len: usize,
     /// Whether the value was a string (its glue ends with the opening quote).
     string: bool,
-    /// The glue's first sixteen bytes, padded with zeros.
-    head: [u8; 16],
+    /// The glue's first 32 bytes, padded with zeros.
+    head: [u8; 32],
 }
 
 impl Skeleton {
@@ -436,8 +436,8 @@ impl Skeleton {
                 return self.forget();
             }
             let glue = &line[prev..glue_end];
-            let mut head = [0; 16];
-            let n = glue.len().min(16);
+            let mut head = [0; 32];
+            let n = glue.len().min(32);
             head[..n].copy_from_slice(&glue[..n]);
             self.bones.push(Bone {
                 glue_start: self.glue.len(),
@@ -633,16 +633,30 @@ impl<'a> Marks<'a> {
     }
 }
 
-/// Whether `line` has a bone's glue at `at`: glue of up to sixteen bytes is compared
-/// with its padded copy in one look where the line has sixteen bytes there.
+/// Whether `line` has a bone's glue at `at`: glue of up to 32 bytes is compared with its
+/// padded copy in one or two sixteen-byte looks where the line has the bytes there.
 #[inline]
 fn glue_at(line: &[u8], at: usize, bone: &Bone, glue: &[u8]) -> bool {
     let n = bone.glue_len;
+    let (head, tail) = bone.head.split_at(16);
+    let head: &[u8; 16] = head.try_into().unwrap_or(&[0; 16]);
     if n <= 16
         && let Some(window) = line.get(at..at + 16)
     {
-        let equal = equal_16(window.try_into().unwrap_or(&[0; 16]), &bone.head);
+        let equal = equal_16(window.try_into().unwrap_or(&[0; 16]), head);
         let wanted = (1u32 << n) - 1;
+        return equal & wanted == wanted;
+    }
+    if n <= 32
+        && let Some(window) = line.get(at..at + 32)
+    {
+        let (first, second) = window.split_at(16);
+        let equal = equal_16(first.try_into().unwrap_or(&[0; 16]), head)
+            | (equal_16(
+                second.try_into().unwrap_or(&[0; 16]),
+                tail.try_into().unwrap_or(&[0; 16]),
+            ) << 16);
+        let wanted = u32::MAX >> (32 - n);
         return equal & wanted == wanted;
     }
     let glue = &glue[bone.glue_start..bone.glue_start + n];

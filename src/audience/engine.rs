@@ -693,17 +693,14 @@ impl<'p, 'a> Worker<'p, 'a> {
     fn json_rows(&mut self, bytes: &[u8], utf8: bool) -> u64 {
         let mut line = 0;
         let mut members: Vec<Member> = Vec::new();
-        let mut values: Vec<MemberValue> = Vec::new();
         let mut pos = 0;
         let mut marks = Marks::new(bytes);
         while pos < bytes.len() {
-            // A row laid out as the layout's skeleton is read up to its line break; any
-            // other line is found first, then read in full.
+            // A row laid out as the layout's skeleton is read up to its line break, its
+            // shape taken as it is read; any other line is found first, then read in full.
+            let mut row = JsonRow::default();
+            let keyed = self.skeleton_row(&mut marks, pos, &mut row);
             let rest = &bytes[pos..];
-            let keyed = self
-                .json_layout
-                .as_ref()
-                .and_then(|l| l.skeleton.read(&mut marks, pos, &mut values));
             let end =
                 keyed.unwrap_or_else(|| memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1));
             let text = &rest[..end];
@@ -716,13 +713,13 @@ impl<'p, 'a> Worker<'p, 'a> {
             self.tally.rows += 1;
             let utf8 = utf8 || std::str::from_utf8(text).is_ok();
             let fast = if keyed.is_some() {
-                utf8 && self.json_fast(text, &values, this_line)
+                utf8 && self.json_shaped(text, row, this_line)
             } else {
                 utf8 && object_members(text, &mut members) && {
-                    values.clear();
-                    values.extend(members.iter().map(|m| m.value));
-                    self.settle_json_layout(text, &members)
-                        && self.json_fast(text, &values, this_line)
+                    self.settle_json_layout(text, &members) && {
+                        let row = self.shape_of(&members);
+                        self.json_shaped(text, row, this_line)
+                    }
                 }
             };
             if !fast {
@@ -730,6 +727,50 @@ impl<'p, 'a> Worker<'p, 'a> {
             }
         }
         line
+    }
+
+    /// Reads the row at `start` by the current layout's skeleton: its length, with the
+    /// shape key started in `self.key` and the members the rest of the shape needs in
+    /// `row`; None when the row is not laid out so.
+    fn skeleton_row<'b>(
+        &mut self,
+        marks: &mut Marks<'b>,
+        start: usize,
+        row: &mut JsonRow<'b>,
+    ) -> Option<usize> {
+        let layout = self.json_layout.as_deref()?;
+        let key = &mut self.key;
+        key.clear();
+        key.extend_from_slice(&layout.id.to_le_bytes());
+        layout.skeleton.read(marks, start, |i, value| {
+            if layout.in_shape.get(i) == Some(&true) {
+                push_cell(key, Some(value.raw));
+            }
+            if layout.email == Some(i) {
+                row.email = Some(value);
+            }
+            if layout.owned == Some(i) {
+                row.owned = Some(value);
+            }
+        })
+    }
+
+    /// The shape of a row read in full (its members fit the current layout): the key
+    /// started in `self.key`, and the members the rest of the shape needs.
+    fn shape_of<'b>(&mut self, members: &[Member<'b>]) -> JsonRow<'b> {
+        let Some(layout) = self.json_layout.as_deref() else {
+            return JsonRow::default();
+        };
+        let key = &mut self.key;
+        key.clear();
+        key.extend_from_slice(&layout.id.to_le_bytes());
+        for &i in &layout.shape {
+            push_cell(key, members.get(i).map(|m| m.value.raw));
+        }
+        JsonRow {
+            email: layout.email.and_then(|i| members.get(i)).map(|m| m.value),
+            owned: layout.owned.and_then(|i| members.get(i)).map(|m| m.value),
+        }
     }
 
     /// Makes the current layout one that `members` (a line read in full) fits: exports
@@ -757,51 +798,27 @@ impl<'p, 'a> Worker<'p, 'a> {
         true
     }
 
-    /// A JSON Lines row of the current layout, its values in the layout's order, through
-    /// the memo; false when it must go the whole way instead.
-    fn json_fast(&mut self, text: &[u8], values: &[MemberValue], line: u64) -> bool {
-        if !self.memoise {
-            return false;
-        }
-        let Some(layout) = self.json_layout.take() else {
-            return false;
-        };
-        let done = self.json_shaped(text, values, &layout, line);
-        self.json_layout = Some(layout);
-        done
-    }
-
-    fn json_shaped(
-        &mut self,
-        text: &[u8],
-        values: &[MemberValue],
-        layout: &JsonLayout,
-        line: u64,
-    ) -> bool {
-        let email = match layout.email.map(|i| &values[i]) {
+    /// A JSON Lines row of the current layout through the memo, its shape key started in
+    /// `self.key`; false when it must go the whole way instead.
+    fn json_shaped(&mut self, text: &[u8], row: JsonRow, line: u64) -> bool {
+        let email = match row.email {
             None => None,
             Some(m) if m.raw == b"null" => None,
             Some(m) if m.kind == JsonKind::Str => Some(trim_text(m.text())),
             Some(_) => return false,
         }
         .filter(|e| !e.is_empty());
-        let owned_at = layout.owned;
+        let owned = row.owned;
         let relevant = self.plan.reads.owned == OwnedReads::Relevant;
         let mut key = std::mem::take(&mut self.key);
-        key.clear();
-        // The layout stands for the keys; its shape members' values follow in its order.
-        key.extend_from_slice(&layout.id.to_le_bytes());
-        for &i in &layout.shape {
-            push_cell(&mut key, Some(values[i].raw));
-        }
         // Without a join, what the owned products add to a shape depends on the value
         // alone, and exports repeat their values: look it up.
         let cached = relevant && self.plan.owned.is_none();
         if cached {
-            let raw = owned_at.map_or(&b"\0absent"[..], |i| values[i].raw);
+            let raw = owned.map_or(&b"\0absent"[..], |m| m.raw);
             let ok = self.push_owned_cached(&mut key, raw, |w, k| {
                 let mut items = Vec::new();
-                let ok = owned_items(owned_at.map(|i| &values[i]), &mut items);
+                let ok = owned_items(owned.as_ref(), &mut items);
                 if ok {
                     w.push_owned(k, items.into_iter(), b"");
                 }
@@ -815,7 +832,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         let mut items = std::mem::take(&mut self.items);
         items.clear();
         let joined = relevant && !cached;
-        if joined && let Some(m) = owned_at.map(|i| &values[i]) {
+        if joined && let Some(m) = &owned {
             let ok = match m.kind {
                 JsonKind::Str => {
                     items.extend(split_items(m.text()).map(|i| range_in(m.raw, i)));
@@ -855,7 +872,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             }
         };
         if joined {
-            match owned_at.map(|i| &values[i]) {
+            match &owned {
                 Some(m) => {
                     self.push_owned(&mut key, items.iter().map(|&(s, e)| &m.raw[s..e]), email);
                 }
@@ -1186,6 +1203,13 @@ fn range_in(whole: &[u8], part: &[u8]) -> (usize, usize) {
     (start, start + part.len())
 }
 
+/// The members of a JSON Lines row that its shape needs beyond the key's cells.
+#[derive(Default, Clone, Copy)]
+struct JsonRow<'a> {
+    email: Option<MemberValue<'a>>,
+    owned: Option<MemberValue<'a>>,
+}
+
 /// Where a JSON Lines layout (the keys of a line, in order) has the fields the rules read.
 struct JsonLayout {
     keys: Vec<Box<[u8]>>,
@@ -1195,6 +1219,8 @@ struct JsonLayout {
     owned: Option<usize>,
     /// Members whose value is part of a shape, in order.
     shape: Vec<usize>,
+    /// Whether each member's value is part of a shape.
+    in_shape: Vec<bool>,
     /// Tells this worker's layouts apart in shape keys.
     id: u64,
 }
@@ -1235,6 +1261,7 @@ impl JsonLayout {
             email,
             owned,
             shape: (0..raw.len()).filter(|&i| raw[i]).collect(),
+            in_shape: raw,
             id,
         })
     }

@@ -462,23 +462,23 @@ impl Skeleton {
         false
     }
 
-    /// The values of the row at `start` of the piece `marks` reads, when it is laid out
-    /// as the learnt row, and the row's length up to and with its line break (found by
-    /// the reading). None when the row differs in any way; the caller then reads the
-    /// line with [`object_members`].
+    /// Reads the row at `start` of the piece `marks` reads, when it is laid out as the
+    /// learnt row: `each` gets every member's number and value, in order, and the
+    /// result is the row's length up to and with its line break (found by the reading).
+    /// None when the row differs in any way (`each` may have been called for the members
+    /// before the difference); the caller then reads the line with [`object_members`].
     pub fn read<'a>(
         &self,
         marks: &mut Marks<'a>,
         start: usize,
-        out: &mut Vec<MemberValue<'a>>,
+        mut each: impl FnMut(usize, MemberValue<'a>),
     ) -> Option<usize> {
-        out.clear();
         if self.bones.is_empty() {
             return None;
         }
         let line = marks.bytes;
         let mut pos = start;
-        for bone in &self.bones {
+        for (n, bone) in self.bones.iter().enumerate() {
             if !glue_at(line, pos, bone, &self.glue) {
                 return None;
             }
@@ -508,10 +508,13 @@ impl Skeleton {
                 pos = p.i;
                 kind
             };
-            out.push(MemberValue {
-                raw: line.get(value_start..pos)?,
-                kind,
-            });
+            each(
+                n,
+                MemberValue {
+                    raw: line.get(value_start..pos)?,
+                    kind,
+                },
+            );
         }
         let close = &self.glue[self.close..];
         if !line
@@ -1214,7 +1217,7 @@ mod tests {
                 _ => {}
             }
             let mut fast = Vec::new();
-            let Some(len) = skeleton.read(&mut Marks::new(&line), 0, &mut fast) else {
+            let Some(len) = skeleton.read(&mut Marks::new(&line), 0, |_, v| fast.push(v)) else {
                 refused += 1;
                 continue;
             };
@@ -1269,7 +1272,7 @@ mod tests {
         let row = br#"{"email": "b\"c@y.org", "n": {"k": null}}  "#;
         let mut v = Vec::new();
         assert_eq!(
-            skeleton.read(&mut Marks::new(row), 0, &mut v),
+            skeleton.read(&mut Marks::new(row), 0, |_, value| v.push(value)),
             Some(row.len())
         );
         assert_eq!(v[0].text(), br#"b\"c@y.org"#);
@@ -1290,7 +1293,9 @@ mod tests {
             b"{\"email\": \"a\\u00e9\", \"n\": 1}",
         ] {
             assert!(
-                skeleton.read(&mut Marks::new(other), 0, &mut v).is_none(),
+                skeleton
+                    .read(&mut Marks::new(other), 0, |_, value| v.push(value))
+                    .is_none(),
                 "{}",
                 String::from_utf8_lossy(other)
             );
@@ -1298,7 +1303,7 @@ mod tests {
         // A skeleton learnt from nothing reads nothing.
         assert!(
             Skeleton::default()
-                .read(&mut Marks::new(b"{}"), 0, &mut v)
+                .read(&mut Marks::new(b"{}"), 0, |_, value| v.push(value))
                 .is_none()
         );
         for bad in [

@@ -148,6 +148,12 @@ struct Outcome {
 }
 
 /// Per-piece counters, indexed by worker ids.
+///
+/// A row of a kept shape (memo outcome) is counted once, for the outcome; the counts are
+/// added to its findings and rules when the piece ends. Examples are looked for apart:
+/// in the first [`EXAMPLE_ROWS`] rows of each finding in the piece, until that finding
+/// has its examples; an outcome none of whose findings wants more is *sated* for the
+/// rest of the piece, and its rows cost an addition.
 #[derive(Default)]
 struct Tally {
     rows: u64,
@@ -155,16 +161,21 @@ struct Tally {
     checked: u64,
     skipped: u64,
     skipped_list: Vec<(u64, Option<u64>, String)>,
+    /// Recipients and examples, by finding id.
     counts: Vec<(u64, Vec<String>)>,
-    /// Finding ids counted in this piece, in order of first appearance.
+    /// Rows looked at for examples in this piece, by finding id.
+    looked: Vec<u64>,
+    /// Finding ids seen in this piece, in order of first appearance, and whether each
+    /// id is among them.
     touched: Vec<usize>,
+    is_touched: Vec<bool>,
     rule_counts: Vec<u64>,
     rules_touched: Vec<usize>,
-    /// Memo outcomes whose findings need no more examples in this piece: the piece
-    /// number (`epoch`) in which that became so, by memo id. Their rows are only counted,
-    /// in `deferred`, and added to the findings and rules when the piece ends.
-    closed: Vec<u64>,
+    rule_is_touched: Vec<bool>,
+    /// By memo id: the piece (`epoch`) in which the outcome stopped wanting examples.
+    sated: Vec<u64>,
     epoch: u64,
+    /// By memo id: the outcome's rows in this piece, and the outcomes seen, in order.
     deferred: Vec<u64>,
     deferred_touched: Vec<Arc<Outcome>>,
     suppress: Vec<u8>,
@@ -191,30 +202,6 @@ impl Tally {
         outcome: &Arc<Outcome>,
         email: Option<&[u8]>,
     ) {
-        if outcome.skip.is_none() && !plan.suppress_out && !plan.findings_out {
-            if outcome.findings.is_empty() {
-                self.checked += 1;
-                return;
-            }
-            if let Some(id) = outcome.memo_id
-                && self.closed.get(id) == Some(&self.epoch)
-                && self.deferred[id] != 0
-            {
-                self.checked += 1;
-                self.deferred[id] += 1;
-                return;
-            }
-        }
-        self.record_fully(plan, line, outcome, email);
-    }
-
-    fn record_fully(
-        &mut self,
-        plan: &Plan,
-        line: Option<u64>,
-        outcome: &Arc<Outcome>,
-        email: Option<&[u8]>,
-    ) {
         if let Some(reason) = &outcome.skip {
             return self.skip(line, reason.clone());
         }
@@ -223,53 +210,90 @@ impl Tally {
             return;
         }
         let email = email.unwrap_or_default();
-        // Valid UTF-8 (rows that are not never get here), but only looked at now and then.
-        let text = || std::str::from_utf8(email).unwrap_or_default();
         match outcome.memo_id {
-            Some(id) if self.closed.get(id) == Some(&self.epoch) => {
+            Some(id) => {
+                if self.deferred.len() <= id {
+                    self.deferred.resize(id + 1, 0);
+                    self.sated.resize(id + 1, u64::MAX);
+                }
                 if self.deferred[id] == 0 {
-                    self.deferred_touched.push(Arc::clone(outcome));
+                    self.first_in_piece(outcome);
                 }
                 self.deferred[id] += 1;
+                if self.sated[id] != self.epoch {
+                    self.examples(plan, outcome, email);
+                }
             }
-            _ => self.count(plan, outcome, text),
+            None => {
+                self.count_now(outcome);
+                self.examples(plan, outcome, email);
+            }
         }
-        let t = self;
-        if plan.suppress_out && !outcome.errors.is_empty() {
-            let _ = writeln!(
-                Lossless(&mut t.suppress),
-                "{},{}",
-                csv_cell(text()),
-                csv_cell(&outcome.errors)
-            );
-        }
-        if plan.findings_out {
-            let quoted = serde_json::to_string(text()).unwrap_or_default();
-            t.findings
-                .push((t.rows, format!("\"email\":{quoted}{}", outcome.details)));
+        if plan.suppress_out || plan.findings_out {
+            self.outputs(plan, outcome, email);
         }
     }
 
-    /// Counts a row's findings and rules, and takes its address as an example where one
-    /// is wanted; then closes the outcome when none of its findings wants more.
-    fn count<'e>(&mut self, plan: &Plan, outcome: &Outcome, text: impl Fn() -> &'e str) {
-        let t = self;
+    /// An outcome's first row in this piece: its findings and rules take their places.
+    fn first_in_piece(&mut self, outcome: &Arc<Outcome>) {
+        self.deferred_touched.push(Arc::clone(outcome));
+        self.touch(outcome);
+    }
+
+    /// Notes the findings and rules of an outcome as seen in this piece.
+    fn touch(&mut self, outcome: &Outcome) {
+        for &f in &outcome.findings {
+            if self.is_touched.len() <= f {
+                self.is_touched.resize(f + 1, false);
+                self.counts.resize_with(f + 1, Default::default);
+                self.looked.resize(f + 1, 0);
+            }
+            if !self.is_touched[f] {
+                self.is_touched[f] = true;
+                self.touched.push(f);
+            }
+        }
+        for &r in &outcome.rules {
+            if self.rule_is_touched.len() <= r {
+                self.rule_is_touched.resize(r + 1, false);
+                self.rule_counts.resize(r + 1, 0);
+            }
+            if !self.rule_is_touched[r] {
+                self.rule_is_touched[r] = true;
+                self.rules_touched.push(r);
+            }
+        }
+    }
+
+    /// Counts a row of an outcome that is not kept (no memo id) at once.
+    fn count_now(&mut self, outcome: &Outcome) {
+        self.touch(outcome);
+        for &f in &outcome.findings {
+            self.counts[f].0 += 1;
+        }
+        for &r in &outcome.rules {
+            self.rule_counts[r] += 1;
+        }
+    }
+
+    /// Takes the row's address as an example for the findings that want one; marks a
+    /// kept outcome sated when none of its findings wants more in this piece.
+    fn examples(&mut self, plan: &Plan, outcome: &Outcome, email: &[u8]) {
+        // Valid UTF-8 (rows that are not never get here).
+        let text = std::str::from_utf8(email).unwrap_or_default();
+        let text = || text;
         let mut shown: Option<String> = None;
-        for &id in &outcome.findings {
-            if t.counts.len() <= id {
-                t.counts.resize_with(id + 1, Default::default);
-            }
-            let (count, examples) = &mut t.counts[id];
-            if *count == 0 {
-                t.touched.push(id);
-            }
-            *count += 1;
+        let mut wanting = false;
+        for &f in &outcome.findings {
+            let looked = &mut self.looked[f];
+            let examples = &mut self.counts[f].1;
             // Examples come from a piece's first rows: masked addresses are often alike
             // (u•••@example.com), and looking further would mask every row.
-            if examples.len() < plan.examples
-                && *count <= EXAMPLE_ROWS
-                && !examples.iter().any(|e| shows(e, text(), plan.show_emails))
-            {
+            if *looked >= EXAMPLE_ROWS || examples.len() >= plan.examples {
+                continue;
+            }
+            *looked += 1;
+            if !examples.iter().any(|e| shows(e, text(), plan.show_emails)) {
                 let shown = shown.get_or_insert_with(|| {
                     if plan.show_emails {
                         text().to_owned()
@@ -279,47 +303,42 @@ impl Tally {
                 });
                 examples.push(shown.clone());
             }
+            wanting |= *looked < EXAMPLE_ROWS && examples.len() < plan.examples;
         }
-        for &id in &outcome.rules {
-            if t.rule_counts.len() <= id {
-                t.rule_counts.resize(id + 1, 0);
-            }
-            if t.rule_counts[id] == 0 {
-                t.rules_touched.push(id);
-            }
-            t.rule_counts[id] += 1;
-        }
-        if let Some(id) = outcome.memo_id {
-            let closed = outcome.findings.iter().all(|&f| {
-                let (count, examples) = &t.counts[f];
-                *count >= EXAMPLE_ROWS || examples.len() >= plan.examples
-            });
-            if closed {
-                if t.closed.len() <= id {
-                    t.closed.resize(id + 1, u64::MAX);
-                    t.deferred.resize(id + 1, 0);
-                }
-                t.closed[id] = t.epoch;
-            }
+        if !wanting && let Some(id) = outcome.memo_id {
+            self.sated[id] = self.epoch;
         }
     }
 
-    /// Adds the deferred rows of closed outcomes to their findings and rules.
+    /// A row's lines for `--suppress-out` and `--findings-out`.
+    fn outputs(&mut self, plan: &Plan, outcome: &Outcome, email: &[u8]) {
+        let text = std::str::from_utf8(email).unwrap_or_default();
+        let t = self;
+        if plan.suppress_out && !outcome.errors.is_empty() {
+            let _ = writeln!(
+                Lossless(&mut t.suppress),
+                "{},{}",
+                csv_cell(text),
+                csv_cell(&outcome.errors)
+            );
+        }
+        if plan.findings_out {
+            let quoted = serde_json::to_string(text).unwrap_or_default();
+            t.findings
+                .push((t.rows, format!("\"email\":{quoted}{}", outcome.details)));
+        }
+    }
+
+    /// Adds the rows of kept outcomes to their findings and rules.
     fn settle(&mut self) {
         let t = self;
         for outcome in std::mem::take(&mut t.deferred_touched) {
             let Some(id) = outcome.memo_id else { continue };
             let n = std::mem::take(&mut t.deferred[id]);
             for &f in &outcome.findings {
-                if t.counts[f].0 == 0 {
-                    t.touched.push(f);
-                }
                 t.counts[f].0 += n;
             }
             for &r in &outcome.rules {
-                if t.rule_counts[r] == 0 {
-                    t.rules_touched.push(r);
-                }
                 t.rule_counts[r] += n;
             }
         }
@@ -1104,6 +1123,8 @@ impl<'p, 'a> Worker<'p, 'a> {
             .iter()
             .map(|&id| {
                 let (count, examples) = std::mem::take(&mut t.counts[id]);
+                t.looked[id] = 0;
+                t.is_touched[id] = false;
                 let (campaign, finding) = &self.table[id];
                 (*campaign, finding.clone(), count, examples)
             })
@@ -1115,13 +1136,20 @@ impl<'p, 'a> Worker<'p, 'a> {
             .collect();
         for &id in &t.rules_touched {
             t.rule_counts[id] = 0;
+            t.rule_is_touched[id] = false;
         }
         // Keep the (now zeroed) counters for the next piece.
-        self.tally.counts = std::mem::take(&mut t.counts);
-        self.tally.rule_counts = std::mem::take(&mut t.rule_counts);
-        self.tally.closed = std::mem::take(&mut t.closed);
-        self.tally.deferred = std::mem::take(&mut t.deferred);
-        self.tally.epoch = t.epoch + 1;
+        self.tally = Tally {
+            counts: t.counts,
+            looked: t.looked,
+            is_touched: t.is_touched,
+            rule_counts: t.rule_counts,
+            rule_is_touched: t.rule_is_touched,
+            sated: t.sated,
+            deferred: t.deferred,
+            epoch: t.epoch + 1,
+            ..Tally::default()
+        };
         PieceResult {
             rows: t.rows,
             lines: t.lines,

@@ -22,8 +22,10 @@ use super::scan::{RecordEnd, RecordLimits, count_breaks, record_end, unquote};
 use crate::error::Result;
 
 /// Bytes per piece: small enough to keep both cores busy and memory flat, large enough
-/// that handing a piece over costs nothing next to checking it.
-const PIECE: usize = 256 << 10;
+/// that what a piece costs beyond its rows (examples, grouping, merging: about 100,000
+/// instructions) is small next to them. 256 KiB pieces cost 5% more instructions per
+/// JSON Lines row than 1 MiB ones, 64 KiB pieces 40% more time.
+const PIECE: usize = 1 << 20;
 
 /// How the export is laid out, settled before the first row.
 #[derive(Debug, Clone)]

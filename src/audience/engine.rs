@@ -413,8 +413,6 @@ pub(super) struct Worker<'p, 'a> {
     rule_ids: HashMap<String, usize>,
     tally: Tally,
     key: Vec<u8>,
-    /// Owned items of the current JSON row, as ranges into its value.
-    items: Vec<(usize, usize)>,
     /// Boxed: it is taken out and put back for every line.
     json_layout: Option<Box<JsonLayout>>,
     /// JSON layouts settled so far.
@@ -447,7 +445,6 @@ impl<'p, 'a> Worker<'p, 'a> {
             rule_ids: HashMap::new(),
             tally: Tally::default(),
             key: Vec::new(),
-            items: Vec::new(),
             json_layout: None,
             layouts: 0,
             parser: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
@@ -641,32 +638,22 @@ impl<'p, 'a> Worker<'p, 'a> {
             return self.slow_csv(layout, base, cells, line);
         }
         let Some(columns) = &self.columns else { return };
-        let mut key = std::mem::take(&mut self.key);
-        key.clear();
+        self.key.clear();
         for &c in &columns.shape {
-            push_cell(&mut key, cell(c));
+            push_cell(&mut self.key, cell(c));
         }
         if self.plan.reads.owned == OwnedReads::Relevant {
             let text = columns.owned.and_then(cell).unwrap_or_default();
             if self.plan.owned.is_none() {
-                self.push_owned_cached(&mut key, text, |w, k| {
+                self.push_owned_cached(text, |w, k| {
                     w.push_owned(k, split_items(text), b"");
                     true
                 });
             } else {
-                self.push_owned(&mut key, split_items(text), email);
+                self.push_owned_to_key(split_items(text), email);
             }
         }
-        if let Some(o) = self.memo.get(key.as_slice()) {
-            self.tally.record(self.plan, Some(line), o, Some(email));
-            self.key = key;
-            return;
-        }
-        let profile = self.csv_profile(layout, base, cells);
-        let outcome = self.remember(&key, profile);
-        self.key = key;
-        self.tally
-            .record(self.plan, Some(line), &outcome, Some(email));
+        self.shaped(line, email, |w| w.csv_profile(layout, base, cells));
     }
 
     /// A CSV row as a profile, read as the generic reader reads it.
@@ -829,13 +816,12 @@ impl<'p, 'a> Worker<'p, 'a> {
         .filter(|e| !e.is_empty());
         let owned = row.owned;
         let relevant = self.plan.reads.owned == OwnedReads::Relevant;
-        let mut key = std::mem::take(&mut self.key);
         // Without a join, what the owned products add to a shape depends on the value
         // alone, and exports repeat their values: look it up.
         let cached = relevant && self.plan.owned.is_none();
         if cached {
             let raw = owned.map_or(&b"\0absent"[..], |m| m.raw);
-            let ok = self.push_owned_cached(&mut key, raw, |w, k| {
+            let ok = self.push_owned_cached(raw, |w, k| {
                 let mut items = Vec::new();
                 let ok = owned_items(owned.as_ref(), &mut items);
                 if ok {
@@ -844,13 +830,11 @@ impl<'p, 'a> Worker<'p, 'a> {
                 ok
             });
             if !ok {
-                self.key = key;
                 return false;
             }
         }
-        let mut items = std::mem::take(&mut self.items);
-        items.clear();
         let joined = relevant && !cached;
+        let mut items = Vec::new();
         if joined && let Some(m) = &owned {
             let ok = match m.kind {
                 JsonKind::Str => {
@@ -867,8 +851,6 @@ impl<'p, 'a> Worker<'p, 'a> {
                 _ => m.raw == b"null",
             };
             if !ok {
-                self.items = items;
-                self.key = key;
                 return false;
             }
         }
@@ -885,31 +867,16 @@ impl<'p, 'a> Worker<'p, 'a> {
             Ok(email) => email,
             Err(reason) => {
                 self.skip(Some(line), reason);
-                self.items = items;
-                self.key = key;
                 return true;
             }
         };
         if joined {
-            match &owned {
-                Some(m) => {
-                    self.push_owned(&mut key, items.iter().map(|&(s, e)| &m.raw[s..e]), email);
-                }
-                None => self.push_owned(&mut key, std::iter::empty(), email),
-            }
+            let raw = owned.map_or(&b""[..], |m| m.raw);
+            self.push_owned_to_key(items.iter().map(|&(s, e)| &raw[s..e]), email);
         }
-        self.items = items;
-        if let Some(o) = self.memo.get(key.as_slice()) {
-            self.tally.record(self.plan, Some(line), o, Some(email));
-            self.key = key;
-            return true;
-        }
-        let profile =
-            json_profile(text, &self.map).unwrap_or_else(|| Err("no JSON object".to_owned()));
-        let outcome = self.remember(&key, profile);
-        self.key = key;
-        self.tally
-            .record(self.plan, Some(line), &outcome, Some(email));
+        self.shaped(line, email, |w| {
+            json_profile(text, &w.map).unwrap_or_else(|| Err("no JSON object".to_owned()))
+        });
         true
     }
 
@@ -992,19 +959,18 @@ impl<'p, 'a> Worker<'p, 'a> {
         key[flag] = u8::from(any);
     }
 
-    /// Appends what an owned-products value adds to a shape, from a cache by the value
-    /// as written; `compute` appends it on a miss and says whether the fast path can read
-    /// the value at all (false is cached too).
+    /// Appends to the shape key in `self.key` what an owned-products value adds to a
+    /// shape, from a cache by the value as written; `compute` writes it on a miss and
+    /// says whether the fast path can read the value at all (false is cached too).
     fn push_owned_cached(
         &mut self,
-        key: &mut Vec<u8>,
         value: &[u8],
         compute: impl FnOnce(&mut Self, &mut Vec<u8>) -> bool,
     ) -> bool {
         if let Some(cached) = self.owned_values.get(value) {
             return match cached {
                 Some(fragment) => {
-                    key.extend_from_slice(fragment);
+                    self.key.extend_from_slice(fragment);
                     true
                 }
                 None => false,
@@ -1013,13 +979,41 @@ impl<'p, 'a> Worker<'p, 'a> {
         let mut fragment = Vec::new();
         let ok = compute(self, &mut fragment);
         if ok {
-            key.extend_from_slice(&fragment);
+            self.key.extend_from_slice(&fragment);
         }
         if self.owned_values.len() < MEMO_LIMIT {
             self.owned_values
                 .insert(value.into(), ok.then(|| fragment.into()));
         }
         ok
+    }
+
+    /// Appends the owned products that matter (the row's and the joined ones) to the
+    /// shape key in `self.key`.
+    fn push_owned_to_key<'i>(&mut self, items: impl Iterator<Item = &'i [u8]>, email: &[u8]) {
+        let mut key = std::mem::take(&mut self.key);
+        self.push_owned(&mut key, items, email);
+        self.key = key;
+    }
+
+    /// Counts a row of the shape whose key is in `self.key`: from the memo, or checked
+    /// the whole way (`profile` reads the row) and kept.
+    fn shaped(
+        &mut self,
+        line: u64,
+        email: &[u8],
+        profile: impl FnOnce(&Self) -> std::result::Result<Profile, String>,
+    ) {
+        if let Some(o) = self.memo.get(self.key.as_slice()) {
+            self.tally.record(self.plan, Some(line), o, Some(email));
+            return;
+        }
+        let profile = profile(self);
+        let key = std::mem::take(&mut self.key);
+        let outcome = self.remember(&key, profile);
+        self.key = key;
+        self.tally
+            .record(self.plan, Some(line), &outcome, Some(email));
     }
 
     fn owned_matters(&mut self, item: &[u8]) -> bool {

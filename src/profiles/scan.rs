@@ -1,5 +1,6 @@
 //! Fast, allocation-free reading of export rows: where a CSV record ends (quote-aware),
-//! its cells, and the top-level members of a JSON Lines object. Each function either
+//! its cells, and the top-level members of a JSON Lines object, in general or by the
+//! [`Skeleton`] of an earlier row laid out the same way. Each function either
 //! gives an exact answer or says it cannot, so that the caller falls back to the full
 //! parsers (csv-core, serde_json) for anything unusual: the fast path never accepts a row
 //! the full parsers would reject, and never reads one differently.

@@ -1,7 +1,8 @@
 //! An export read in pieces of whole rows, so that several threads can check them: CSV
 //! split at record boundaries (quote-aware, so a quoted line break never splits a row),
-//! JSON Lines split at line breaks. Reading, decompressing and splitting is one thread's
-//! work; parsing the rows is left to whoever takes the pieces.
+//! JSON Lines split at line breaks. Reading, decompressing and splitting is done by one
+//! thread at a time (the engine's workers take turns); parsing the rows is left to
+//! whoever took the piece.
 //!
 //! JSON arrays are not split (one document); [`start`] leaves them to
 //! [`super::audience::for_each_row`].

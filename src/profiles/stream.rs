@@ -172,8 +172,14 @@ impl Buffer {
     }
 
     /// At least `n` writable bytes after the data (zeroed only the first time the
-    /// storage grows that far).
+    /// storage grows that far). Bytes dropped from the front are given back first: a
+    /// run of dropped rows must not make the storage grow with the file.
     fn room(&mut self, n: usize) -> &mut [u8] {
+        if self.store.len() < self.end + n && self.start > 0 {
+            self.store.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
         if self.store.len() < self.end + n {
             self.store.resize(self.end + n, 0);
         }
@@ -459,6 +465,21 @@ mod tests {
         }
         buffer.consume(2);
         assert_eq!(buffer.len(), 4998);
+        // Dropped bytes are given back before the storage grows.
+        let size = buffer.store.len();
+        for _ in 0..10 {
+            let n = buffer.len();
+            buffer.consume(n.saturating_sub(10));
+            let room = buffer.room(size / 2).len();
+            assert!(room >= size / 2);
+            buffer.end += size / 2;
+        }
+        assert!(
+            buffer.store.len() <= 2 * size,
+            "{} from {size}",
+            buffer.store.len()
+        );
+        buffer.start_with(&[b'y'; 4998]);
         buffer.truncate(10);
         assert_eq!(&*buffer, &[b'y'; 10]);
         buffer.clear();

@@ -210,8 +210,14 @@ fn jsonl_export(rows: usize) -> Vec<u8> {
             row[..row.len() - 1].to_owned(),
             row.clone() + " x",
         ];
-        for flaw in flawed {
-            out.push_str(&row);
+        // A number serde_json takes for out of range (infinite as a float).
+        let scored = row.replacen("\"status\"", "\"score\": 12, \"status\"", 1);
+        let flawed = flawed
+            .into_iter()
+            .map(|flaw| (row.clone(), flaw))
+            .chain([(scored.clone(), scored.replacen("12", "1e400", 1))]);
+        for (clean, flaw) in flawed {
+            out.push_str(&clean);
             out.push('\n');
             out.push_str(&flaw);
             out.push('\n');

@@ -81,6 +81,8 @@ pub struct Stream {
     dropping: bool,
     /// Buffers of pieces already checked, to read the next pieces into.
     spare: Spare,
+    /// A read that failed, told once the complete rows read before it are handed out.
+    failure: Option<ReadFailure>,
 }
 
 /// Buffers handed back once their piece is checked. Reusing them spares the allocator
@@ -220,6 +222,7 @@ pub fn start(
         limits: options.record_limits,
         dropping: false,
         spare: Spare::default(),
+        failure: None,
     };
     let mut mapping = Mapping::new(map, options);
     let fail = |f: ReadFailure| read_failure(&display, f, 0);
@@ -367,6 +370,9 @@ impl Stream {
     /// The next piece of whole rows; None at the end. An error ends the stream: the file
     /// cannot be read on (the message, and the line).
     pub fn next_piece(&mut self) -> std::result::Result<Option<Piece>, ReadFailure> {
+        if let Some(failure) = self.failure.take() {
+            return Err(failure);
+        }
         loop {
             if self.dropping {
                 match memchr(b'\n', &self.buf) {
@@ -379,7 +385,9 @@ impl Stream {
                         if self.eof {
                             return Ok(None);
                         }
-                        self.fill()?;
+                        if let Err(failure) = self.fill() {
+                            return Err(failure);
+                        }
                         continue;
                     }
                 }
@@ -392,7 +400,17 @@ impl Stream {
                     return Ok(None);
                 }
             }
-            self.fill()?;
+            if let Err(failure) = self.fill() {
+                // The complete rows read before the failure are still checked: they go
+                // out as a last piece, and the failure with the next call.
+                return match self.split() {
+                    Some(piece) => {
+                        self.failure = Some(failure);
+                        Ok(Some(piece))
+                    }
+                    None => Err(failure),
+                };
+            }
         }
     }
 

@@ -385,9 +385,7 @@ impl Stream {
                         if self.eof {
                             return Ok(None);
                         }
-                        if let Err(failure) = self.fill() {
-                            return Err(failure);
-                        }
+                        self.fill()?;
                         continue;
                     }
                 }

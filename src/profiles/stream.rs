@@ -86,7 +86,7 @@ pub struct Stream {
 }
 
 /// Buffers handed back once their piece is checked. Reusing them spares the allocator
-/// and the kernel a fresh 256 KiB mapping (and its page faults) per piece.
+/// and the kernel a fresh mapping (and its page faults) for every piece.
 #[derive(Clone, Default)]
 pub struct Spare(Arc<Mutex<Vec<Buffer>>>);
 

@@ -5,7 +5,8 @@ set -eu
 fuzz=$(cd "$(dirname "$0")" && pwd)
 samples="$fuzz/../samples"
 corpus="$fuzz/corpus"
-mkdir -p "$corpus/campaign" "$corpus/html" "$corpus/profile_json" "$corpus/audience" "$corpus/rule_file"
+mkdir -p "$corpus/campaign" "$corpus/html" "$corpus/profile_json" "$corpus/audience" "$corpus/rule_file" \
+    "$corpus/json_skeleton" "$corpus/address"
 
 for f in "$samples"/campaigns/*.eml "$samples"/templates/* "$samples"/variants/*; do
     cp "$f" "$corpus/campaign/"

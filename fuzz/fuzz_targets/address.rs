@@ -12,7 +12,10 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let byte_wise = plain_local(data).is_some_and(|at| plain_domain(&data[at + 1..]));
     let masks = common_address(data);
-    assert!(!masks || byte_wise, "the masks accept what the bytes refuse");
+    assert!(
+        !masks || byte_wise,
+        "the masks accept what the bytes refuse"
+    );
     let common = data.len() <= 32
         && data
             .iter()
@@ -23,6 +26,9 @@ fuzz_target!(|data: &[u8]| {
     if plain_address(data)
         && let Ok(text) = std::str::from_utf8(data)
     {
-        assert!(lettre::Address::from_str(text).is_ok(), "lettre refuses {text:?}");
+        assert!(
+            lettre::Address::from_str(text).is_ok(),
+            "lettre refuses {text:?}"
+        );
     }
 });

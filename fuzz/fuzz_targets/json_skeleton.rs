@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
     if !object_members(template, &mut members) {
         return;
     }
-    assert!(serde_accepts(template), "object_members accepts what serde_json refuses");
+    assert!(
+        serde_accepts(template),
+        "object_members accepts what serde_json refuses"
+    );
     let mut skeleton = Skeleton::default();
     if !skeleton.learn(template, &members) {
         return;
@@ -34,17 +37,27 @@ fuzz_target!(|data: &[u8]| {
             .position(|&b| b == b'\n')
             .map_or(rest.len(), |i| pos + i + 1);
         if let Some(len) = skeleton.read(&mut marks, pos, |_, v| values.push(v)) {
-            assert_eq!(pos + len, line_end, "the skeleton read past the line or stopped short");
+            assert_eq!(
+                pos + len,
+                line_end,
+                "the skeleton read past the line or stopped short"
+            );
             let line = &rest[pos..line_end];
             let mut full = Vec::new();
-            assert!(object_members(line, &mut full), "the skeleton accepts what object_members refuses");
+            assert!(
+                object_members(line, &mut full),
+                "the skeleton accepts what object_members refuses"
+            );
             let full_values: Vec<MemberValue> = full.iter().map(|m| m.value).collect();
             assert_eq!(values, full_values, "the skeleton reads other values");
         }
         let line = &rest[pos..line_end];
         let mut full = Vec::new();
         if object_members(line, &mut full) {
-            assert!(serde_accepts(line), "object_members accepts what serde_json refuses");
+            assert!(
+                serde_accepts(line),
+                "object_members accepts what serde_json refuses"
+            );
         }
         pos = line_end;
     }

@@ -697,32 +697,6 @@ fn equal_16(a: &[u8; 16], b: &[u8; 16]) -> u32 {
         .fold(0, |m, (i, (x, y))| m | (u32::from(x == y) << i))
 }
 
-/// The closing quote of a string whose content starts at `from`, when no backslash or
-/// control character comes first; None for those (and for a string left open), which
-/// the byte-wise reader then reads. Sixteen bytes at a time, the last sixteen of `s`
-/// overlapping the ones before.
-#[inline]
-fn plain_string_end(s: &[u8], from: usize) -> Option<usize> {
-    let mut at = from;
-    loop {
-        let hits = match s.get(at..at + 16) {
-            Some(chunk) => special_16(chunk.try_into().unwrap_or(&[0; 16])),
-            None => {
-                let last = s.len().checked_sub(16)?;
-                if at >= s.len() {
-                    return None;
-                }
-                special_16(s[last..].try_into().unwrap_or(&[0; 16])) >> (at - last)
-            }
-        };
-        if hits != 0 {
-            let end = at + hits.trailing_zeros() as usize;
-            return (s[end] == b'"').then_some(end);
-        }
-        at += 16;
-    }
-}
-
 /// Bit i set where `chunk[i]` is `"`, `\\` or below 0x20: a byte that ends a plain string.
 #[cfg(target_arch = "x86_64")]
 #[inline]
@@ -863,15 +837,16 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A string at the cursor: its content and whether it has escapes. Inlined: a short
-    /// string without escapes is found by one or two sixteen-byte looks.
+    /// A string at the cursor: its content and whether it has escapes. Inlined: a string
+    /// without escapes is found by one search for its first special byte.
     #[inline]
     fn string(&mut self) -> Option<(&'a [u8], JsonKind)> {
         if !self.eat(b'"') {
             return None;
         }
         let start = self.i;
-        if let Some(end) = plain_string_end(self.s, start) {
+        let end = start + special(&self.s[start..])?;
+        if self.s[end] == b'"' {
             self.i = end + 1;
             return Some((&self.s[start..end], JsonKind::Str));
         }

@@ -271,6 +271,7 @@ fn run_check(
             findings_out: args.findings_out,
             reference: args.reference_engine,
         },
+        bytes_root: None,
     };
     let mut outcome = match check(&request, config, rules) {
         Ok(outcome) => outcome,
@@ -379,9 +380,14 @@ fn run_hook(
             Config::default()
         };
         let rules = rules_for(&RuleArgs::default(), &config)?;
-        Ok(Some((files, config, rules)))
+        Ok(Some((
+            files,
+            config,
+            rules,
+            crate::hook::repository_root(cwd)?,
+        )))
     });
-    let (files, config, rules) = match loaded {
+    let (files, config, rules, root) = match loaded {
         Ok(Some(loaded)) => loaded,
         Ok(None) => return Ok(ExitStatus::Clean),
         Err(e) => {
@@ -391,6 +397,7 @@ fn run_hook(
     };
     let request = CheckRequest {
         campaign_bytes: files,
+        bytes_root: Some(root),
         ..CheckRequest::default()
     };
     let outcome = match check(&request, &config, &rules) {
@@ -473,6 +480,14 @@ fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}\n", rule.summary)?;
     if let Some(when) = &rule.when {
         writeln!(out, "Applies to recipients when {}.\n", when.source)?;
+    }
+    if let [only] = rule.applies_to.as_slice() {
+        writeln!(
+            out,
+            "Checks {} mail only (declare transactional mail with [campaigns] transactional \
+             in campaign-lint.toml).\n",
+            only.name()
+        )?;
     }
     let Some(d) = &rule.docs else {
         writeln!(out, "(this rule has no [docs] section)")?;

@@ -30,6 +30,8 @@ pub struct CheckRequest {
     pub catalog: Option<PathBuf>,
     /// How to read the audience export.
     pub audience_options: audience::AudienceOptions,
+    /// Rows skipped beyond `[limits] max-skipped-percent` are expected (`--allow-skipped`).
+    pub allow_skipped: bool,
     /// The directory the paths of `campaign_bytes` are relative to (the repository's top
     /// for staged files); None: the working directory.
     pub bytes_root: Option<PathBuf>,
@@ -168,6 +170,9 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
             c.findings.extend(grouped);
         }
         outcome.report.recipients = run.summary.rows_checked;
+        outcome
+            .errors
+            .extend(unchecked_rows(path, &run.summary, request, config));
         if !run.profile_findings.is_empty() {
             audience_report = Some(FileReport {
                 path: path.display().to_string(),
@@ -212,6 +217,84 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
         }
     }
     Ok(outcome)
+}
+
+/// An audience run that checked no row, or skipped more than `[limits]
+/// max-skipped-percent` of its rows, did not do its job: an error that says what the
+/// export looks like and how to read it (the campaign findings are still shown).
+fn unchecked_rows(
+    path: &Path,
+    summary: &crate::diagnostic::AudienceSummary,
+    request: &CheckRequest,
+    config: &Config,
+) -> Option<Error> {
+    let display = path.display().to_string();
+    let read = crate::profiles::audience::ReadOptions {
+        delimiter: request.audience_options.delimiter,
+        record_limits: config.limits.records(),
+        ..Default::default()
+    };
+    let reasons = || {
+        let mut reasons: Vec<&str> = Vec::new();
+        for (_, _, reason) in &summary.skipped {
+            // The kind of reason, without its place: "malformed JSON", "no email address".
+            let reason = reason.split([':', '"']).next().unwrap_or(reason);
+            let reason = reason.split(" at column").next().unwrap_or(reason).trim();
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        }
+        reasons.join("; ")
+    };
+    if summary.rows_checked == 0 {
+        let tried = match (&request.audience_options.preset, &summary.preset) {
+            (Some(name), _) => format!("read with --preset {name}"),
+            (None, Some(preset)) => format!("read as {preset}"),
+            (None, None) if config.fields != crate::profiles::FieldMap::default() => format!(
+                "read with the [fields] mapping of {} (email = {:?})",
+                config.display(),
+                config.fields.email
+            ),
+            (None, None) => {
+                let names: Vec<&str> = crate::profiles::presets::PRESETS
+                    .iter()
+                    .map(|p| p.name)
+                    .collect();
+                format!(
+                    "no known export layout matched them (tried {})",
+                    names.join(", ")
+                )
+            }
+        };
+        let what = if summary.rows_read == 0 {
+            "no row could be checked: the export has no rows".to_owned()
+        } else {
+            format!(
+                "no row could be checked: {} rows read, all skipped ({})",
+                summary.rows_read,
+                reasons()
+            )
+        };
+        let why = crate::profiles::diagnose::explain_unread(path, &read, &tried);
+        return Some(Error::new(display, format!("{what}{why}")));
+    }
+    let limit = config.limits.max_skipped_percent;
+    let share = summary.rows_skipped as f64 * 100.0 / summary.rows_read.max(1) as f64;
+    if share > limit && !request.allow_skipped {
+        return Some(Error::new(
+            display,
+            format!(
+                "{} of {} rows ({share:.1}%) were skipped ({}), more than [limits] \
+                 max-skipped-percent ({limit}%): the findings count only the {} rows checked; \
+                 fix the export, or pass --allow-skipped if that is expected",
+                summary.rows_skipped,
+                summary.rows_read,
+                reasons(),
+                summary.rows_checked
+            ),
+        ));
+    }
+    None
 }
 
 /// Every rule named in `[per-file-ignores]` must exist (a misspelt name would excuse
@@ -352,7 +435,21 @@ pub fn expand(paths: &[PathBuf], exclude: &Exclude) -> (Vec<PathBuf>, Vec<Error>
     let mut errors = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => walk(path, exclude, &mut files, &mut errors),
+            Ok(m) if m.is_dir() => {
+                let before = files.len();
+                walk(path, exclude, &mut files, &mut errors);
+                if files.len() == before {
+                    // In CI a wrong path must not go green.
+                    errors.push(Error::new(
+                        path.display().to_string(),
+                        format!(
+                            "no campaign files found under this directory (looked for .{} files, \
+                             leaving out hidden, git-ignored and excluded ones)",
+                            CAMPAIGN_EXTENSIONS.join(", .")
+                        ),
+                    ));
+                }
+            }
             Ok(_) => files.push(path.clone()),
             Err(e) => errors.push(Error::new(
                 path.display().to_string(),

@@ -72,6 +72,9 @@ pub struct Limits {
     pub max_csv_record_kb: usize,
     /// Example recipients shown per audience finding.
     pub examples: usize,
+    /// An audience run that skips more than this share of its rows (bad addresses,
+    /// unknown languages, broken rows) fails with exit 2, unless `--allow-skipped`.
+    pub max_skipped_percent: f64,
 }
 
 impl Default for Limits {
@@ -85,6 +88,7 @@ impl Default for Limits {
             max_csv_record_lines: records.lines,
             max_csv_record_kb: records.bytes / 1024,
             examples: 3,
+            max_skipped_percent: 10.0,
         }
     }
 }

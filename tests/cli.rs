@@ -181,7 +181,7 @@ fn bad_inputs_are_located_errors() {
                 "--profile",
                 write("array.json", "[{\"email\": \"a@example.com\"}]"),
             ],
-            "array.json:1:1: expected a JSON object",
+            "array.json:1:1: this is a JSON array of profiles",
         ),
         (
             vec![

@@ -69,6 +69,10 @@ pub fn effective_config(config: &Config, rules: &RuleSet) -> String {
         "max-campaign-mb".into(),
         Value::Float(config.limits.max_campaign_mb),
     );
+    limits.insert(
+        "max-skipped-percent".into(),
+        Value::Float(config.limits.max_skipped_percent),
+    );
     for (key, value) in [
         ("max-mime-depth", config.limits.max_mime_depth),
         ("max-header-count", config.limits.max_header_count),

@@ -95,6 +95,18 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
         1,
     ),
     (
+        // A typo in a registered SKU: the TV matches nothing, the phone still does.
+        "free-phone-typo-owner",
+        &[
+            "samples/campaigns/free-phone.eml",
+            "--profile",
+            "samples/profiles/typo-owner.json",
+            "--catalog",
+            "samples/catalog.toml",
+        ],
+        1,
+    ),
+    (
         "free-phone-no-catalog",
         &[
             "samples/campaigns/free-phone.eml",

@@ -18,6 +18,7 @@ mod required_field;
 mod sender_identity;
 mod subscription_status;
 mod text_alternative;
+mod unknown_owned_product;
 mod unreadable_part;
 mod unsubscribe_link;
 mod unsubscribe_visibility;
@@ -205,6 +206,10 @@ pub static KINDS: &[KindEntry] = &[
     KindEntry {
         name: "image-only",
         build: build::<image_only::ImageOnly>,
+    },
+    KindEntry {
+        name: "unknown-owned-product",
+        build: build::<unknown_owned_product::UnknownOwnedProduct>,
     },
     KindEntry {
         name: "unreadable-part",

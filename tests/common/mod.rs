@@ -141,6 +141,11 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
     ("black-friday", &["samples/campaigns/black-friday.eml"], 0),
     ("repair-cafe", &["samples/campaigns/repair-cafe.eml"], 0),
     (
+        "encoded-list-header",
+        &["samples/campaigns/encoded-list-header.eml"],
+        0,
+    ),
+    (
         "security-notice",
         &["samples/campaigns/security-notice.eml"],
         1,

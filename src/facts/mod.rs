@@ -130,6 +130,26 @@ pub fn in_url_or_address(text: &str, range: Range<usize>) -> bool {
     token.contains("://") || token.starts_with("www.") || token.contains('@') || token.contains('/')
 }
 
+/// Byte ranges of the words (runs of letters and digits) of `text`.
+pub fn words(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..text.len());
+    }
+    out
+}
+
 /// Settings of the analysis that come from rule parameters and the config's limits.
 #[derive(Debug, Clone)]
 pub struct AnalysisOptions {

@@ -427,6 +427,23 @@ impl<'a> Reading<'a> {
     }
 }
 
+/// Where `text` (read text, not a link) holds an ESP tag that the ESP replaces with a
+/// whole opt-out when it sends: Mailjet's `[[DELIVERY_INFO]]` ("This email was sent to …,
+/// click here to unsubscribe") and `[[UNSUB_LINK_EN]]`, or an unsubscribe merge tag written
+/// as text (`*|UNSUB|*`, which a text part shows as its URL).
+pub fn footer_tag(text: &str) -> Option<Range<usize>> {
+    for marker in ["[[DELIVERY_INFO]]", "[[UNSUB_LINK"] {
+        if let Some(at) = text.find(marker) {
+            let end = text[at..].find("]]").map_or(text.len(), |e| at + e + 2);
+            return Some(at..end);
+        }
+    }
+    merge_tags::find(text)
+        .into_iter()
+        .find(|t| is_unsubscribe_name(&t.name()))
+        .map(|t| t.range)
+}
+
 /// Whether a merge tag's name is an unsubscribe link.
 fn is_unsubscribe_name(name: &str) -> bool {
     ["unsub", "optout", "opt_out", "opt-out"]

@@ -32,7 +32,9 @@ impl Check for UnsubscribeLink {
 
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for (index, part) in footer_parts(facts, &self.params) {
-            if facts.unsubscribe_links.iter().any(|l| l.part == index) {
+            if facts.unsubscribe_links.iter().any(|l| l.part == index)
+                || has_footer_tag(facts, part)
+            {
                 continue;
             }
             if part.kind == PartKind::Plain
@@ -56,6 +58,15 @@ impl Check for UnsubscribeLink {
             ));
         }
     }
+}
+
+/// Whether the part's read text holds an ESP tag that becomes the opt-out when sent.
+fn has_footer_tag(facts: &Facts, part: &PartFacts) -> bool {
+    facts.units.get(part.units.clone()).is_some_and(|units| {
+        units
+            .iter()
+            .any(|u| u.is_read() && optout::footer_tag(&u.text).is_some())
+    })
 }
 
 /// The last sentence of the part's read text that words an opt-out, from the line where
@@ -107,9 +118,19 @@ mod tests {
             "<p>Sale</p><a href=\"*|UNSUB|*\">Click</a>",
             "<p>Sale</p><a href=\"https://x.example/l/1\" class=\"unsubscribe-link\">Nope</a>",
             "<p>Sale</p><a href=\"https://x.example/l/1\" title=\"Abmelden\">×</a>",
+            // ESP tags that become the whole opt-out when sent (Mailjet).
+            "<p>Sale</p><p style=\"font-size:11px\">[[DELIVERY_INFO]]</p>",
+            "<p>Sale</p><p>Stop these mails: [[UNSUB_LINK_EN]]</p>",
         ] {
             assert!(check(html).is_empty(), "{html}");
         }
+    }
+
+    #[test]
+    fn footer_tags_count_only_where_a_reader_sees_them() {
+        // In an HTML comment the tag is not sent.
+        let found = check("<p>Sale</p><!-- [[DELIVERY_INFO]] -->");
+        assert_eq!(found.len(), 1);
     }
 
     #[test]

@@ -95,6 +95,12 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
         1,
     ),
     (
+        // The complaint nobody read: from crm@, "do not reply", no other contact path.
+        "do-not-reply",
+        &["samples/campaigns/do-not-reply.eml"],
+        0,
+    ),
+    (
         // A typo in a registered SKU: the TV matches nothing, the phone still does.
         "free-phone-typo-owner",
         &[

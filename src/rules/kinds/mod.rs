@@ -10,6 +10,7 @@ mod language;
 mod link_text;
 mod list_unsubscribe;
 mod merge_tags;
+mod no_reply_path;
 mod one_click;
 mod owned_products;
 mod pattern;
@@ -206,6 +207,10 @@ pub static KINDS: &[KindEntry] = &[
     KindEntry {
         name: "image-only",
         build: build::<image_only::ImageOnly>,
+    },
+    KindEntry {
+        name: "no-reply-path",
+        build: build::<no_reply_path::NoReplyPath>,
     },
     KindEntry {
         name: "unknown-owned-product",

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::RuleKind;
 use crate::diagnostic::Severity;
-use crate::facts::Facts;
+use crate::facts::{Facts, Verdict};
 use crate::profiles::Language;
 use crate::rules::{Check, Context, Diag};
 
@@ -51,12 +51,7 @@ impl Check for DeclaredLanguage {
 
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         let lang = &facts.language;
-        let detected = lang
-            .unrestricted
-            .filter(|d| {
-                lang.words >= self.params.min_words && d.confidence >= self.params.min_confidence
-            })
-            .map(|d| Language::from_whatlang(d.lang));
+        let enough = lang.words >= self.params.min_words;
         for declared in &lang.declared {
             let Some(value) = Language::parse(&declared.value) else {
                 cx.report(
@@ -70,10 +65,16 @@ impl Check for DeclaredLanguage {
                 );
                 continue;
             };
-            let Some(detected) = detected else { continue };
-            if value.reads(detected) {
+            // The declared language competes with the best one, as a reader's does: a
+            // close call (or lorem ipsum, which is left out) never contradicts it.
+            if !enough {
                 continue;
             }
+            let Verdict::WrittenIn(detected, _) =
+                lang.verdict(value, &[], self.params.min_confidence)
+            else {
+                continue;
+            };
             let mut diag = Diag::new()
                 .arg("origin", declared.origin)
                 .arg("declared", value.english_name())

@@ -13,6 +13,7 @@ mod merge_tags;
 mod one_click;
 mod owned_products;
 mod pattern;
+mod placeholder_text;
 mod postal_address;
 mod required_field;
 mod sender_identity;
@@ -205,6 +206,10 @@ pub static KINDS: &[KindEntry] = &[
     KindEntry {
         name: "image-only",
         build: build::<image_only::ImageOnly>,
+    },
+    KindEntry {
+        name: "placeholder-text",
+        build: build::<placeholder_text::PlaceholderText>,
     },
     KindEntry {
         name: "unreadable-part",

@@ -62,6 +62,19 @@ pub enum Verdict {
     Unsure(String),
 }
 
+/// How a verdict is reached: the rule's parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct Judging<'a> {
+    /// Languages the text is compared with (empty: all); the reader's own language always
+    /// competes.
+    pub allowlist: &'a [Lang],
+    /// How clearly (0..1) another language must win before the campaign counts as not in
+    /// the reader's language.
+    pub min_confidence: f64,
+    /// Fewer words of a script's text than this: its language is a guess.
+    pub min_words: usize,
+}
+
 /// Text of one kind of script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Script {
@@ -188,11 +201,18 @@ impl LanguageFacts {
         }
     }
 
-    /// Whether a reader of `reader` reads the campaign. `allowlist` (whatlang languages;
-    /// empty: all) limits the languages the text is compared with; the reader's own
-    /// language always competes. `min_confidence` (0..1) is how clearly another language
-    /// must win before the campaign counts as not in the reader's language.
-    pub fn verdict(&self, reader: Language, allowlist: &[Lang], min_confidence: f64) -> Verdict {
+    /// The language most of the read text scores best for, however narrowly (None without
+    /// letters): for tests and diagnostics; rules judge a reader with [`Self::verdict`].
+    pub fn likely(&self) -> Option<Lang> {
+        match &self.groups.first()?.found {
+            Found::Decided(lang) => Some(*lang),
+            Found::Scored(scores) => scores.scores.first().map(|(l, _)| *l),
+            Found::Unsure(_) => None,
+        }
+    }
+
+    /// Whether a reader of `reader` reads the campaign.
+    pub fn verdict(&self, reader: Language, how: &Judging) -> Verdict {
         let total: f64 = self.groups.iter().map(|g| g.words).sum();
         let Some(main) = self.groups.first().filter(|_| total > 0.0) else {
             return Verdict::Unsure("no language recognised in the text".to_owned());
@@ -203,7 +223,7 @@ impl LanguageFacts {
             .filter(|g| g.words / total >= SIGNIFICANT);
         let mut verdicts = Vec::new();
         for group in significant {
-            let v = group.verdict(reader, allowlist, min_confidence);
+            let v = group.verdict(reader, how);
             if v == Verdict::Reads {
                 return v;
             }
@@ -211,7 +231,7 @@ impl LanguageFacts {
         }
         // Mixed scripts that the reader reads none of: an error only when every large
         // part is clearly in another language.
-        let main_verdict = main.verdict(reader, allowlist, min_confidence);
+        let main_verdict = main.verdict(reader, how);
         if main.words / total >= DOMINANT
             || verdicts.iter().all(|v| matches!(v, Verdict::WrittenIn(..)))
         {
@@ -230,7 +250,12 @@ impl LanguageFacts {
 }
 
 impl Group {
-    fn verdict(&self, reader: Language, allowlist: &[Lang], min_confidence: f64) -> Verdict {
+    fn verdict(&self, reader: Language, how: &Judging) -> Verdict {
+        let Judging {
+            allowlist,
+            min_confidence,
+            min_words,
+        } = *how;
         let scores = match &self.found {
             Found::Decided(lang) => {
                 let lang = Language::from_whatlang(*lang);
@@ -243,6 +268,15 @@ impl Group {
             Found::Unsure(why) => return Verdict::Unsure(why.clone()),
             Found::Scored(scores) => scores,
         };
+        // The whole campaign may be long enough while one script's share of it is not
+        // (a Russian chat log with English lines): too few words are a guess.
+        if self.words < min_words as f64 {
+            return Verdict::Unsure(format!(
+                "only {:.0} words of {} text",
+                self.words,
+                self.describe()
+            ));
+        }
         let Some(own) = reader.whatlang() else {
             return Verdict::Unsure(format!("campaign-lint cannot recognise {reader}"));
         };
@@ -337,9 +371,14 @@ impl Scores {
 /// stops improving long before (99% at 200 words), and a 100 KB template would otherwise
 /// spend most of its time here.
 const SAMPLE_CHARS: usize = 4_000;
-/// Blocks are detected in chunks of about this many characters (whole blocks), whose
-/// scores are combined by length.
-const CHUNK_CHARS: usize = 250;
+/// Blocks are detected in chunks of whole blocks, at least this long (bytes; about 25
+/// words), whose scores are combined by length. A chunk's own winner counts (for mixed
+/// and bilingual text) only where it wins clearly.
+const CHUNK_BYTES: usize = 150;
+/// At most this many chunks per script: a detection costs about 0.25 ms whatever its
+/// length (whatlang compares every language's profile), so longer text makes longer
+/// chunks, not more of them.
+const MAX_CHUNKS: usize = 4;
 
 /// The character classes that decide a token's script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -403,11 +442,12 @@ struct Tally {
     kana: usize,
 }
 
-/// Words of one script and its text in chunks.
+/// Words of one script and its sampled text, with the ends of its blocks.
 #[derive(Default)]
 struct Sample {
     words: usize,
-    chunks: Vec<String>,
+    text: String,
+    block_ends: Vec<usize>,
     chars: usize,
 }
 
@@ -417,21 +457,41 @@ impl Sample {
         if self.chars >= SAMPLE_CHARS {
             return;
         }
-        match self.chunks.last_mut() {
-            Some(chunk) if chunk.len() < CHUNK_CHARS => chunk.push(' '),
-            _ => self.chunks.push(String::new()),
+        if !self.text.is_empty() {
+            self.text.push(' ');
         }
-        if let Some(chunk) = self.chunks.last_mut() {
-            chunk.push_str(word);
-        }
+        self.text.push_str(word);
         self.chars += word.chars().count() + 1;
     }
 
-    /// Ends a block: the next word starts a new chunk once this one is long enough.
+    /// Ends a block: chunks are cut only between blocks.
     fn end_block(&mut self) {
-        if self.chunks.last().is_some_and(|c| c.len() >= CHUNK_CHARS) {
-            self.chunks.push(String::new());
+        if self.block_ends.last() != Some(&self.text.len()) {
+            self.block_ends.push(self.text.len());
         }
+    }
+
+    /// The sample cut into at most about [`MAX_CHUNKS`] chunks of whole blocks.
+    fn chunks(&self) -> Vec<&str> {
+        let target = CHUNK_BYTES.max(self.text.len().div_ceil(MAX_CHUNKS));
+        let mut chunks = Vec::new();
+        let mut start = 0;
+        for &end in self
+            .block_ends
+            .iter()
+            .chain(std::iter::once(&self.text.len()))
+        {
+            if end - start >= target {
+                chunks.push(&self.text[start..end]);
+                start = end;
+            }
+        }
+        if start < self.text.len() {
+            // A short tail joins the chunk before it.
+            let from = chunks.pop().map_or(start, |last| start - last.len());
+            chunks.push(&self.text[from..]);
+        }
+        chunks
     }
 
     fn scores(&self) -> Option<Found> {
@@ -439,7 +499,7 @@ impl Sample {
         let mut chunk_best: Vec<(Lang, f64)> = Vec::new();
         let mut trigrams = 0;
         let mut weight = 0.0;
-        for chunk in self.chunks.iter().filter(|c| !c.trim().is_empty()) {
+        for chunk in self.chunks().into_iter().filter(|c| !c.trim().is_empty()) {
             let w = chunk.chars().count() as f64;
             let mut chunk_trigrams = 0;
             let scores: Vec<(Lang, f64)> = match raw_detect(chunk).lang_info {
@@ -600,21 +660,20 @@ impl Tally {
 /// letter, and one word per two CJK characters (those scripts do not separate words with
 /// spaces; Korean does, and counts by tokens).
 pub fn count_words(text: &str) -> usize {
-    let mut tally = Tally::default();
+    let mut cjk = 0;
     let mut words = 0;
     for token in text.split_whitespace() {
         let mut spaced = false;
         for c in token.chars() {
             match class(c) {
-                Some(Class::Han) => tally.han += 1,
-                Some(Class::Kana) => tally.kana += 1,
+                Some(Class::Han | Class::Kana) => cjk += 1,
                 Some(_) => spaced = true,
                 None => {}
             }
         }
         words += usize::from(spaced);
     }
-    words + (tally.han + tally.kana) / 2
+    words + cjk / 2
 }
 
 #[cfg(test)]
@@ -638,8 +697,16 @@ mod tests {
         Language::parse(code).unwrap_or_else(|| panic!("{code}"))
     }
 
+    fn judging(allowlist: &[Lang]) -> Judging<'_> {
+        Judging {
+            allowlist,
+            min_confidence: 0.5,
+            min_words: 20,
+        }
+    }
+
     fn verdict(text: &str, reader: &str) -> Verdict {
-        facts(text).verdict(lang(reader), &[], 0.5)
+        facts(text).verdict(lang(reader), &judging(&[]))
     }
 
     const JAPANESE: &str = "いつも当店をご利用いただき、誠にありがとうございます。冬のセールが始まりました。人気のテレビやヘッドホン、スピーカーが特別価格でお求めいただけます。数量限定のため、お早めにお買い求めください。";
@@ -670,7 +737,7 @@ mod tests {
         // An allowlist without Chinese does not turn Chinese into Japanese.
         let allow = [Lang::Jpn, Lang::Eng];
         assert!(matches!(
-            facts(CHINESE).verdict(lang("ja"), &allow, 0.5),
+            facts(CHINESE).verdict(lang("ja"), &judging(&allow)),
             Verdict::WrittenIn(l, _) if l == lang("zh")
         ));
     }
@@ -718,14 +785,14 @@ mod tests {
         // A Swedish reader is not told the text is Swedish, nor a Danish one that it is
         // not Danish; a German reader still gets the error.
         assert!(matches!(
-            f.verdict(lang("sv"), &allow, 0.5),
+            f.verdict(lang("sv"), &judging(&allow)),
             Verdict::Unsure(_)
         ));
         assert!(matches!(
-            f.verdict(lang("de"), &allow, 0.5),
+            f.verdict(lang("de"), &judging(&allow)),
             Verdict::WrittenIn(..) | Verdict::Unsure(_)
         ));
-        assert_eq!(f.verdict(lang("da"), &allow, 0.5), Verdict::Reads);
+        assert_eq!(f.verdict(lang("da"), &judging(&allow)), Verdict::Reads);
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::catalog::CatalogIndex;
 use crate::diagnostic::{Source, Span};
 
 pub use headers::ListUnsubscribe;
-pub use language::{LanguageFacts, Verdict};
+pub use language::{Judging, LanguageFacts, Verdict};
 pub use merge_tags::FoundTag;
 pub use optout::{Evidence, UnsubscribeLink};
 pub use products::{Mention, Target};

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::RuleKind;
 use crate::diagnostic::{Label, Severity, Span};
-use crate::facts::{Facts, Verdict};
+use crate::facts::{Facts, Judging, Verdict};
 use crate::profiles::{Language, Profile};
 use crate::rules::{Check, Context, Diag};
 
@@ -82,7 +82,12 @@ fn reads(
     }
     let mut first = None;
     for reader in languages {
-        match lang.verdict(*reader, allowlist, params.min_confidence) {
+        let how = Judging {
+            allowlist,
+            min_confidence: params.min_confidence,
+            min_words: params.min_words,
+        };
+        match lang.verdict(*reader, &how) {
             Verdict::Reads => return Verdict::Reads,
             // An unsure verdict for one language outweighs a sure one for another: the
             // campaign may be in the language the recipient's first choice could not
@@ -212,6 +217,37 @@ mod tests {
             found[0].message.starts_with("could not determine"),
             "{}",
             found[0].message
+        );
+    }
+
+    const LOREM: &str = "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur.</p>";
+
+    #[test]
+    fn lorem_ipsum_is_never_latin() {
+        // Filler alone: nothing to judge, for any reader.
+        for reader in ["en", "la", "it"] {
+            let found = check(LOREM, &format!(r#"{{"language": "{reader}"}}"#));
+            assert_eq!(found.len(), 1, "{reader}: {found:#?}");
+            assert_eq!(found[0].severity, Severity::Info, "{reader}");
+        }
+        // Filler around a real English text: English.
+        let html = format!("{LOREM}{ENGLISH}{LOREM}");
+        assert!(check(&html, r#"{"language": "en"}"#).is_empty());
+        let found = check(&html, r#"{"language": "la"}"#);
+        assert_eq!(
+            found[0].message,
+            "campaign is written in English but the recipient reads Latin"
+        );
+    }
+
+    #[test]
+    fn japanese_with_an_english_footer_is_japanese() {
+        let html = "<p>いつも当店をご利用いただき、誠にありがとうございます。冬のセールが始まりました。人気のテレビやヘッドホン、スピーカーが特別価格でお求めいただけます。数量限定のため、お早めにお買い求めください。</p><p>Copyright 2024 Example Store Inc. All rights reserved. Unsubscribe | Privacy Policy</p>";
+        assert!(check(html, r#"{"language": "ja-JP"}"#).is_empty());
+        let found = check(html, r#"{"language": "en"}"#);
+        assert_eq!(
+            found[0].message,
+            "campaign is written in Japanese but the recipient reads English"
         );
     }
 

@@ -107,9 +107,9 @@ mod tests {
 
     #[test]
     fn labels_every_placeholder_in_one_finding() {
-        let html = r#"<table><tr><td><h1>[Company Name] Newsletter</h1>
+        let html = r"<table><tr><td><h1>[Company Name] Newsletter</h1>
 <p>Lorem ipsum dolor sit amet, consectetur adipisicing elit. Quisquam veritatis adipisci, repellendus perferendis.</p>
-<p>Hi [First Name], your text here.</p><p>Offer ends TBD.</p></td></tr></table>"#;
+<p>Hi [First Name], your text here.</p><p>Offer ends TBD.</p></td></tr></table>";
         let found = check(html);
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(found[0].message, "5 placeholders left in the HTML template");

@@ -5,8 +5,8 @@ error; a reader of another language must get one. A text is right when every rea
 verdict is right.
 
 Usage: score.py SET_DIR RESULTS_DIR [LANGS]
-RESULTS_DIR holds campaign-lint.tsv (file, comma-separated languages whose reader got an
-error), whatlang.tsv (examples/language_baselines.rs) and textcat.tsv (textcat.pl).
+RESULTS_DIR holds campaign-lint.tsv and campaign-lint-allowlist.tsv (file, comma-separated
+languages whose reader got an error), whatlang.tsv (examples/language_baselines.rs) and textcat.tsv (textcat.pl).
 LANGS (comma-separated) scores only the texts and readers of those languages.
 """
 
@@ -32,6 +32,7 @@ def main():
     texts = [(r[0], r[1]) for r in index if r[1] in langs]
 
     cl = load(results + "/campaign-lint.tsv")
+    cla = load(results + "/campaign-lint-allowlist.tsv")
     wl = load(results + "/whatlang.tsv")
     tc = load(results + "/textcat.tsv")
 
@@ -49,6 +50,7 @@ def main():
 
     methods = [
         ("campaign-lint", lambda f: set(x for x in cl[f][0].split(",") if x) if cl[f] else set()),
+        ("campaign-lint, allowlist", lambda f: set(x for x in cla[f][0].split(",") if x) if cla[f] else set()),
         ("whatlang", whatlang(0, False)),
         ("whatlang, reliable only", whatlang(0, True)),
         ("whatlang, %d-language allowlist" % len(langs), whatlang(2, False)),

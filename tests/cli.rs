@@ -829,11 +829,11 @@ fn junit_and_gitlab_formats() {
         .collect();
     assert_eq!(
         cases.len(),
-        8,
+        10,
         "one test case per file, and one for the unreadable input"
     );
-    assert_eq!(suite.attribute("tests"), Some("8"));
-    assert_eq!(suite.attribute("failures"), Some("4"));
+    assert_eq!(suite.attribute("tests"), Some("10"));
+    assert_eq!(suite.attribute("failures"), Some("5"));
     assert_eq!(suite.attribute("errors"), Some("1"));
     let small = cases
         .iter()
@@ -864,7 +864,7 @@ fn junit_and_gitlab_formats() {
 
     let out = run(&[&args[..], &["--format", "gitlab"]].concat());
     let issues: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(issues.len(), 5);
+    assert_eq!(issues.len(), 6);
     let mut prints: Vec<&str> = issues
         .iter()
         .map(|i| i["fingerprint"].as_str().unwrap())

@@ -82,6 +82,103 @@ impl ImageOnly {
     }
 }
 
+/// Words in an image's `alt` or file name that make it part of the layout, not of the
+/// message: the logo and the social-network icons every template carries.
+const FURNITURE: &[&str] = &[
+    "logo",
+    "icon",
+    "facebook",
+    "twitter",
+    "instagram",
+    "linkedin",
+    "youtube",
+    "pinterest",
+    "tiktok",
+    "whatsapp",
+    "google+",
+    "googleplus",
+    "social",
+    "spacer",
+    "divider",
+];
+
+/// Whether an image is the layout's (logo, icons), judged by its `alt` and file name.
+fn is_furniture(img: &Image) -> bool {
+    let file = img
+        .src
+        .as_deref()
+        .map(|s| s.rsplit('/').next().unwrap_or(s).to_ascii_lowercase())
+        .unwrap_or_default();
+    let alt = img.alt.as_deref().unwrap_or("").to_ascii_lowercase();
+    FURNITURE
+        .iter()
+        .any(|w| file.contains(w) || alt.contains(w))
+        || matches!(alt.trim(), "x" | "fb" | "ig")
+}
+
+/// Whether text is filled in when the mail is sent, so that it cannot be counted here: a
+/// template loop or a feed (`{% for %}`, `{{#each}}`, `*|FEEDITEMS|*`, `*|RSSITEMS:|*`)
+/// that prints values into the text, or a variable that holds a block of the message
+/// (`{{text}}`, `{{{ body }}}`). A loop that only repeats images
+/// (`<img src="{{this.image}}">`) adds no text, and the part is judged as it is.
+fn has_repeated_content(facts: &Facts, source: usize) -> bool {
+    let control = |expr: &str| {
+        let lower = expr
+            .trim_start_matches(['-', '#', '~', '/'])
+            .trim_start()
+            .to_ascii_lowercase();
+        let word = lower.split_whitespace().next().unwrap_or("").to_owned();
+        (word, lower)
+    };
+    let mut depth = 0usize;
+    for t in facts.merge_tags.iter().filter(|t| t.span.source == source) {
+        let (word, lower) = control(&t.tag.expr);
+        let closing = t.tag.expr.trim_start().starts_with('/');
+        if matches!(word.as_str(), "endfor" | "endeach")
+            || closing && matches!(word.as_str(), "each" | "for")
+        {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        if matches!(word.as_str(), "for" | "each" | "foreach")
+            || lower.starts_with("feeditems")
+            || lower.starts_with("rssitems")
+            || lower.starts_with("feedblock")
+        {
+            depth += 1;
+            continue;
+        }
+        let flow = matches!(
+            word.as_str(),
+            "if" | "else" | "elif" | "elsif" | "endif" | "unless" | "with" | "end" | "endwith"
+        ) || t.tag.expr.trim_start().starts_with(['#', '/']);
+        if t.unit.is_none() || flow {
+            continue;
+        }
+        // A variable that holds a block of the message ({{text}}, {{ body }},
+        // {{{content}}}, {{this.description}}) fills the text in, loop or not.
+        let name = word.rsplit(['.', ':']).next().unwrap_or(&word);
+        let block = [
+            "text",
+            "body",
+            "content",
+            "message",
+            "description",
+            "html",
+            "copy",
+            "intro",
+            "paragraph",
+            "header",
+            "headline",
+        ]
+        .contains(&name);
+        if depth > 0 || block {
+            return true;
+        }
+    }
+    false
+}
+
 /// Words of text a reader sees in the body: displayed blocks, and the preheader when it
 /// is displayed too. Chinese and Japanese count by characters (about two a word), as
 /// language detection counts them, since they do not put spaces between words.
@@ -111,10 +208,15 @@ impl Check for ImageOnly {
 
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for part in facts.parts.iter().filter(|p| p.kind == PartKind::Html) {
+            // Text that a loop or feed fills in at send time cannot be counted here: say
+            // nothing rather than guess.
+            if has_repeated_content(facts, part.source) {
+                continue;
+            }
             let pictures: Vec<&Image> = part
                 .images
                 .iter()
-                .filter(|img| !img.is_tracking_pixel())
+                .filter(|img| !img.is_tracking_pixel() && !is_furniture(img))
                 .filter(|img| img.width_px().is_none_or(|w| w >= ICON_PX))
                 .collect();
             let large = pictures.iter().any(|img| self.is_large(img));
@@ -179,6 +281,34 @@ mod tests {
             found[0].message,
             "only 2 words of text beside an image in the HTML template"
         );
+    }
+
+    #[test]
+    fn logos_icons_and_looped_content_do_not_count() {
+        let logo = "<img src=\"https://x.example/gologo_03.gif\" alt=\"Logo\">";
+        let social = "<img src=\"https://x.example/icons_05.gif\" alt=\"facebook\"><img src=\"https://x.example/i6.gif\" alt=\"twitter\">";
+        let card = "<img src=\"https://x.example/comp_12.gif\" width=\"224\" alt=\"hello\">";
+        assert!(
+            check(&format!(
+                "{logo}{social}{card}<p>Please confirm your address.</p>"
+            ))
+            .is_empty()
+        );
+        // A loop fills the text in when it is sent.
+        let looped =
+            format!("{HERO}{{% for item in items %}}<p>{{{{ item.title }}}}</p>{{% endfor %}}");
+        assert!(check(&looped).is_empty(), "{looped}");
+        let each = format!("{HERO}{{{{#each items}}}}<p>{{{{this.name}}}}</p>{{{{/each}}}}");
+        assert!(check(&each).is_empty(), "{each}");
+        let block = format!("{HERO}<h1>{{{{header}}}}</h1><p>{{{{text}}}}</p>");
+        assert!(check(&block).is_empty(), "{block}");
+        // A loop of images only, or a first name, adds no text to count.
+        let images = format!(
+            "{HERO}{{{{#each deals}}}}<img src=\"{{{{this.image}}}}\" width=\"600\">{{{{/each}}}}<p>Hi {{{{first_name}}}}</p>"
+        );
+        assert_eq!(check(&images).len(), 1, "{images}");
+        // Without them, the same hero is still reported.
+        assert_eq!(check(&format!("{logo}{HERO}<p>Shop now</p>")).len(), 1);
     }
 
     #[test]

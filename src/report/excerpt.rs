@@ -257,17 +257,30 @@ fn windows(
 ) -> Vec<Range<usize>> {
     let whole = line_columns(&text[line.clone()]);
     // A label so far to the right that its text would have to be wrapped to fewer than
-    // LABEL_ROOM columns: cutting the line before the label brings the text back.
-    let label_runs_over = labels.iter().zip(texts).any(|(r, &label)| {
+    // LABEL_ROOM columns: cutting the line before the label brings the text back, keeping
+    // as much before it as leaves that room.
+    // The columns that may be kept before such a label (at least BEFORE).
+    let mut room_before: Option<usize> = None;
+    for (r, &label) in labels.iter().zip(texts) {
         if label == 0 || !(line.contains(&r.start) || r.start == line.end) {
-            return false;
+            continue;
         }
         let start = line_columns(&text[line.start..r.start]);
         let end = line_columns(&text[line.start..r.end.min(line.end)]).max(start + 1);
-        start > BEFORE + 1
-            && usize::midpoint(start, end) + LABEL_LEAD + label.min(LABEL_ROOM) > width
-    });
-    if whole <= width && !label_runs_over {
+        let need = LABEL_LEAD + label.min(LABEL_ROOM);
+        if start > BEFORE + 1 && usize::midpoint(start, end) + need > width {
+            // Room for the whole text if that keeps BEFORE columns, else for LABEL_ROOM.
+            let half = (end - start).min(AFTER_START) / 2;
+            let whole_text = width.saturating_sub(LABEL_LEAD + label + half + 2);
+            let fits = if whole_text >= BEFORE {
+                whole_text
+            } else {
+                width.saturating_sub(need + half + 2).max(BEFORE)
+            };
+            room_before = Some(room_before.map_or(fits, |r| r.min(fits)));
+        }
+    }
+    if whole <= width && room_before.is_none() {
         return vec![line];
     }
     // `n` columns before or after `from`, within the line.
@@ -345,7 +358,10 @@ fn windows(
         });
         needs.fold(total, usize::max)
     };
-    let mut widths = [BEFORE, AFTER_START, AROUND_END];
+    // A line cut only for its label's text keeps what leaves that text its room; a line
+    // too wide anyway keeps BEFORE columns before each label.
+    let before = room_before.filter(|_| whole <= width).unwrap_or(BEFORE);
+    let mut widths = [before, AFTER_START, AROUND_END];
     let mut windows = pick(widths);
     // A label's own text is kept whole, so narrowing the margins may take a few rounds.
     for _ in 0..4 {

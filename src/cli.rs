@@ -1,7 +1,7 @@
 //! The command line: clap definitions mapped onto library calls. Writes to the given
 //! streams and returns the exit status; the binary does the rest.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -331,6 +331,7 @@ fn run_check(
             suppress_out: args.suppress_out,
             findings_out: args.findings_out,
             reference: args.reference_engine,
+            fail_on: args.fail_on.clone(),
         },
         bytes_root: None,
         allow_skipped: args.allow_skipped,
@@ -343,7 +344,8 @@ fn run_check(
         if args.update_baseline {
             return match crate::baseline::write(path, &outcome.report) {
                 Ok(n) => {
-                    writeln!(out, "wrote {n} findings to the baseline {}", path.display())?;
+                    let n = report::plural(n as u64, "finding", "findings");
+                    writeln!(out, "wrote {n} to the baseline {}", path.display())?;
                     Ok(ExitStatus::Clean)
                 }
                 Err(e) => fail(err, &e),
@@ -352,8 +354,10 @@ fn run_check(
         match crate::baseline::apply(path, &mut outcome.report) {
             Ok(n) if n > 0 => writeln!(
                 err,
-                "{n} findings recorded in the baseline {} are not shown",
-                path.display()
+                "{} recorded in the baseline {} {} not shown",
+                report::plural(n as u64, "finding", "findings"),
+                path.display(),
+                if n == 1 { "is" } else { "are" }
             )?,
             Ok(_) => {}
             Err(e) => return fail(err, &e),
@@ -371,19 +375,12 @@ fn show(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<ExitStatus> {
-    let human = HumanOptions {
-        color: io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        width: std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .filter(|&w: &usize| w >= 40)
-            .unwrap_or(100),
-    };
+    let human = HumanOptions::detect();
     out.write_all(
         report::render(format, &outcome.report, &outcome.errors, &human, rules).as_bytes(),
     )?;
-    if format == OutputFormat::Human {
+    // The audience summary says which rates tripped; for one profile, say it here.
+    if format == OutputFormat::Human && outcome.report.audience.is_none() {
         for t in tripped(&outcome.report, fail_on) {
             writeln!(
                 out,
@@ -410,8 +407,8 @@ fn show(
         };
         writeln!(
             err,
-            "checked {} rows in {:.2} s ({} rows/s)",
-            crate::audience::thousands(a.rows_read),
+            "checked {} in {:.2} s ({} rows/s)",
+            report::plural(a.rows_read, "row", "rows"),
             a.seconds,
             crate::audience::thousands(rate as u64)
         )?;

@@ -127,6 +127,9 @@ pub struct Finding {
     pub recipients: Option<u64>,
     /// A few recipients it applies to (masked unless asked otherwise), in audience mode.
     pub examples: Vec<String>,
+    /// The values that filled the rule's message and help (`{recipient}` = `German`):
+    /// reporters use them to show findings that differ only in one value as one.
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl Finding {
@@ -172,6 +175,53 @@ pub struct AudienceSummary {
     pub owned: Option<(String, u64, u64, u64)>,
     /// How many distinct recipients each rule hit.
     pub rule_recipients: std::collections::BTreeMap<String, u64>,
+    /// Checked recipients with at least one error-level finding (the ones
+    /// `--suppress-out` lists).
+    pub recipients_with_errors: u64,
+    /// Checked recipients whose worst finding is a warning.
+    pub recipients_with_warnings: u64,
+    /// Checked recipients whose only findings are infos.
+    pub recipients_with_infos: u64,
+    /// The `--fail-on` rates (rule, fraction of the checked recipients).
+    pub fail_on: Vec<(String, f64)>,
+    /// Where `--suppress-out` wrote the recipients with errors.
+    pub suppress_out: Option<String>,
+}
+
+impl AudienceSummary {
+    /// Checked recipients without any finding of their own (findings about the campaign
+    /// alone reach everyone and are not counted here).
+    pub fn recipients_clean(&self) -> u64 {
+        self.rows_checked.saturating_sub(
+            self.recipients_with_errors
+                + self.recipients_with_warnings
+                + self.recipients_with_infos,
+        )
+    }
+
+    /// The share of the checked recipients that `n` is, from 0 to 1.
+    pub fn share(&self, n: u64) -> f64 {
+        if self.rows_checked == 0 {
+            0.0
+        } else {
+            n as f64 / self.rows_checked as f64
+        }
+    }
+
+    /// The `--fail-on` rates with the share of recipients their rule hit, and whether
+    /// that share is over the rate (which fails the run).
+    pub fn thresholds(&self) -> impl Iterator<Item = (&str, f64, f64, bool)> {
+        self.fail_on.iter().map(|(rule, rate)| {
+            let hit = self.rule_recipients.get(rule).copied().unwrap_or(0);
+            let share = self.share(hit);
+            (
+                rule.as_str(),
+                *rate,
+                share,
+                self.rows_checked > 0 && share > *rate,
+            )
+        })
+    }
 }
 
 impl Report {

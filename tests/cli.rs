@@ -952,11 +952,11 @@ fn baseline_hides_recorded_findings_across_line_shifts() {
         ],
     );
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("wrote 1 findings"), "{}", out.stdout);
+    assert!(out.stdout.contains("wrote 1 finding to"), "{}", out.stdout);
     let out = run_in(&dir, &["check", ".", "--baseline", "baseline.json"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert!(
-        out.stderr.contains("1 findings recorded in the baseline"),
+        out.stderr.contains("1 finding recorded in the baseline"),
         "{}",
         out.stderr
     );

@@ -255,8 +255,9 @@ fn lines(path: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Runs both engines with `args` on `export` and compares everything they say.
-fn agree(name: &str, export: &Path, args: &[&str]) {
+/// Runs both engines with `args` on `export` and compares everything they say; returns
+/// the recipients with errors, only warnings, only infos, and clean.
+fn agree(name: &str, export: &Path, args: &[&str]) -> [u64; 4] {
     let dir = temp_dir(&format!("engine-{name}"));
     let mut outputs = Vec::new();
     for engine in ["fast", "reference"] {
@@ -305,6 +306,7 @@ fn agree(name: &str, export: &Path, args: &[&str]) {
     );
     assert_eq!(fast.0, reference.0, "{name}: reports differ");
     assert_eq!(fast.1, reference.1, "{name}: --suppress-out differs");
+    let counts = recipient_counts_agree(name, &fast.0, &reference.0, &reference.1);
     assert!(!reference.2.is_empty(), "{name}: no findings lines");
     let parse = |l: &Vec<String>| -> Vec<Value> {
         l.iter()
@@ -316,6 +318,63 @@ fn agree(name: &str, export: &Path, args: &[&str]) {
         parse(&reference.2),
         "{name}: --findings-out differs"
     );
+    counts
+}
+
+/// The audience summary's recipient counts (each recipient once, by their most severe
+/// finding) are the same in both engines, add up to the checked rows, and count exactly
+/// the rows `--suppress-out` lists as recipients with errors.
+fn recipient_counts_agree(
+    name: &str,
+    fast: &Value,
+    reference: &Value,
+    suppress: &[String],
+) -> [u64; 4] {
+    let keys = [
+        "recipients_with_errors",
+        "recipients_with_warnings",
+        "recipients_with_infos",
+        "recipients_clean",
+    ];
+    for key in keys.iter().chain(&["rules"]) {
+        assert_eq!(
+            fast["summary"][key], reference["summary"][key],
+            "{name}: {key} differs between the engines"
+        );
+    }
+    let summary = &reference["summary"];
+    let count = |key: &str| {
+        summary[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{name}: no {key} in {summary}"))
+    };
+    let [errors, warnings, infos, clean] = keys.map(count);
+    assert_eq!(
+        errors + warnings + infos + clean,
+        summary["audience"]["rows_checked"].as_u64().unwrap_or(0),
+        "{name}: the recipient counts do not add up to the checked rows: {summary}"
+    );
+    assert!(
+        errors > 0,
+        "{name}: the export should have recipients with errors: {summary}"
+    );
+    // The first line of --suppress-out is its header.
+    assert_eq!(
+        errors as usize,
+        suppress.len().saturating_sub(1),
+        "{name}: recipients with errors and --suppress-out disagree"
+    );
+    for (rule, n) in summary["audience"]["rule_recipients"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        assert_eq!(
+            &summary["rules"][rule]["recipients"], n,
+            "{name}: {rule}'s recipients"
+        );
+    }
+    [errors, warnings, infos, clean]
 }
 
 #[test]
@@ -326,8 +385,14 @@ fn fast_engine_agrees_with_the_reference_on_hostile_exports() {
     std::fs::write(&csv, csv_export(12_000)).unwrap();
     let jsonl = dir.join("export.jsonl");
     std::fs::write(&jsonl, jsonl_export(12_000)).unwrap();
+    let mut seen = [0u64; 4];
+    let mut add = |counts: [u64; 4]| {
+        for (total, n) in seen.iter_mut().zip(counts) {
+            *total += n;
+        }
+    };
     for (export, tag) in [(&csv, "csv"), (&jsonl, "jsonl")] {
-        agree(
+        add(agree(
             &format!("{tag}-catalog"),
             export,
             &[
@@ -335,13 +400,13 @@ fn fast_engine_agrees_with_the_reference_on_hostile_exports() {
                 "--catalog",
                 "samples/catalog.toml",
             ],
-        );
-        agree(
+        ));
+        add(agree(
             &format!("{tag}-literal"),
             export,
             &["samples/campaigns/free-phone.eml"],
-        );
-        agree(
+        ));
+        add(agree(
             &format!("{tag}-variants-and-tags"),
             export,
             &[
@@ -352,8 +417,28 @@ fn fast_engine_agrees_with_the_reference_on_hostile_exports() {
                 "--catalog",
                 "samples/catalog.toml",
             ],
-        );
+        ));
     }
+    // A rule lowered to info: recipients whose only finding is an info.
+    let config = dir.join("info.toml");
+    std::fs::write(
+        &config,
+        "[rules.suppressed-recipient]\nseverity = \"info\"\n",
+    )
+    .unwrap();
+    add(agree(
+        "csv-info",
+        &csv,
+        &[
+            "samples/campaigns/free-phone.eml",
+            "--catalog",
+            "samples/catalog.toml",
+            "--config",
+            config.to_str().unwrap(),
+        ],
+    ));
+    // Every kind of recipient the summary counts occurs in these exports.
+    assert!(seen.iter().all(|&n| n > 0), "recipient counts: {seen:?}");
 }
 
 #[test]

@@ -128,6 +128,8 @@ pub(super) struct PieceResult {
     pub groups: Vec<(Option<usize>, Finding, u64, Vec<String>)>,
     /// Recipients per rule.
     pub rules: Vec<(String, u64)>,
+    /// Recipients by their most severe finding: info, warning, error.
+    pub worst: Worst,
     /// `--suppress-out` lines.
     pub suppress: Vec<u8>,
     /// `--findings-out` lines without their opening `{"row":N,`: (row within the piece, rest).
@@ -143,6 +145,8 @@ struct Outcome {
     findings: Vec<usize>,
     /// Rules hit, by worker id, each once.
     rules: Vec<usize>,
+    /// The most severe finding (None: a clean recipient).
+    worst: Option<Severity>,
     /// `,"rules":[...],"findings":[...]}` for `--findings-out`.
     details: String,
     /// Its index among the memo's outcomes (None: not kept in the memo).
@@ -176,6 +180,7 @@ struct Tally {
     rule_counts: Vec<u64>,
     rules_touched: Vec<usize>,
     rule_is_touched: Vec<bool>,
+    worst: Worst,
     /// By memo id: the piece (`epoch`) in which the outcome stopped wanting examples.
     sated: Vec<u64>,
     epoch: u64,
@@ -278,6 +283,7 @@ impl Tally {
         for &r in &outcome.rules {
             self.rule_counts[r] += 1;
         }
+        self.worst.add(outcome.worst, 1);
     }
 
     /// Takes the row's address as an example for the findings that want one; marks a
@@ -344,6 +350,28 @@ impl Tally {
             for &r in &outcome.rules {
                 t.rule_counts[r] += n;
             }
+            t.worst.add(outcome.worst, n);
+        }
+    }
+}
+
+/// Recipients counted once each, by the most severe finding they have: the figures a
+/// marketer needs (how many would get an error, and be left out by `--suppress-out`).
+/// Counted per outcome with the rule counts, so a row of a kept shape costs nothing more.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Worst {
+    pub errors: u64,
+    pub warnings: u64,
+    pub infos: u64,
+}
+
+impl Worst {
+    fn add(&mut self, worst: Option<Severity>, n: u64) {
+        match worst {
+            Some(Severity::Error) => self.errors += n,
+            Some(Severity::Warning) => self.warnings += n,
+            Some(Severity::Info) => self.infos += n,
+            Some(Severity::Off) | None => {}
         }
     }
 }
@@ -1051,6 +1079,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             });
             outcome.findings.push(id);
         }
+        outcome.worst = found.iter().map(|(_, f)| f.severity).max();
         let mut hit: Vec<&str> = found.iter().map(|(_, f)| f.rule.as_str()).collect();
         hit.sort_unstable();
         hit.dedup();
@@ -1140,6 +1169,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             skipped_list: t.skipped_list,
             groups,
             rules,
+            worst: t.worst,
             suppress: t.suppress,
             findings: t.findings,
         }

@@ -76,23 +76,7 @@ impl Groups {
         self.entries
             .into_iter()
             .map(|(mut f, count, examples)| {
-                let share = if total == 0 {
-                    0.0
-                } else {
-                    count as f64 * 100.0 / total as f64
-                };
-                f.message = format!(
-                    "{} ({} of {} {}, {})",
-                    f.message,
-                    thousands(count),
-                    thousands(total),
-                    if total == 1 {
-                        "recipient"
-                    } else {
-                        "recipients"
-                    },
-                    percent(share)
-                );
+                f.message = format!("{} ({})", f.message, share_note(count, total));
                 f.recipients = Some(count);
                 f.examples = examples;
                 f
@@ -121,6 +105,8 @@ pub struct AudienceOptions {
     /// Read every row with the generic readers, on one thread, without the shape memo:
     /// the reference that tests hold the fast engine to.
     pub reference: bool,
+    /// `--fail-on RULE=RATE`: carried to the summary, which reports the rates that trip.
+    pub fail_on: Vec<(String, f64)>,
 }
 
 /// The per-recipient files the user asked for, written as rows stream by.
@@ -290,6 +276,11 @@ pub fn run(
         ..
     } = merged;
     summary.path = path.display().to_string();
+    summary.fail_on.clone_from(&options.fail_on);
+    summary.suppress_out = options
+        .suppress_out
+        .as_ref()
+        .map(|p| p.display().to_string());
     summary.seconds = started.elapsed().as_secs_f64();
     summary.preset = match (&options.preset, detected) {
         (Some(_), _) => options
@@ -343,6 +334,9 @@ impl Merged {
         for (rule, n) in piece.rules {
             *s.rule_recipients.entry(rule).or_default() += n;
         }
+        s.recipients_with_errors += piece.worst.errors;
+        s.recipients_with_warnings += piece.worst.warnings;
+        s.recipients_with_infos += piece.worst.infos;
         for (campaign, finding, count, examples) in piece.groups {
             let groups = match campaign {
                 Some(i) => &mut self.groups[i],
@@ -551,7 +545,29 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-fn percent(share: f64) -> String {
+/// `62 of 297 recipients, 20.9%`: how a grouped finding's message ends.
+pub fn share_note(count: u64, total: u64) -> String {
+    let share = if total == 0 {
+        0.0
+    } else {
+        count as f64 * 100.0 / total as f64
+    };
+    format!(
+        "{} of {} {}, {}",
+        thousands(count),
+        thousands(total),
+        if total == 1 {
+            "recipient"
+        } else {
+            "recipients"
+        },
+        percent(share)
+    )
+}
+
+/// A share from 0 to 100 with one decimal (`20.9%`; `<0.1%` for a share above zero
+/// that would round to it).
+pub fn percent(share: f64) -> String {
     if share > 0.0 && share < 0.1 {
         "<0.1%".to_owned()
     } else {

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::lines::place;
 use super::neutralize;
+use super::recipients::plural;
 use crate::diagnostic::Report;
 use crate::error::Error;
 
@@ -14,7 +15,9 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
         let path = neutralize(&file.path);
         let message = neutralize(&f.message);
         let recipients = match f.recipients {
-            Some(n) if report.audience.is_some() => format!(" [{n} recipients]"),
+            Some(n) if report.audience.is_some() => {
+                format!(" [{}]", plural(n, "recipient", "recipients"))
+            }
             _ => String::new(),
         };
         let _ = match place(file, f) {

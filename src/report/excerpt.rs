@@ -2,6 +2,10 @@
 //! long line (email HTML has lines of hundreds of characters) only windows around the
 //! labels' ends, joined by `…`. Line numbers and the header's column stay those of the
 //! original: other lines are kept as empty lines, and the header position is mapped back.
+//!
+//! Widths are terminal columns (a tab is [`TAB`] columns, as miette draws it; East Asian
+//! wide characters are two), so that what is kept of a line, and the label text drawn
+//! under it, fit the width the report is drawn at.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -16,6 +20,30 @@ const AFTER_START: usize = 48;
 const AROUND_END: usize = 12;
 /// A label spanning more lines than this is shown on its first line only.
 const MAX_LABEL_LINES: usize = 4;
+/// Lines between two labels' context lines shown in full rather than left out: miette
+/// draws two snippets this close as one, and would show the lines between as empty.
+const GAP_SHOWN: usize = 2;
+/// The columns a label's text may be wrapped to before its line is cut instead.
+const LABEL_ROOM: usize = 32;
+/// The columns a tab takes (miette's default tab width).
+pub const TAB: usize = 4;
+/// What miette draws between a label's underline and its text (`╰── `), and the column
+/// of the underline's middle.
+const LABEL_LEAD: usize = 5;
+
+/// The terminal columns a character takes.
+fn columns(c: char) -> usize {
+    if c == '\t' {
+        TAB
+    } else {
+        unicode_width::UnicodeWidthChar::width(c).unwrap_or(1)
+    }
+}
+
+/// The terminal columns a text takes.
+pub fn text_columns(text: &str) -> usize {
+    text.chars().map(columns).sum()
+}
 
 /// A kept piece of the original: `len` bytes from `original` at `excerpt` in the excerpt.
 #[derive(Debug, Clone, Copy)]
@@ -34,14 +62,16 @@ pub struct Excerpt {
 }
 
 impl Excerpt {
-    /// Builds the excerpt for `labels` (byte ranges of `original`) and returns their
-    /// ranges in the excerpt. `width` is the number of characters a line may show.
+    /// Builds the excerpt for `labels` (byte ranges of `original`, with the columns of
+    /// the text drawn under each) and returns their ranges in the excerpt. `width` is the
+    /// number of columns a line may take.
     pub fn new(
         name: &str,
         original: &Arc<str>,
-        labels: &[Range<usize>],
+        labels: &[(Range<usize>, usize)],
         width: usize,
     ) -> (Excerpt, Vec<Range<usize>>) {
+        let texts: Vec<usize> = labels.iter().map(|(_, t)| *t).collect();
         let text: &str = original;
         let line_starts: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -65,7 +95,7 @@ impl Excerpt {
         // Clip very long multi-line labels to their first line.
         let labels: Vec<Range<usize>> = labels
             .iter()
-            .map(|r| {
+            .map(|(r, _)| {
                 let start = floor_boundary(text, r.start);
                 let end = floor_boundary(text, r.end).max(start);
                 let (first, last) = (line_of(start), line_of(end.saturating_sub(1).max(start)));
@@ -88,13 +118,14 @@ impl Excerpt {
                 *flag = true;
             }
         }
+        fill_gaps(&mut needed);
 
         let mut out = String::new();
         let mut pieces = Vec::new();
         for (line, &need) in needed.iter().enumerate() {
             if need {
                 let range = line_range(line);
-                let windows = windows(text, range.clone(), &labels, width);
+                let windows = windows(text, range.clone(), &labels, &texts, width);
                 for (i, w) in windows.iter().enumerate() {
                     if (i == 0 && w.start > range.start) || i > 0 {
                         out.push('…');
@@ -142,6 +173,19 @@ impl Excerpt {
         self.text.len()
     }
 
+    /// The text shown.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The column (0-based, in terminal columns) at which byte `offset` of the excerpt is
+    /// drawn in its line.
+    pub fn column(&self, offset: usize) -> usize {
+        let offset = floor_boundary(&self.text, offset);
+        let start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        line_columns(&self.text[start..offset])
+    }
+
     fn to_original(&self, offset: usize) -> usize {
         self.pieces
             .iter()
@@ -174,54 +218,161 @@ fn floor_boundary(text: &str, offset: usize) -> usize {
     offset
 }
 
-/// The parts of a line to show: all of it when it fits, else windows around the labels.
+/// The columns of a line's text as miette draws it (a tab reaches the next tab stop).
+fn line_columns(text: &str) -> usize {
+    text.chars().fold(0, |at, c| match c {
+        '\t' => at + TAB - at % TAB,
+        c => at + columns(c),
+    })
+}
+
+/// Marks the lines between two runs of needed lines as needed when at most
+/// [`GAP_SHOWN`] lie between them.
+fn fill_gaps(needed: &mut [bool]) {
+    let mut last_needed: Option<usize> = None;
+    for i in 0..needed.len() {
+        if !needed[i] {
+            continue;
+        }
+        if let Some(last) = last_needed
+            && i > last + 1
+            && i - last - 1 <= GAP_SHOWN
+        {
+            for flag in &mut needed[last + 1..i] {
+                *flag = true;
+            }
+        }
+        last_needed = Some(i);
+    }
+}
+
+/// The parts of a line to show: all of it when it fits (with the text of its labels
+/// drawn under it), else windows around the labels.
 fn windows(
     text: &str,
     line: Range<usize>,
     labels: &[Range<usize>],
+    texts: &[usize],
     width: usize,
 ) -> Vec<Range<usize>> {
-    let chars = text[line.clone()].chars().count();
-    if chars <= width {
+    let whole = line_columns(&text[line.clone()]);
+    // A label so far to the right that its text would have to be wrapped to fewer than
+    // LABEL_ROOM columns: cutting the line before the label brings the text back, keeping
+    // as much before it as leaves that room.
+    // The columns that may be kept before such a label (at least BEFORE).
+    let mut room_before: Option<usize> = None;
+    for (r, &label) in labels.iter().zip(texts) {
+        if label == 0 || !(line.contains(&r.start) || r.start == line.end) {
+            continue;
+        }
+        let start = line_columns(&text[line.start..r.start]);
+        let end = line_columns(&text[line.start..r.end.min(line.end)]).max(start + 1);
+        let need = LABEL_LEAD + label.min(LABEL_ROOM);
+        if start > BEFORE + 1 && usize::midpoint(start, end) + need > width {
+            // Room for the whole text if that keeps BEFORE columns, else for LABEL_ROOM.
+            let half = (end - start).min(AFTER_START) / 2;
+            let whole_text = width.saturating_sub(LABEL_LEAD + label + half + 2);
+            let fits = if whole_text >= BEFORE {
+                whole_text
+            } else {
+                width.saturating_sub(need + half + 2).max(BEFORE)
+            };
+            room_before = Some(room_before.map_or(fits, |r| r.min(fits)));
+        }
+    }
+    if whole <= width && room_before.is_none() {
         return vec![line];
     }
+    // `n` columns before or after `from`, within the line.
     let back = |from: usize, n: usize| {
-        text[line.start..from]
-            .char_indices()
-            .rev()
-            .nth(n.saturating_sub(1))
-            .map_or(line.start, |(i, _)| line.start + i)
+        let mut taken = 0;
+        let mut at = from;
+        for (i, c) in text[line.start..from].char_indices().rev() {
+            taken += columns(c);
+            if taken > n {
+                break;
+            }
+            at = line.start + i;
+        }
+        at
     };
     let forward = |from: usize, n: usize| {
-        text[from..line.end]
-            .char_indices()
-            .nth(n)
-            .map_or(line.end, |(i, _)| from + i)
+        let mut taken = 0;
+        for (i, c) in text[from..line.end].char_indices() {
+            taken += columns(c);
+            if taken > n {
+                return from + i;
+            }
+        }
+        line.end
     };
-    let mut wanted: Vec<Range<usize>> = Vec::new();
-    for r in labels {
-        if line.contains(&r.start) || (r.start == line.end && r.is_empty()) {
-            wanted.push(back(r.start, BEFORE)..forward(r.start, AFTER_START));
+    let pick = |[before, after, around]: [usize; 3]| {
+        let mut wanted: Vec<Range<usize>> = Vec::new();
+        for r in labels {
+            if line.contains(&r.start) || (r.start == line.end && r.is_empty()) {
+                wanted.push(back(r.start, before)..forward(r.start, after));
+            }
+            if r.end > r.start && line.contains(&(r.end - 1)) {
+                wanted.push(back(r.end, around)..forward(r.end, around));
+            }
+            if r.start < line.start && r.end > line.end {
+                wanted.push(line.start..forward(line.start, width));
+            }
         }
-        if r.end > r.start && line.contains(&(r.end - 1)) {
-            wanted.push(back(r.end, AROUND_END)..forward(r.end, AROUND_END));
+        if wanted.is_empty() {
+            return std::iter::once(line.start..forward(line.start, width.min(60))).collect();
         }
-        if r.start < line.start && r.end > line.end {
-            wanted.push(line.start..forward(line.start, width));
+        wanted.sort_by_key(|w| w.start);
+        let mut merged: Vec<Range<usize>> = Vec::new();
+        for w in wanted {
+            match merged.last_mut() {
+                Some(last) if w.start <= last.end + 8 => last.end = last.end.max(w.end),
+                _ => merged.push(w),
+            }
         }
+        merged
+    };
+    // The windows and the `…` between them in `width`: when they are wider, each window
+    // is narrowed in proportion.
+    // The columns the windows take, drawn with `…` between them, or more when the text
+    // of a label on them would need more.
+    let shown = |windows: &[Range<usize>]| -> usize {
+        let drawn: Vec<&str> = windows.iter().map(|w| &text[w.clone()]).collect();
+        let total = line_columns(&format!("…{}…", drawn.join("…")));
+        let column = |offset: usize| {
+            let mut before = String::from("…");
+            for w in windows {
+                if (w.start..=w.end).contains(&offset) {
+                    before.push_str(&text[w.start..offset]);
+                    return Some(line_columns(&before));
+                }
+                before.push_str(&text[w.clone()]);
+                before.push('…');
+            }
+            None
+        };
+        let needs = labels.iter().zip(texts).filter_map(|(r, &label)| {
+            let start = column(r.start).filter(|_| label > 0)?;
+            let end = column(r.end).unwrap_or(total).max(start + 1);
+            Some(usize::midpoint(start, end) + LABEL_LEAD + label.min(LABEL_ROOM))
+        });
+        needs.fold(total, usize::max)
+    };
+    // A line cut only for its label's text keeps what leaves that text its room; a line
+    // too wide anyway keeps BEFORE columns before each label.
+    let before = room_before.filter(|_| whole <= width).unwrap_or(BEFORE);
+    let mut widths = [before, AFTER_START, AROUND_END];
+    let mut windows = pick(widths);
+    // A label's own text is kept whole, so narrowing the margins may take a few rounds.
+    for _ in 0..4 {
+        let total = shown(&windows);
+        if total <= width || widths.iter().all(|&w| w <= 4) {
+            break;
+        }
+        widths = widths.map(|w| (w * width / total).max(4));
+        windows = pick(widths);
     }
-    if wanted.is_empty() {
-        return std::iter::once(line.start..forward(line.start, width.min(60))).collect();
-    }
-    wanted.sort_by_key(|w| w.start);
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    for w in wanted {
-        match merged.last_mut() {
-            Some(last) if w.start <= last.end + 8 => last.end = last.end.max(w.end),
-            _ => merged.push(w),
-        }
-    }
-    merged
+    windows
 }
 
 impl SourceCode for Excerpt {
@@ -268,7 +419,7 @@ mod tests {
         );
         let text: Arc<str> = format!("line one\r\nline two\r\n{long}\r\nlast\r\n").into();
         let at = text.find("BRAVIA").unwrap();
-        let labels: Vec<Range<usize>> = std::iter::once(at..at + 11).collect();
+        let labels = [(at..at + 11, 10)];
         let (ex, mapped) = Excerpt::new("f", &text, &labels, 80);
         assert_eq!(&ex.text[mapped[0].clone()], "BRAVIA X85J");
         let lines: Vec<&str> = ex.text.split('\n').collect();
@@ -281,5 +432,78 @@ mod tests {
         );
         assert_eq!(lines[3], "last");
         assert_eq!(ex.to_original(mapped[0].start), at);
+    }
+
+    /// The lines shown, as miette draws them (tabs to the next stop).
+    fn shown(ex: &Excerpt) -> Vec<String> {
+        ex.text
+            .split('\n')
+            .map(|l| {
+                l.chars().fold(String::new(), |mut out, c| {
+                    if c == '\t' {
+                        out.extend(std::iter::repeat_n(' ', TAB - out.chars().count() % TAB));
+                    } else {
+                        out.push(c);
+                    }
+                    out
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tabs_count_as_the_columns_they_take() {
+        // 70 characters, but 20 tabs make it 130 columns wide.
+        let line = format!(
+            "{}<img src=\"http://example.com/header.png\">{}",
+            "\t".repeat(20),
+            "x".repeat(10)
+        );
+        let text: Arc<str> = format!("a\n{line}\nb\n").into();
+        let at = text.find("http:").unwrap();
+        let (ex, mapped) = Excerpt::new("f", &text, &[(at..at + 5, 20)], 80);
+        assert_eq!(&ex.text[mapped[0].clone()], "http:");
+        let lines = shown(&ex);
+        assert!(lines[1].starts_with('…'), "{:?}", lines[1]);
+        assert!(text_columns(&lines[1]) <= 80, "{:?}", lines[1]);
+    }
+
+    #[test]
+    fn a_long_label_text_far_right_cuts_the_line_before_the_label() {
+        // 70 columns fit in 80, but the label's text would run to column 120 (or be
+        // wrapped to 15 columns).
+        let line = format!("{}<td>Hamburg</td>", " ".repeat(56));
+        let text: Arc<str> = format!("{line}\n").into();
+        let at = text.find("Hamburg").unwrap();
+        let label = "expected the sender's postal address in the footer".len();
+        let (ex, mapped) = Excerpt::new("f", &text, &[(at..at + 7, label)], 80);
+        let start = ex.column(mapped[0].start);
+        let end = ex.column(mapped[0].end);
+        assert!(ex.text.starts_with('…'), "{:?}", ex.text);
+        assert!(
+            usize::midpoint(start, end) + LABEL_LEAD + LABEL_ROOM <= 80,
+            "{:?}",
+            ex.text
+        );
+        // A short label text leaves the line whole.
+        let (ex, _) = Excerpt::new("f", &text, &[(at..at + 7, 10)], 80);
+        assert_eq!(ex.text, format!("{line}\n"));
+    }
+
+    #[test]
+    fn lines_between_close_labels_are_shown() {
+        let text: Arc<str> = "one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\nten\n".into();
+        let two = text.find("two").unwrap();
+        let seven = text.find("seven").unwrap();
+        let (ex, _) = Excerpt::new("f", &text, &[(two..two + 3, 0), (seven..seven + 5, 0)], 80);
+        // Context: 1-3 and 6-8; the two lines between (four, five) are shown too.
+        assert_eq!(
+            ex.text,
+            "one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\n\n\n"
+        );
+        // Farther apart, they are left out (miette draws two snippets).
+        let ten = text.find("ten").unwrap();
+        let (ex, _) = Excerpt::new("f", &text, &[(two..two + 3, 0), (ten..ten + 3, 0)], 80);
+        assert_eq!(ex.text, "one\ntwo\nthree\n\n\n\n\n\nnine\nten\n");
     }
 }

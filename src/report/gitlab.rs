@@ -13,9 +13,14 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
     // issue keeps its identity when lines shift.
     let prints = crate::baseline::fingerprint_list(report);
     for ((file, f), print) in report.findings().zip(prints) {
-        let line = place(file, f).map_or(1, |p| p.line);
+        let place = place(file, f);
+        let line = place.as_ref().map_or(1, |p| p.line);
+        let description = match place.and_then(|p| p.note) {
+            Some(note) => format!("{} ({note})", f.message),
+            None => f.message.clone(),
+        };
         issues.push(json!({
-            "description": f.message,
+            "description": description,
             "check_name": f.rule,
             "fingerprint": print,
             "severity": match f.severity {

@@ -1,14 +1,21 @@
 //! Human output: each finding as a miette graphical diagnostic with the rule as its code,
-//! labelled spans in the file (or in a decoded view of a part), and help.
+//! labelled spans in the file (or in a decoded view of a part), and help; in a run over
+//! several campaigns, the findings under a header per file and the clean files listed
+//! at the end; in audience mode, the audience summary (`recipients`). Everything is
+//! drawn to fit the width: snippets are cut around their labels (`excerpt`), label
+//! texts and help are wrapped.
 
 use std::fmt::{self, Write as _};
+use std::io::IsTerminal;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
-use super::excerpt::Excerpt;
+use super::breakdown::{self, Item};
+use super::excerpt::{Excerpt, text_columns};
 use super::neutralize;
+use super::recipients::{self, plural};
 
-use crate::diagnostic::{FileReport, Finding, Report, Severity};
+use crate::diagnostic::{FileReport, Finding, Label, Report, Severity, Source};
 use crate::error::Error;
 
 /// How to draw human output.
@@ -16,6 +23,34 @@ use crate::error::Error;
 pub struct HumanOptions {
     pub color: bool,
     pub width: usize,
+}
+
+/// The narrowest width drawn at; `COLUMNS` or a terminal below it is not believed.
+const MIN_WIDTH: usize = 40;
+/// The width when neither `COLUMNS` nor a terminal says.
+const DEFAULT_WIDTH: usize = 100;
+
+impl HumanOptions {
+    /// For stdout: colour on a terminal unless `NO_COLOR` is set; the width from
+    /// `COLUMNS`, else the terminal's, else 100 columns.
+    pub fn detect() -> Self {
+        let terminal = std::io::stdout().is_terminal();
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&w| w >= MIN_WIDTH);
+        let measured = || {
+            terminal
+                .then(terminal_size::terminal_size)
+                .flatten()
+                .map(|(w, _)| usize::from(w.0))
+                .filter(|&w| w >= MIN_WIDTH)
+        };
+        Self {
+            color: terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            width: columns.or_else(measured).unwrap_or(DEFAULT_WIDTH),
+        }
+    }
 }
 
 impl Default for HumanOptions {
@@ -31,6 +66,9 @@ impl Default for HumanOptions {
 /// into other sources (e.g. a decoded part) as related diagnostics.
 struct Rendered {
     code: String,
+    /// Whether the header names the docs (`rule (campaign-lint explain rule)`): not when
+    /// that line would be wider than the report.
+    docs: bool,
     message: String,
     severity: Severity,
     help: Option<String>,
@@ -68,7 +106,7 @@ impl Diagnostic for Rendered {
 
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         // The docs reference: every rule's documentation is printed offline.
-        (!self.code.is_empty()).then(|| {
+        (self.docs && !self.code.is_empty()).then(|| {
             Box::new(format!("campaign-lint explain {}", self.code)) as Box<dyn fmt::Display>
         })
     }
@@ -98,31 +136,125 @@ impl Diagnostic for Rendered {
     }
 }
 
-fn to_rendered(file: &FileReport, finding: &Finding, width: usize) -> Rendered {
+/// What a label says as drawn: its text, and for a label on an RFC 2047-encoded header
+/// (`=?utf-8?q?Winter-Sale=3A_bis_zu…?=`) the decoded text, so that the reader sees the
+/// subject as recipients will; the span stays on the raw header.
+fn label_text(source: &Source, index: usize, label: &Label) -> Option<String> {
+    let text = label.text.as_deref().map(|t| neutralize(t).into_owned());
+    if index != 0 || source.decoded_from.is_some() {
+        return text;
+    }
+    let Some(decoded) = decoded_header(&source.text, label.span.offset..label.span.end()) else {
+        return text;
+    };
+    Some(match text {
+        Some(t) => format!("{t} (decoded: \"{decoded}\")"),
+        None => format!("decoded: \"{decoded}\""),
+    })
+}
+
+/// The RFC 2047 decoding of the header text at `range` (a value, or a whole field),
+/// when it has encoded words.
+fn decoded_header(text: &str, range: std::ops::Range<usize>) -> Option<String> {
+    let raw = text.get(range.clone())?;
+    if !(raw.contains("=?") && raw.contains("?=")) {
+        return None;
+    }
+    // A label on a whole field (`Subject: =?…`) starts a line and names the field.
+    let at_line_start = range.start == 0 || text[..range.start].ends_with('\n');
+    let value = match raw.split_once(':') {
+        Some((name, value))
+            if at_line_start
+                && !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+        {
+            value
+        }
+        _ => raw,
+    };
+    let message = format!("Subject: {}\r\n\r\n", value.trim());
+    let parsed = mail_parser::MessageParser::default().parse(message.as_bytes())?;
+    let decoded = parsed.subject()?.trim();
+    (!decoded.is_empty() && decoded != value.trim()).then(|| neutralize(decoded).into_owned())
+}
+
+/// `text` wrapped to `columns` (never narrower than 24), lines joined by `\n`, which
+/// miette draws as the lines of one label.
+fn wrap_label(text: &str, columns: usize) -> String {
+    if text_columns(text) <= columns {
+        return text.to_owned();
+    }
+    // A word longer than the room (a domain, a URL) is kept whole.
+    let options = textwrap::Options::new(columns.max(24))
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .word_separator(textwrap::WordSeparator::AsciiSpace);
+    textwrap::wrap(text, options).join("\n")
+}
+
+/// A finding as miette draws it; `table` is a merged finding's breakdown, shown under
+/// its help.
+fn to_rendered(
+    file: &FileReport,
+    finding: &Finding,
+    width: usize,
+    table: Option<String>,
+) -> Rendered {
     // Labels grouped by source, in order of first appearance; the first is primary.
-    let mut groups: Vec<(usize, Vec<&crate::diagnostic::Label>)> = Vec::new();
+    let mut groups: Vec<(usize, Vec<&Label>)> = Vec::new();
     for label in &finding.labels {
         match groups.iter_mut().find(|(s, _)| *s == label.span.source) {
             Some((_, labels)) => labels.push(label),
             None => groups.push((label.span.source, vec![label])),
         }
     }
-    let build = |source: usize, labels: &[&crate::diagnostic::Label], primary: bool| {
+    let build = |source: usize, labels: &[&Label], primary: bool| {
         let src = file.sources.get(source)?;
-        let ranges: Vec<_> = labels.iter().map(|l| l.span.offset..l.span.end()).collect();
+        let texts: Vec<Option<String>> =
+            labels.iter().map(|l| label_text(src, source, l)).collect();
+        let ranges: Vec<_> = labels
+            .iter()
+            .zip(&texts)
+            .map(|(l, t)| {
+                let columns = t.as_deref().map_or(0, text_columns);
+                (l.span.offset..l.span.end(), columns)
+            })
+            .collect();
+        // miette's gutter: the line numbers and ` │ `, and a column of arrows when a label
+        // covers several lines.
+        let multi_line = labels.iter().any(|l| {
+            src.text
+                .get(l.span.offset..l.span.end())
+                .is_some_and(|t| t.contains('\n'))
+        });
+        let gutter = (src.text.bytes().filter(|&b| b == b'\n').count() + 1)
+            .to_string()
+            .len()
+            + 4
+            + if multi_line { 4 } else { 0 };
         let (excerpt, mapped) = Excerpt::new(
             &src.name,
             &src.text,
             &ranges,
-            width.saturating_sub(12).max(40),
+            width.saturating_sub(gutter + 1).max(MIN_WIDTH),
         );
-        let spans = labels
-            .iter()
+        let spans = texts
+            .into_iter()
             .zip(mapped)
             .enumerate()
-            .map(|(i, (l, r))| {
+            .map(|(i, (text, r))| {
                 let span = (r.start, r.end - r.start);
-                let text = l.text.as_deref().map(|t| neutralize(t).into_owned());
+                // A label's text starts after `╰── ` under the middle of its underline (or
+                // at the gutter for a label over several lines).
+                let start = excerpt.column(r.start);
+                let one_line = !excerpt.text().get(r.clone()).unwrap_or("").contains('\n');
+                let middle = if one_line {
+                    usize::midpoint(start, excerpt.column(r.end).max(start + 1))
+                } else {
+                    0
+                };
+                let room = width.saturating_sub(gutter + middle + 5);
+                let text = text.map(|t| wrap_label(&t, room));
                 if i == 0 && primary {
                     LabeledSpan::new_primary_with_span(text, span)
                 } else {
@@ -142,6 +274,7 @@ fn to_rendered(file: &FileReport, finding: &Finding, width: usize) -> Rendered {
             let (excerpt, spans) = build(source, &labels, false)?;
             Some(Rendered {
                 code: String::new(),
+                docs: false,
                 message: format!(
                     "{}: also in {}",
                     finding.rule,
@@ -167,18 +300,24 @@ fn to_rendered(file: &FileReport, finding: &Finding, width: usize) -> Rendered {
     } else {
         neutralize(&finding.message).into_owned()
     };
-    let help = match (&finding.help, finding.examples.is_empty()) {
-        (help, true) => help.as_deref().map(|h| neutralize(h).into_owned()),
-        (help, false) => Some(format!(
-            "{}recipients such as {}",
-            help.as_ref()
-                .map(|h| format!("{}\n", neutralize(h)))
-                .unwrap_or_default(),
+    let mut help: Vec<String> = finding
+        .help
+        .iter()
+        .map(|h| neutralize(h).into_owned())
+        .collect();
+    if !finding.examples.is_empty() {
+        help.push(format!(
+            "recipients such as {}",
             neutralize(&finding.examples.join(", "))
-        )),
-    };
+        ));
+    }
+    if let Some(table) = table {
+        help.push(format!("recipients:\n{table}"));
+    }
+    let help = (!help.is_empty()).then(|| help.join("\n"));
     Rendered {
         code: finding.rule.clone(),
+        docs: 2 * finding.rule.len() + " (campaign-lint explain )".len() <= width,
         message,
         severity: finding.severity,
         help,
@@ -198,61 +337,111 @@ fn handler(options: &HumanOptions) -> GraphicalReportHandler {
         .with_width(options.width)
         .with_links(false)
         .with_context_lines(1)
+        // Lines break at spaces only: `List-Unsubscribe` is a header name and a path or
+        // glob in help is copied whole, not two words.
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
 }
 
-/// Renders every finding, then the inputs that could not be checked, then a summary.
+/// Renders every finding (under a header per file when several campaigns were
+/// checked), then the inputs that could not be checked, the clean files, the audience
+/// summary, and a last line with the counts.
 pub fn render(report: &Report, errors: &[Error], options: &HumanOptions) -> String {
     let handler = handler(options);
+    let width = options.width;
+    let several = report.campaigns > 1;
     let mut out = String::new();
-    for (file, finding) in report.findings() {
-        let rendered = to_rendered(file, finding, options.width);
-        if handler.render_report(&mut out, &rendered).is_err() {
-            let _ = writeln!(out, "{}: {}: {}", file.path, finding.rule, finding.message);
+    let mut shown = [0usize; 3];
+    for file in &report.files {
+        if file.findings.is_empty() {
+            continue;
         }
-        out.push('\n');
+        let items = breakdown::items(file, report);
+        let findings: Vec<&Finding> = items
+            .iter()
+            .map(|item| match item {
+                Item::One(f) => *f,
+                Item::Merged(m) => &m.finding,
+            })
+            .collect();
+        if several {
+            out.push_str(&file_header(&file.path, &findings, width));
+        }
+        for (item, finding) in items.iter().zip(&findings) {
+            let table = match item {
+                Item::One(_) => None,
+                Item::Merged(m) => Some(breakdown::table(
+                    m,
+                    report.recipients,
+                    width.saturating_sub(10),
+                )),
+            };
+            match finding.severity {
+                Severity::Error | Severity::Off => shown[0] += 1,
+                Severity::Warning => shown[1] += 1,
+                Severity::Info => shown[2] += 1,
+            }
+            let rendered = to_rendered(file, finding, width, table);
+            if handler.render_report(&mut out, &rendered).is_err() {
+                let _ = writeln!(out, "{}: {}: {}", file.path, finding.rule, finding.message);
+            }
+            out.push('\n');
+        }
     }
     for error in errors {
         out.push_str(&render_error(error));
         out.push('\n');
     }
-    if let Some(a) = &report.audience {
-        let layout = a
-            .preset
-            .as_ref()
-            .map(|p| format!(" ({p})"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "Audience {}{layout}: {} rows read, {} checked, {} skipped.",
-            neutralize(&a.path),
-            crate::audience::thousands(a.rows_read),
-            crate::audience::thousands(a.rows_checked),
-            crate::audience::thousands(a.rows_skipped),
-        );
-        if let Some((path, addresses, rows, skipped)) = &a.owned {
-            let _ = writeln!(
-                out,
-                "Owned products from {}: {} rows for {} addresses ({} skipped), held in memory.",
-                neutralize(path),
-                crate::audience::thousands(*rows),
-                crate::audience::thousands(*addresses),
-                crate::audience::thousands(*skipped),
-            );
-        }
-        for (row, line, reason) in &a.skipped {
-            let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
-            let _ = writeln!(out, "  skipped row {row}{at}: {}", neutralize(reason));
-        }
-        let unlisted = a.rows_skipped.saturating_sub(a.skipped.len() as u64);
-        if unlisted > 0 {
-            let _ = writeln!(
-                out,
-                "  … and {} more skipped rows",
-                crate::audience::thousands(unlisted)
-            );
-        }
+    if several {
+        out.push_str(&clean_files(report, width));
     }
-    out.push_str(&summary(report, errors));
+    if let Some(a) = &report.audience {
+        out.push_str(&recipients::render(report, a, width));
+    }
+    out.push_str(&summary(report, errors, shown));
+    out.push('\n');
+    out
+}
+
+/// `── promo.eml: 2 errors, 1 info ─────…`, as wide as the report.
+fn file_header(path: &str, findings: &[&Finding], width: usize) -> String {
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let counts = recipients::counts(
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    )
+    .unwrap_or_default();
+    let title = format!("── {}: {counts} ", neutralize(path));
+    let rule = width.saturating_sub(text_columns(&title));
+    format!("{title}{}\n\n", "─".repeat(rule))
+}
+
+/// The campaigns without findings, in a run over several that has some with findings.
+fn clean_files(report: &Report, width: usize) -> String {
+    let clean: Vec<String> = report
+        .files
+        .iter()
+        .filter(|f| f.findings.is_empty())
+        .map(|f| neutralize(&f.path).into_owned())
+        .collect();
+    if clean.is_empty() || clean.len() == report.files.len() {
+        return String::new();
+    }
+    let mut out = format!(
+        "No findings in {} of {}:\n",
+        clean.len(),
+        plural(report.campaigns as u64, "campaign", "campaigns")
+    );
+    let options = textwrap::Options::new(width.max(MIN_WIDTH))
+        .initial_indent("  ")
+        .subsequent_indent("  ")
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .word_separator(textwrap::WordSeparator::AsciiSpace);
+    for line in textwrap::wrap(&clean.join(", "), options) {
+        let _ = writeln!(out, "{line}");
+    }
     out.push('\n');
     out
 }
@@ -262,22 +451,19 @@ pub fn render_error(error: &Error) -> String {
     format!("error: {}", neutralize(&error.to_string()))
 }
 
-fn summary(report: &Report, errors: &[Error]) -> String {
-    let counts = [
-        (report.count(Severity::Error), "error", "errors"),
-        (report.count(Severity::Warning), "warning", "warnings"),
-        (report.count(Severity::Info), "info", "infos"),
-    ];
-    let found: Vec<String> = counts
-        .iter()
-        .filter(|(n, _, _)| *n > 0)
-        .map(|(n, one, many)| format!("{n} {}", if *n == 1 { one } else { many }))
-        .collect();
-    let files = plural(report.campaigns, "campaign", "campaigns");
+/// The last line: the findings shown (a merged finding counts once), the campaigns and
+/// recipients checked, and in audience mode how many recipients would get an error.
+fn summary(
+    report: &Report,
+    errors: &[Error],
+    [errors_shown, warnings, infos]: [usize; 3],
+) -> String {
+    let found = recipients::counts(errors_shown, warnings, infos);
+    let files = plural(report.campaigns as u64, "campaign", "campaigns");
     let recipients = if report.recipients > 0 {
         format!(
             " for {}",
-            plural(report.recipients as usize, "recipient", "recipients")
+            plural(report.recipients, "recipient", "recipients")
         )
     } else {
         String::new()
@@ -287,19 +473,18 @@ fn summary(report: &Report, errors: &[Error]) -> String {
     } else {
         format!(
             "; {} could not be checked",
-            plural(errors.len(), "input", "inputs")
+            plural(errors.len() as u64, "input", "inputs")
         )
     };
-    if found.is_empty() {
-        format!("No problems found in {files}{recipients}{unreadable}.")
-    } else {
-        format!(
-            "Found {} in {files}{recipients}{unreadable}.",
-            found.join(", ")
-        )
+    let with_errors = match &report.audience {
+        Some(a) if a.recipients_with_errors > 0 => format!(
+            "; {} of them would get an error",
+            crate::audience::thousands(a.recipients_with_errors)
+        ),
+        _ => String::new(),
+    };
+    match found {
+        None => format!("No problems found in {files}{recipients}{unreadable}."),
+        Some(found) => format!("Found {found} in {files}{recipients}{with_errors}{unreadable}."),
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

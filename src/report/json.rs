@@ -43,6 +43,15 @@ fn finding_json(file: &FileReport, f: &Finding) -> Value {
     })
 }
 
+/// A share from 0 to 1, rounded to four decimals (`0.5522`), as JSON shows it.
+fn share_of(share: f64) -> f64 {
+    (share * 10_000.0).round() / 10_000.0
+}
+
+fn share(a: &crate::diagnostic::AudienceSummary, n: u64) -> f64 {
+    share_of(a.share(n))
+}
+
 pub fn render(report: &Report, errors: &[Error]) -> String {
     let findings: Vec<Value> = report
         .findings()
@@ -71,6 +80,25 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
         },
     });
     if let Some(a) = &report.audience {
+        // Each recipient counted once, by their most severe finding.
+        let summary = &mut value["summary"];
+        summary["recipients_with_errors"] = json!(a.recipients_with_errors);
+        summary["recipients_with_warnings"] = json!(a.recipients_with_warnings);
+        summary["recipients_with_infos"] = json!(a.recipients_with_infos);
+        summary["recipients_clean"] = json!(a.recipients_clean());
+        summary["rules"] = a
+            .rule_recipients
+            .iter()
+            .map(|(rule, &n)| (rule.clone(), json!({"recipients": n, "share": share(a, n)})))
+            .collect::<serde_json::Map<String, Value>>()
+            .into();
+        summary["fail_on"] = a
+            .thresholds()
+            .map(|(rule, rate, hit, over)| {
+                json!({"rule": rule, "rate": rate, "share": share_of(hit), "over": over})
+            })
+            .collect::<Vec<_>>()
+            .into();
         value["summary"]["audience"] = json!({
             "file": a.path,
             "rows_read": a.rows_read,

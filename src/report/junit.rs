@@ -47,11 +47,20 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
             .count();
         let mut body = String::new();
         for f in &file.findings {
-            let at = place(file, f).map_or_else(
+            let place = place(file, f);
+            let at = place.as_ref().map_or_else(
                 || file.path.clone(),
                 |p| format!("{}:{}:{}", file.path, p.line, p.column),
             );
-            let _ = writeln!(body, "{at}: {} [{}]: {}", f.severity, f.rule, f.message);
+            let note = place
+                .and_then(|p| p.note)
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                body,
+                "{at}: {} [{}]: {}{note}",
+                f.severity, f.rule, f.message
+            );
         }
         let _ = writeln!(
             cases,

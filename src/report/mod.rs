@@ -2,6 +2,7 @@
 //! analysis hand it plain [`Finding`](crate::diagnostic::Finding)s with byte spans, and
 //! line/column are computed here (`diagnostic::line_col`).
 
+mod breakdown;
 mod concise;
 mod config;
 mod excerpt;
@@ -11,6 +12,7 @@ mod human;
 mod json;
 mod junit;
 mod lines;
+mod recipients;
 mod sarif;
 
 use crate::diagnostic::Report;
@@ -18,6 +20,7 @@ use crate::error::Error;
 
 pub use config::effective_config;
 pub use human::{HumanOptions, render_error};
+pub use recipients::plural;
 
 /// Text from input made safe for a terminal: control characters (escape sequences,
 /// bells, carriage returns) are shown escaped (`\u{1b}`) instead of being sent raw.

@@ -109,6 +109,7 @@ impl<'a> Context<'a> {
             labels: diag.labels,
             recipients: self.recipients,
             examples: Vec::new(),
+            args: diag.args,
         });
     }
 }

@@ -8,7 +8,7 @@ use crate::catalog::CatalogIndex;
 use crate::config::Config;
 use crate::diagnostic::{FileReport, Finding, Report};
 use crate::error::{Error, Result};
-use crate::facts::Facts;
+use crate::facts::{CampaignKind, Facts, TransactionalHint};
 use crate::profiles::ProfileFile;
 use crate::rules::{Env, RuleSet};
 use crate::variants::{Target, Variants};
@@ -30,6 +30,11 @@ pub struct CheckRequest {
     pub catalog: Option<PathBuf>,
     /// How to read the audience export.
     pub audience_options: audience::AudienceOptions,
+    /// Rows skipped beyond `[limits] max-skipped-percent` are expected (`--allow-skipped`).
+    pub allow_skipped: bool,
+    /// The directory the paths of `campaign_bytes` are relative to (the repository's top
+    /// for staged files); None: the working directory.
+    pub bytes_root: Option<PathBuf>,
 }
 
 /// A campaign that is not read from a file: its bytes, the path that names it in the
@@ -57,6 +62,8 @@ pub struct Outcome {
 /// A campaign read and analysed, with its findings so far.
 struct Checked {
     path: String,
+    /// Where it is on disk, for the config's globs.
+    disk: PathBuf,
     sources: Vec<crate::diagnostic::Source>,
     facts: Facts,
     findings: Vec<Finding>,
@@ -78,6 +85,7 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     let env = Env {
         catalog: catalog.as_ref(),
     };
+    check_rule_names(config, rules)?;
     let mut options = rules.analysis_options();
     options.max_html_depth = config.limits.max_html_depth;
     let mut outcome = Outcome::default();
@@ -91,13 +99,23 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
 
     let recipient = profile.as_ref().map(|p| &p.profile);
     let analyze = |input: &Input| -> Result<Checked> {
-        let campaign = match input {
-            Input::File(path) => Campaign::load(path, &config.limits)?,
-            Input::Bytes(b) => Campaign::from_bytes(&b.path, &b.bytes, b.format, &config.limits)?,
+        let (campaign, disk) = match input {
+            Input::File(path) => (Campaign::load(path, &config.limits)?, path.clone()),
+            Input::Bytes(b) => (
+                Campaign::from_bytes(&b.path, &b.bytes, b.format, &config.limits)?,
+                request
+                    .bytes_root
+                    .as_ref()
+                    .map_or_else(|| PathBuf::from(&b.path), |root| root.join(&b.path)),
+            ),
         };
-        let facts = Facts::analyze(&campaign, catalog.as_ref(), &options);
+        let mut facts = Facts::analyze(&campaign, catalog.as_ref(), &options);
+        if !config.transactional.matches(&disk).is_empty() {
+            facts.kind = CampaignKind::Transactional;
+        }
         let findings = rules.check_campaign(env, &facts, recipient);
         Ok(Checked {
+            disk,
             path: campaign.path,
             sources: campaign.sources,
             facts,
@@ -152,6 +170,9 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
             c.findings.extend(grouped);
         }
         outcome.report.recipients = run.summary.rows_checked;
+        outcome
+            .errors
+            .extend(unchecked_rows(path, &run.summary, request, config));
         if !run.profile_findings.is_empty() {
             audience_report = Some(FileReport {
                 path: path.display().to_string(),
@@ -162,10 +183,15 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
         outcome.report.audience = Some(run.summary);
     }
 
+    let mut outcome_facts = Vec::with_capacity(checked.len());
     for mut c in checked {
         let mut suppressions = suppress::collect(&c.facts);
         suppress::apply(&mut suppressions, &mut c.findings);
         c.findings.extend(suppress::unused(&suppressions, rules));
+        ignore_per_file(config, &c.disk, &mut c.findings);
+        if let Some(hint) = &c.facts.transactional_hint {
+            declare_help(config, rules, hint, &c.disk, &mut c.findings);
+        }
         sort(&mut c.findings);
         outcome.report.campaigns += 1;
         outcome.report.files.push(FileReport {
@@ -173,12 +199,14 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
             sources: c.sources,
             findings: c.findings,
         });
+        outcome_facts.push(c.facts);
     }
     outcome.report.files.extend(audience_report);
 
     if let Some(p) = profile {
         outcome.report.recipients = 1;
-        let mut findings = rules.check_profile(env, &p.profile);
+        let facts: Vec<&Facts> = outcome_facts.iter().collect();
+        let mut findings = rules.check_profile(env, &p.profile, &facts);
         if !findings.is_empty() {
             sort(&mut findings);
             outcome.report.files.push(FileReport {
@@ -189,6 +217,159 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
         }
     }
     Ok(outcome)
+}
+
+/// An audience run that checked no row, or skipped more than `[limits]
+/// max-skipped-percent` of its rows, did not do its job: an error that says what the
+/// export looks like and how to read it (the campaign findings are still shown).
+fn unchecked_rows(
+    path: &Path,
+    summary: &crate::diagnostic::AudienceSummary,
+    request: &CheckRequest,
+    config: &Config,
+) -> Option<Error> {
+    let display = path.display().to_string();
+    let read = crate::profiles::audience::ReadOptions {
+        delimiter: request.audience_options.delimiter,
+        record_limits: config.limits.records(),
+        ..Default::default()
+    };
+    let reasons = || {
+        let mut reasons: Vec<&str> = Vec::new();
+        for (_, _, reason) in &summary.skipped {
+            // The kind of reason, without its place: "malformed JSON", "no email address".
+            let reason = reason.split([':', '"']).next().unwrap_or(reason);
+            let reason = reason.split(" at column").next().unwrap_or(reason).trim();
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        }
+        reasons.join("; ")
+    };
+    if summary.rows_checked == 0 {
+        let tried = match (&request.audience_options.preset, &summary.preset) {
+            (Some(name), _) => format!("read with --preset {name}"),
+            (None, Some(preset)) => format!("read as {preset}"),
+            (None, None) if config.fields != crate::profiles::FieldMap::default() => format!(
+                "read with the [fields] mapping of {} (email = {:?})",
+                config.display(),
+                config.fields.email
+            ),
+            (None, None) => {
+                let names: Vec<&str> = crate::profiles::presets::PRESETS
+                    .iter()
+                    .map(|p| p.name)
+                    .collect();
+                format!(
+                    "no known export layout matched them (tried {})",
+                    names.join(", ")
+                )
+            }
+        };
+        let what = if summary.rows_read == 0 {
+            "no row could be checked: the export has no rows".to_owned()
+        } else {
+            format!(
+                "no row could be checked: {} rows read, all skipped ({})",
+                summary.rows_read,
+                reasons()
+            )
+        };
+        let why = crate::profiles::diagnose::explain_unread(path, &read, &tried);
+        return Some(Error::new(display, format!("{what}{why}")));
+    }
+    let limit = config.limits.max_skipped_percent;
+    let share = summary.rows_skipped as f64 * 100.0 / summary.rows_read.max(1) as f64;
+    if share > limit && !request.allow_skipped {
+        return Some(Error::new(
+            display,
+            format!(
+                "{} of {} rows ({share:.1}%) were skipped ({}), more than [limits] \
+                 max-skipped-percent ({limit}%): the findings count only the {} rows checked; \
+                 fix the export, or pass --allow-skipped if that is expected",
+                summary.rows_skipped,
+                summary.rows_read,
+                reasons(),
+                summary.rows_checked
+            ),
+        ));
+    }
+    None
+}
+
+/// Every rule named in `[per-file-ignores]` must exist (a misspelt name would excuse
+/// nothing, silently).
+fn check_rule_names(config: &Config, rules: &RuleSet) -> Result<()> {
+    for name in config.per_file_ignores.1.iter().flatten() {
+        if rules.get(name).is_none() {
+            let names: Vec<&str> = rules.rules.iter().map(|r| r.name.as_str()).collect();
+            let at = config.text.find(&format!("{name:?}")).unwrap_or(0);
+            return Err(Error::new(
+                config.display(),
+                crate::rules::suggest_from(&names, name, "[per-file-ignores]"),
+            )
+            .at_offset(&config.text, at));
+        }
+    }
+    Ok(())
+}
+
+/// On the findings of rules for marketing mail only, when the campaign reads like a
+/// receipt or password reset: help that says how to declare it transactional, with a
+/// glob for its folder (or its name) relative to the config.
+fn declare_help(
+    config: &Config,
+    rules: &RuleSet,
+    hint: &TransactionalHint,
+    disk: &Path,
+    findings: &mut [Finding],
+) {
+    let marketing_only = |f: &Finding| {
+        rules
+            .get(&f.rule)
+            .is_some_and(|r| !r.checks(CampaignKind::Transactional))
+    };
+    if !findings.iter().any(marketing_only) {
+        return;
+    }
+    let base = config
+        .path
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let absolute = |p: &Path| {
+        crate::config::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_owned()))
+    };
+    let relative = absolute(disk)
+        .strip_prefix(absolute(&base))
+        .map_or_else(|_| disk.to_owned(), Path::to_path_buf);
+    let glob = match relative.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(dir) => format!("{}/**", dir.display()),
+        None => relative.display().to_string(),
+    }
+    .replace('\\', "/");
+    let advice = format!(
+        "it reads like transactional mail ({}): if it is, declare it in campaign-lint.toml with \
+         [campaigns] transactional = [{glob:?}]; opt-out and footer rules do not check \
+         transactional mail",
+        hint.what
+    );
+    for finding in findings.iter_mut().filter(|f| marketing_only(f)) {
+        finding.help = Some(match finding.help.take() {
+            Some(help) => format!("{help}\n{advice}"),
+            None => advice.clone(),
+        });
+    }
+}
+
+/// Drops the findings of the rules that `[per-file-ignores]` turns off for this file.
+fn ignore_per_file(config: &Config, disk: &Path, findings: &mut Vec<Finding>) {
+    let (globs, ignored) = &config.per_file_ignores;
+    let matched = globs.matches(disk);
+    if matched.is_empty() {
+        return;
+    }
+    findings.retain(|f| !matched.iter().any(|&i| ignored[i].contains(&f.rule)));
 }
 
 /// The config's `[profile]` as a recipient (campaign-lint's own field names).
@@ -254,7 +435,21 @@ pub fn expand(paths: &[PathBuf], exclude: &Exclude) -> (Vec<PathBuf>, Vec<Error>
     let mut errors = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => walk(path, exclude, &mut files, &mut errors),
+            Ok(m) if m.is_dir() => {
+                let before = files.len();
+                walk(path, exclude, &mut files, &mut errors);
+                if files.len() == before {
+                    // In CI a wrong path must not go green.
+                    errors.push(Error::new(
+                        path.display().to_string(),
+                        format!(
+                            "no campaign files found under this directory (looked for .{} files, \
+                             leaving out hidden, git-ignored and excluded ones)",
+                            CAMPAIGN_EXTENSIONS.join(", .")
+                        ),
+                    ));
+                }
+            }
             Ok(_) => files.push(path.clone()),
             Err(e) => errors.push(Error::new(
                 path.display().to_string(),

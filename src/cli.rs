@@ -73,6 +73,7 @@ pub struct RuleArgs {
 }
 
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // one per command-line flag
 pub struct CheckArgs {
     /// Campaign files or directories
     #[arg(required = true, value_name = "CAMPAIGN")]
@@ -98,12 +99,17 @@ pub struct CheckArgs {
     /// Write one JSON line per recipient with findings (email, rules, details) to this file
     #[arg(long, value_name = "FILE", requires = "audience")]
     pub findings_out: Option<PathBuf>,
+    /// Skipped rows are expected: do not fail when more than [limits] max-skipped-percent
+    /// of the audience's rows are skipped
+    #[arg(long, requires = "audience")]
+    pub allow_skipped: bool,
     /// Check the audience row by row with the generic readers, on one thread and without
     /// the shape memo: the reference the fast engine is tested against
     #[arg(long, requires = "audience", hide = true)]
     pub reference_engine: bool,
-    /// Fail (exit 1) because of RULE only when it hits more than RATE of the audience, e.g. owned-product-offer=1%
-    #[arg(long, value_name = "RULE=RATE", requires = "audience", value_parser = parse_fail_on)]
+    /// Fail (exit 1) because of RULE only when it hits more than RATE of the recipients, e.g.
+    /// owned-product-offer=1% or =0.01 (one profile is all of its recipients)
+    #[arg(long, value_name = "RULE=RATE", value_parser = parse_fail_on)]
     pub fail_on: Vec<(String, f64)>,
     /// The CSV delimiter of the audience export (detected by default), e.g. ';' or '\t'
     #[arg(long, value_name = "CHAR", requires = "audience", value_parser = parse_delimiter)]
@@ -135,6 +141,12 @@ fn parse_fail_on(value: &str) -> Result<(String, f64), String> {
         None => rate.parse::<f64>(),
     }
     .map_err(|_| format!("{rate:?} is not a rate: write 1% or 0.01"))?;
+    if !rate.ends_with('%') && fraction > 1.0 && fraction <= 100.0 {
+        return Err(format!(
+            "{rate:?} is not a rate: write {rate}% or {}",
+            fraction / 100.0
+        ));
+    }
     if !(0.0..=1.0).contains(&fraction) {
         return Err(format!("{rate:?} is not between 0% and 100%"));
     }
@@ -147,6 +159,43 @@ fn parse_delimiter(value: &str) -> Result<u8, String> {
         v if v.len() == 1 && v.is_ascii() => Ok(v.as_bytes()[0]),
         _ => Err("give one ASCII character, e.g. ';' or '\\t'".to_owned()),
     }
+}
+
+/// Parses the command line. Help and version go to stdout (exit 0); a usage error is
+/// printed with clap's message (exit 2), and a campaign named where a command belongs
+/// (`campaign-lint promo.eml`) gets the `check` command it was meant for.
+pub fn parse(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+    err: &mut dyn Write,
+) -> Result<Cli, ExitStatus> {
+    let args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    let e = match Cli::try_parse_from(&args) {
+        Ok(cli) => return Ok(cli),
+        Err(e) => e,
+    };
+    let first = args.get(1).map(|a| a.to_string_lossy().into_owned());
+    if e.kind() == clap::error::ErrorKind::InvalidSubcommand
+        && let Some(first) = first
+        && (std::path::Path::new(&first).exists()
+            || crate::check::is_campaign_name(std::path::Path::new(&first)))
+    {
+        let rest: Vec<String> = args[1..]
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let _ = writeln!(
+            err,
+            "error: {first:?} is not a command\n\n  to check it: campaign-lint check {}",
+            rest.join(" ")
+        );
+        return Err(ExitStatus::Failure);
+    }
+    let _ = e.print();
+    Err(if e.use_stderr() {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Clean
+    })
 }
 
 /// The process's exit status.
@@ -197,11 +246,23 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
                 Ok(ExitStatus::Clean)
             }
             None => {
-                let names: Vec<&str> = rules.rules.iter().map(|r| r.name.as_str()).collect();
-                fail(
-                    err,
-                    &Error::new("", crate::rules::suggest_from(&names, &rule, "explain")),
-                )
+                let mut names: Vec<&str> = rules.rules.iter().map(|r| r.name.as_str()).collect();
+                names.sort_unstable();
+                let word = rule.to_lowercase();
+                let containing: Vec<&str> = names
+                    .iter()
+                    .copied()
+                    .filter(|n| !word.is_empty() && n.contains(word.as_str()))
+                    .collect();
+                let message = if containing.is_empty() {
+                    crate::rules::suggest_from(&names, &rule, "explain")
+                } else {
+                    format!(
+                        "explain: no rule named {rule:?}; rules whose names contain it: {}",
+                        containing.join(", ")
+                    )
+                };
+                fail(err, &Error::new("", message))
             }
         },
         Command::Config(_) => {
@@ -271,6 +332,8 @@ fn run_check(
             findings_out: args.findings_out,
             reference: args.reference_engine,
         },
+        bytes_root: None,
+        allow_skipped: args.allow_skipped,
     };
     let mut outcome = match check(&request, config, rules) {
         Ok(outcome) => outcome,
@@ -320,6 +383,17 @@ fn show(
     out.write_all(
         report::render(format, &outcome.report, &outcome.errors, &human, rules).as_bytes(),
     )?;
+    if format == OutputFormat::Human {
+        for t in tripped(&outcome.report, fail_on) {
+            writeln!(
+                out,
+                "--fail-on {}={}: it hit {} of the recipients, more than allowed.",
+                t.rule,
+                percent(t.rate),
+                percent(t.share)
+            )?;
+        }
+    }
     out.flush()?;
     if format != OutputFormat::Human {
         // Machine output goes to stdout; say on stderr what could not be checked.
@@ -368,20 +442,26 @@ fn run_hook(
         }
         Ok(status)
     };
-    let loaded = crate::hook::staged_campaigns(cwd).and_then(|files| {
+    let loaded = crate::hook::repository_root(cwd).and_then(|root| {
+        let files = crate::hook::staged_campaigns(cwd)?;
         if files.is_empty() {
             return Ok(None);
         }
-        let config = crate::hook::repository_root(cwd)?.join(crate::config::FILE_NAME);
+        let config = root.join(crate::config::FILE_NAME);
         let config = if config.is_file() {
             Config::load(&config)?
         } else {
             Config::default()
         };
         let rules = rules_for(&RuleArgs::default(), &config)?;
-        Ok(Some((files, config, rules)))
+        Ok(Some((
+            files,
+            config,
+            rules,
+            crate::hook::repository_root(cwd)?,
+        )))
     });
-    let (files, config, rules) = match loaded {
+    let (files, config, rules, root) = match loaded {
         Ok(Some(loaded)) => loaded,
         Ok(None) => return Ok(ExitStatus::Clean),
         Err(e) => {
@@ -391,6 +471,7 @@ fn run_hook(
     };
     let request = CheckRequest {
         campaign_bytes: files,
+        bytes_root: Some(root),
         ..CheckRequest::default()
     };
     let outcome = match check(&request, &config, &rules) {
@@ -409,25 +490,57 @@ fn run_hook(
     blocked(out, status)
 }
 
-/// Whether the findings fail the run: any error-level finding, except that a rule with a
-/// `--fail-on` rate fails it exactly when it hits more than that share of the audience.
-fn fails(report: &crate::diagnostic::Report, fail_on: &[(String, f64)]) -> bool {
-    let rate_of = |rule: &str| {
-        fail_on
-            .iter()
-            .find(|(r, _)| r == rule)
-            .map(|(_, rate)| *rate)
-    };
-    let over = |rule: &str, rate: f64| {
-        report.audience.as_ref().is_some_and(|a| {
-            let hit = a.rule_recipients.get(rule).copied().unwrap_or(0) as f64;
-            a.rows_checked > 0 && hit / a.rows_checked as f64 > rate
+/// A share as a percentage without needless decimals: `1%`, `55.3%`.
+fn percent(share: f64) -> String {
+    let text = format!("{:.1}", share * 100.0);
+    format!("{}%", text.trim_end_matches(".0"))
+}
+
+/// A `--fail-on` threshold that a rule went over: the rule, the rate allowed, the share
+/// of recipients it hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tripped {
+    pub rule: String,
+    pub rate: f64,
+    pub share: f64,
+}
+
+/// The share of the recipients a rule hits: over an audience, the recipients it fired
+/// for; for one profile, all of them (1 of 1) when it fired; for a finding about the
+/// campaign alone, all of them.
+fn share_of(report: &crate::diagnostic::Report, rule: &str) -> Option<f64> {
+    if let Some(a) = &report.audience {
+        let hit = a.rule_recipients.get(rule).copied().unwrap_or(0);
+        return (hit > 0 && a.rows_checked > 0).then(|| hit as f64 / a.rows_checked as f64);
+    }
+    report
+        .findings()
+        .any(|(_, f)| f.rule == rule)
+        .then_some(1.0)
+}
+
+/// The `--fail-on` thresholds that the run went over.
+pub fn tripped(report: &crate::diagnostic::Report, fail_on: &[(String, f64)]) -> Vec<Tripped> {
+    fail_on
+        .iter()
+        .filter_map(|(rule, rate)| {
+            let share = share_of(report, rule)?;
+            (share > *rate).then(|| Tripped {
+                rule: rule.clone(),
+                rate: *rate,
+                share,
+            })
         })
-    };
+        .collect()
+}
+
+/// Whether the findings fail the run: any error-level finding, except that a rule with a
+/// `--fail-on` rate fails it exactly when it hits more than that share of the recipients.
+fn fails(report: &crate::diagnostic::Report, fail_on: &[(String, f64)]) -> bool {
     let by_severity = report
         .findings()
-        .any(|(_, f)| f.severity == Severity::Error && rate_of(&f.rule).is_none());
-    by_severity || fail_on.iter().any(|(rule, rate)| over(rule, *rate))
+        .any(|(_, f)| f.severity == Severity::Error && !fail_on.iter().any(|(r, _)| *r == f.rule));
+    by_severity || !tripped(report, fail_on).is_empty()
 }
 
 fn list_rules(rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
@@ -473,6 +586,14 @@ fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}\n", rule.summary)?;
     if let Some(when) = &rule.when {
         writeln!(out, "Applies to recipients when {}.\n", when.source)?;
+    }
+    if let [only] = rule.applies_to.as_slice() {
+        writeln!(
+            out,
+            "Checks {} mail only (declare transactional mail with [campaigns] transactional \
+             in campaign-lint.toml).\n",
+            only.name()
+        )?;
     }
     let Some(d) = &rule.docs else {
         writeln!(out, "(this rule has no [docs] section)")?;

@@ -31,6 +31,21 @@ struct ConfigFile {
     exclude: Vec<String>,
     /// The typical recipient of the templates, used without --profile or --audience.
     profile: Option<toml::Table>,
+    /// `[campaigns]`: which files are which kind of mail.
+    #[serde(default)]
+    campaigns: CampaignsSection,
+    /// `[per-file-ignores]`: glob = [rules], rules not reported for matching files.
+    #[serde(default, rename = "per-file-ignores")]
+    per_file_ignores: BTreeMap<String, Vec<String>>,
+}
+
+/// `[campaigns]` as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CampaignsSection {
+    /// Globs of transactional mail (receipts, password resets), relative to the config.
+    #[serde(default)]
+    transactional: Vec<String>,
 }
 
 /// Bounds on what one run reads, so hostile input finishes quickly with a clear message.
@@ -57,6 +72,9 @@ pub struct Limits {
     pub max_csv_record_kb: usize,
     /// Example recipients shown per audience finding.
     pub examples: usize,
+    /// An audience run that skips more than this share of its rows (bad addresses,
+    /// unknown languages, broken rows) fails with exit 2, unless `--allow-skipped`.
+    pub max_skipped_percent: f64,
 }
 
 impl Default for Limits {
@@ -70,6 +88,7 @@ impl Default for Limits {
             max_csv_record_lines: records.lines,
             max_csv_record_kb: records.bytes / 1024,
             examples: 3,
+            max_skipped_percent: 10.0,
         }
     }
 }
@@ -103,6 +122,10 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// `[profile]`: the typical recipient, in campaign-lint's field names.
     pub profile: Option<toml::Table>,
+    /// `[campaigns] transactional`: the files that are transactional mail.
+    pub transactional: PathGlobs,
+    /// `[per-file-ignores]`: the globs, and the rules each one turns off.
+    pub per_file_ignores: (PathGlobs, Vec<Vec<String>>),
 }
 
 impl Config {
@@ -147,8 +170,24 @@ impl Config {
                 })?
             }
         };
+        let root = std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
+        let globs = |patterns: &[String], section: &str| {
+            PathGlobs::new(&root, patterns).map_err(|(pattern, message)| {
+                let at = text
+                    .find(&format!("{pattern:?}"))
+                    .or_else(|| text.find(section))
+                    .unwrap_or(0);
+                Error::new(&display, format!("{section}: {message}")).at_offset(&text, at)
+            })
+        };
+        let transactional = globs(&file.campaigns.transactional, "[campaigns] transactional")?;
+        let (patterns, ignored): (Vec<String>, Vec<Vec<String>>) =
+            file.per_file_ignores.into_iter().unzip();
+        let per_file_ignores = (globs(&patterns, "[per-file-ignores]")?, ignored);
         Ok(Config {
             path: Some(path.to_owned()),
+            transactional,
+            per_file_ignores,
             catalog: file.catalog.map(resolve),
             fields: file.fields,
             packs: packs.into_iter().map(resolve).collect(),
@@ -166,6 +205,105 @@ impl Config {
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default()
+    }
+}
+
+/// Globs written in the config, relative to its directory, as Ruff reads
+/// `per-file-ignores`: a pattern with a `/` matches the path from the config's directory
+/// (`receipts/**`, `mail/*/reset.html`; a trailing `/` means everything below), one
+/// without matches the file name anywhere below (`*.txt`). `*` does not cross a `/`.
+#[derive(Debug, Clone, Default)]
+pub struct PathGlobs {
+    /// The config's directory, absolute.
+    root: PathBuf,
+    /// Patterns matched against the path below `root`, and against the file name.
+    paths: Option<globset::GlobSet>,
+    names: Option<globset::GlobSet>,
+    /// The index of each pattern of `paths` and `names` among the patterns as written.
+    path_index: Vec<usize>,
+    name_index: Vec<usize>,
+    /// The patterns as written.
+    patterns: Vec<String>,
+}
+
+impl PathGlobs {
+    /// On error: the pattern and what is wrong with it.
+    fn new(root: &Path, patterns: &[String]) -> Result<PathGlobs, (String, String)> {
+        let mut paths = globset::GlobSetBuilder::new();
+        let mut names = globset::GlobSetBuilder::new();
+        let mut out = PathGlobs {
+            root: root.to_owned(),
+            patterns: patterns.to_vec(),
+            ..PathGlobs::default()
+        };
+        for (i, pattern) in patterns.iter().enumerate() {
+            let written = pattern.trim_start_matches("./");
+            let (body, below) = match written.strip_suffix('/') {
+                Some(dir) => (format!("{dir}/**"), true),
+                None => (written.to_owned(), false),
+            };
+            let glob = globset::GlobBuilder::new(&body)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| {
+                    (
+                        pattern.clone(),
+                        format!("bad glob {pattern:?}: {}", e.kind()),
+                    )
+                })?;
+            if below || written.contains('/') {
+                paths.add(glob);
+                out.path_index.push(i);
+            } else {
+                names.add(glob);
+                out.name_index.push(i);
+            }
+        }
+        let build = |b: globset::GlobSetBuilder| {
+            b.build()
+                .map_err(|e| (String::new(), format!("bad glob: {}", e.kind())))
+        };
+        if !out.path_index.is_empty() {
+            out.paths = Some(build(paths)?);
+        }
+        if !out.name_index.is_empty() {
+            out.names = Some(build(names)?);
+        }
+        Ok(out)
+    }
+
+    /// Whether no pattern was written.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// The patterns as written.
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
+    /// The indices (as written) of the patterns that match `path`, an absolute path or
+    /// one relative to the working directory.
+    pub fn matches(&self, path: &Path) -> Vec<usize> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let absolute = normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_owned()));
+        let mut found = Vec::new();
+        if let (Some(set), Ok(below)) = (&self.paths, absolute.strip_prefix(&self.root)) {
+            found.extend(set.matches(below).into_iter().map(|i| self.path_index[i]));
+        }
+        if let (Some(set), Some(name)) = (&self.names, absolute.file_name())
+            && absolute.starts_with(&self.root)
+        {
+            found.extend(
+                set.matches(Path::new(name))
+                    .into_iter()
+                    .map(|i| self.name_index[i]),
+            );
+        }
+        found.sort_unstable();
+        found
     }
 }
 

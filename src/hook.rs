@@ -177,7 +177,12 @@ pub fn repository_root(dir: &Path) -> Result<PathBuf> {
     if !moved && dir.join(".git").exists() {
         return Ok(dir.to_path_buf());
     }
-    let out = git(dir, &["rev-parse", "--show-toplevel"], b"")?;
+    let out = git(dir, &["rev-parse", "--show-toplevel"], b"").map_err(|_| {
+        Error::new(
+            dir.display().to_string(),
+            "not inside a git repository (git rev-parse failed)",
+        )
+    })?;
     Ok(PathBuf::from(
         String::from_utf8_lossy(&out).trim_end_matches('\n'),
     ))

@@ -2,12 +2,13 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = campaign_lint::cli::Cli::parse();
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
+    let cli = match campaign_lint::cli::parse(std::env::args_os(), &mut err) {
+        Ok(cli) => cli,
+        Err(status) => return ExitCode::from(status as u8),
+    };
     match campaign_lint::cli::run(cli, &mut out, &mut err) {
         Ok(status) => ExitCode::from(status as u8),
         // `campaign-lint check ... | head` is not a failure.

@@ -181,7 +181,7 @@ fn bad_inputs_are_located_errors() {
                 "--profile",
                 write("array.json", "[{\"email\": \"a@example.com\"}]"),
             ],
-            "array.json:1:1: expected a JSON object",
+            "array.json:1:1: this is a JSON array of profiles",
         ),
         (
             vec![
@@ -864,7 +864,7 @@ fn junit_and_gitlab_formats() {
 
     let out = run(&[&args[..], &["--format", "gitlab"]].concat());
     let issues: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(issues.len(), 6);
+    assert_eq!(issues.len(), 7);
     let mut prints: Vec<&str> = issues
         .iter()
         .map(|i| i["fingerprint"].as_str().unwrap())

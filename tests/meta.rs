@@ -95,7 +95,12 @@ fn every_rule_fails_on_a_sample() {
         let out = run(&argv);
         let value: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
         for f in value["findings"].as_array().unwrap() {
-            if f["severity"] != "info" {
+            let info_rule = RuleSet::builtin()
+                .unwrap()
+                .get(f["rule"].as_str().unwrap())
+                .is_some_and(|r| r.severity == campaign_lint::diagnostic::Severity::Info);
+            // An info-level rule fires as an info; the others must fire above it.
+            if f["severity"] != "info" || info_rule {
                 fired.insert(f["rule"].as_str().unwrap().to_owned());
             }
         }

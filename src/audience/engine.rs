@@ -84,7 +84,7 @@ impl Plan<'_> {
         }
         found.extend(
             self.rules
-                .check_profile(self.env, profile)
+                .check_profile(self.env, profile, self.facts)
                 .into_iter()
                 .map(|x| (None, x)),
         );

@@ -419,6 +419,30 @@ impl Reducer {
         );
         style.unsure |= !complete;
         let mut link = parent_link;
+        if parent_link.is_none() && !parent_skip && opens_link(&tag, el) {
+            let attr = |name: &str| el.get_attribute(name).map(|v| decode_attr(&v));
+            let href = if tag == "unsubscribe" {
+                Some("[unsubscribe]".to_owned())
+            } else {
+                attr("href")
+            };
+            self.doc.links.push(Link {
+                href,
+                title: attr("title"),
+                aria_label: attr("aria-label"),
+                class: attr("class"),
+                id: attr("id"),
+                tag: range.clone(),
+                href_range: locator.value("href"),
+                ..Link::default()
+            });
+            self.link_text.push(TextBuilder::new());
+            self.link_rank.push(0);
+            link = Some(self.doc.links.len() - 1);
+        }
+        if is_block(&tag) {
+            break_link_text(&mut self.link_text, parent_link, range.start);
+        }
         match tag.as_str() {
             "html" => {
                 if let Some(lang) = el
@@ -435,30 +459,9 @@ impl Reducer {
                     self.doc.lang = Some((decode_attr(&lang), at));
                 }
             }
-            "a" | "unsubscribe" | "mj-button" if parent_link.is_none() && !parent_skip => {
-                let attr = |name: &str| el.get_attribute(name).map(|v| decode_attr(&v));
-                let href = if tag == "unsubscribe" {
-                    Some("[unsubscribe]".to_owned())
-                } else {
-                    attr("href")
-                };
-                self.doc.links.push(Link {
-                    href,
-                    title: attr("title"),
-                    aria_label: attr("aria-label"),
-                    class: attr("class"),
-                    id: attr("id"),
-                    tag: range.clone(),
-                    href_range: locator.value("href"),
-                    ..Link::default()
-                });
-                self.link_text.push(TextBuilder::new());
-                self.link_rank.push(0);
-                link = Some(self.doc.links.len() - 1);
-            }
-            "img" | "mj-image" if !parent_skip => {
+            "img" | "mj-image" | "mj-carousel-image" if !parent_skip => {
                 let alt = el.get_attribute("alt").map(|v| decode_attr(&v));
-                if let (Some(idx), Some(alt)) = (parent_link, &alt)
+                if let (Some(idx), Some(alt)) = (link, &alt)
                     && let Some(l) = self.doc.links.get_mut(idx)
                 {
                     if !l.image_alt.is_empty() {
@@ -475,17 +478,23 @@ impl Reducer {
                     tag: range.clone(),
                     src_attr: find_attribute(locator.tag, "src")
                         .map(|(whole, _)| locator.absolute(whole)),
-                    in_link: parent_link.is_some(),
+                    in_link: link.is_some(),
                 });
             }
             "br" => {
                 if let Some(b) = self.block.as_mut() {
                     b.builder.break_word(range.start);
                 }
+                break_link_text(&mut self.link_text, parent_link, range.start);
             }
             _ => {}
         }
         if el.can_have_content() {
+            // `<mj-image href="…" />` is closed (MJML is XML), but HTML tokenising keeps it
+            // open until its parent ends: the text after it is not the link's.
+            if el.is_self_closing() && link != parent_link {
+                link = parent_link;
+            }
             self.stack.push(Open {
                 id,
                 skip: parent_skip || is_skipped(&tag),
@@ -525,13 +534,14 @@ impl Reducer {
         }
     }
 
-    fn close(&mut self, id: u64, _at: usize) {
+    fn close(&mut self, id: u64, at: usize) {
         let Some(pos) = self.stack.iter().rposition(|o| o.id == id) else {
             return;
         };
         let closes_block = self.stack[pos..].iter().any(|o| is_block(&o.tag));
         if closes_block {
             self.flush();
+            break_link_text(&mut self.link_text, self.stack[pos].link, at + self.base);
         }
         self.stack.truncate(pos);
     }
@@ -554,6 +564,9 @@ impl Reducer {
         if trimmed.is_empty() {
             if let Some(b) = self.block.as_mut() {
                 b.builder.push_html(raw, start);
+            }
+            if let Some(b) = link.and_then(|idx| self.link_text.get_mut(idx)) {
+                b.push_html(raw, start);
             }
             return;
         }
@@ -621,6 +634,15 @@ impl Reducer {
         for (link, builder) in self.doc.links.iter_mut().zip(self.link_text.drain(..)) {
             link.text = builder.finish().0;
         }
+    }
+}
+
+/// Separates the words of a link's text at a block boundary or `<br>` inside it
+/// (`<a><p>… Outlook.</p><span>View</span></a>` reads "Outlook. View"); `at` is in source
+/// coordinates.
+fn break_link_text(link_text: &mut [TextBuilder], link: Option<usize>, at: usize) {
+    if let Some(b) = link.and_then(|idx| link_text.get_mut(idx)) {
+        b.break_word(at);
     }
 }
 
@@ -743,6 +765,19 @@ impl<'a> Locator<'a> {
 
 fn decode_attr(value: &str) -> String {
     html_escape::decode_html_entities(value).trim().to_owned()
+}
+
+/// Whether an element is a link: `<a>`, an ESP `<unsubscribe>` tag, MJML's `mj-button`, and
+/// the template components that compile to `<a href>`: Foundation for Emails' Inky
+/// (`<button href>`, `<menu><item href>`) and MJML's `mj-image`, `mj-social-element`,
+/// `mj-navbar-link` and `mj-carousel-image` when they have an `href`.
+fn opens_link(tag: &str, el: &Element) -> bool {
+    match tag {
+        "a" | "unsubscribe" | "mj-button" => true,
+        "button" | "item" | "mj-image" | "mj-social-element" | "mj-navbar-link"
+        | "mj-carousel-image" => el.has_attribute("href"),
+        _ => false,
+    }
 }
 
 /// Elements whose text is never shown in the message body.
@@ -1119,6 +1154,160 @@ mod tests {
         assert_eq!(doc.links[0].href.as_deref(), Some("https://x.example/buy"));
         assert_eq!(doc.images.len(), 1);
         assert!(doc.images[0].alt.is_none());
+    }
+
+    /// Foundation for Emails' Inky source: `<button href>` and `<menu><item href>` compile
+    /// to `<a href>`, so they are links, with exact spans.
+    #[test]
+    fn inky_components_are_links() {
+        let inky = "<container><row><columns>\
+            <button class=\"large expand\" href=\"https://www.nordlicht.de/passwort?t=7f3e&amp;l=de\">Passwort zur&uuml;cksetzen</button>\
+            <button class=\"expand\">Kein Link</button>\
+            <menu class=\"text-center\"><item href=\"https://www.nordlicht.de/impressum\">Impressum</item>\
+            <item href='http://www.nordlicht.de/newsletter/abmelden?u=7f3e' class=\"footer\">Newsletter <b>abbestellen</b></item></menu>\
+            </columns></row></container>";
+        let doc = reduce(inky, 0);
+        let links: Vec<(&str, &str, &str)> = doc
+            .links
+            .iter()
+            .map(|l| {
+                (
+                    l.text.as_str(),
+                    &inky[l.href_range.clone().expect("href range")],
+                    &inky[l.range()],
+                )
+            })
+            .collect();
+        assert_eq!(
+            links,
+            [
+                (
+                    "Passwort zurücksetzen",
+                    "https://www.nordlicht.de/passwort?t=7f3e&amp;l=de",
+                    "Passwort zur&uuml;cksetzen"
+                ),
+                (
+                    "Impressum",
+                    "https://www.nordlicht.de/impressum",
+                    "Impressum"
+                ),
+                (
+                    "Newsletter abbestellen",
+                    "http://www.nordlicht.de/newsletter/abmelden?u=7f3e",
+                    "Newsletter <b>abbestellen"
+                ),
+            ]
+        );
+        assert_eq!(
+            doc.links[0].href.as_deref(),
+            Some("https://www.nordlicht.de/passwort?t=7f3e&l=de")
+        );
+        assert_eq!(doc.links[2].class.as_deref(), Some("footer"));
+        assert!(doc.links[0].tag.start == inky.find("<button").unwrap_or_default());
+    }
+
+    /// MJML components with an `href` are links; a self-closing `<mj-image href … />` is a
+    /// link around its image and takes none of the text after it.
+    #[test]
+    fn mjml_component_links() {
+        let mjml = "<mjml><mj-body><mj-section><mj-column>\
+            <mj-navbar><mj-navbar-link href=\"https://www.nordlicht.de/neu\">Neu</mj-navbar-link></mj-navbar>\
+            <mj-image href=\"https://www.nordlicht.de/sale\" src=\"https://img.nordlicht.de/hero.jpg\" alt=\"Sommer-Sale\" />\
+            <mj-text>Alles f&uuml;r den Sommer.</mj-text>\
+            <mj-image src=\"https://img.nordlicht.de/deko.png\" alt=\"\" />\
+            <mj-button href=\"https://www.nordlicht.de/kaufen\">Jetzt kaufen</mj-button>\
+            <mj-social><mj-social-element name=\"facebook\" href=\"https://www.facebook.com/nordlicht\">Facebook</mj-social-element></mj-social>\
+            <mj-carousel><mj-carousel-image src=\"https://img.nordlicht.de/1.jpg\" href=\"https://www.nordlicht.de/1\" alt=\"Eins\" /></mj-carousel>\
+            </mj-column></mj-section></mj-body></mjml>";
+        let doc = reduce(mjml, 0);
+        let links: Vec<(&str, &str, &str)> = doc
+            .links
+            .iter()
+            .map(|l| {
+                (
+                    l.href.as_deref().unwrap_or_default(),
+                    l.text.as_str(),
+                    l.image_alt.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("https://www.nordlicht.de/neu", "Neu", ""),
+                ("https://www.nordlicht.de/sale", "", "Sommer-Sale"),
+                ("https://www.nordlicht.de/kaufen", "Jetzt kaufen", ""),
+                ("https://www.facebook.com/nordlicht", "Facebook", ""),
+                ("https://www.nordlicht.de/1", "", "Eins"),
+            ]
+        );
+        for l in &doc.links {
+            let href = l.href_range.clone().expect("href range");
+            assert_eq!(Some(&mjml[href]), l.href.as_deref());
+        }
+        let image = &doc.links[1];
+        assert_eq!(&mjml[image.range()], &mjml[image.tag.clone()]);
+        assert!(mjml[image.tag.clone()].starts_with("<mj-image href="));
+        assert_eq!(
+            doc.images.iter().map(|i| i.in_link).collect::<Vec<_>>(),
+            [true, false, true]
+        );
+    }
+
+    /// The words of a link's text stay apart across blocks and line breaks inside it.
+    #[test]
+    fn link_text_keeps_block_boundaries() {
+        let html = "<a class=\"docs-course-callout\" href=\"https://get.foundation/university\">\
+            <span>Foundation Master Class</span><p>… every screen, even Outlook.</p><span class=\"button\">View Class</span></a>\
+            <a href=\"https://x.example\">Zum<br>Shop</a>";
+        let doc = reduce(html, 0);
+        assert_eq!(
+            doc.links[0].text,
+            "Foundation Master Class … every screen, even Outlook. View Class"
+        );
+        assert_eq!(doc.links[1].text, "Zum Shop");
+    }
+
+    /// The opt-out and link rules read template components as the links they compile to.
+    #[test]
+    fn component_links_feed_the_link_rules() {
+        use crate::campaign::Format;
+        use crate::rules::kinds::testing::run;
+        let messages = |rule: &str, input: &str| -> Vec<String> {
+            run(rule, input, Format::Html, None, None)
+                .into_iter()
+                .map(|f| f.message)
+                .collect()
+        };
+        let footer = |optout: &str| {
+            format!(
+                "<container><row><columns><p>Neues von Nordlicht.</p>\
+                <menu><item href=\"https://www.nordlicht.de/impressum\">Impressum</item>{optout}</menu>\
+                <p>Nordlicht GmbH, Musterstraße 12, 20095 Hamburg</p></columns></row></container>"
+            )
+        };
+        let inky = footer(
+            "<item href=\"http://www.nordlicht.de/newsletter/abmelden?u=7f3e\">Newsletter abbestellen</item>",
+        );
+        assert!(messages("missing-unsubscribe-link", &inky).is_empty());
+        assert_eq!(
+            messages("insecure-link", &inky),
+            ["plain http link in the HTML template"]
+        );
+        assert_eq!(
+            messages("missing-unsubscribe-link", &footer("")).len(),
+            1,
+            "without the item there is no opt-out"
+        );
+        let mjml = "<mjml><mj-body><mj-section><mj-column>\
+            <mj-text>Nordlicht GmbH, Musterstraße 12, 20095 Hamburg</mj-text>\
+            <mj-navbar><mj-navbar-link href=\"https://www.nordlicht.de/abmelden?u=1\" color=\"#ffffff\">Abmelden</mj-navbar-link></mj-navbar>\
+            </mj-column></mj-section></mj-body></mjml>";
+        assert!(messages("missing-unsubscribe-link", mjml).is_empty());
+        assert_eq!(
+            messages("hidden-unsubscribe-link", mjml),
+            ["unsubscribe link is hidden: 16px text in #ffffff on #ffffff (contrast 1.00:1)"]
+        );
     }
 
     #[test]

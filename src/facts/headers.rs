@@ -1,8 +1,14 @@
 //! The `List-Unsubscribe` (RFC 2369) and `List-Unsubscribe-Post` (RFC 8058) headers, read
-//! in their exact form: angle brackets, schemes, the one-click value.
+//! in their exact form: angle brackets, schemes, the one-click value. RFC 2047
+//! encoded-words (`=?utf-8?q?=3Chttps=3A…?=`) are kept apart from URIs: mailbox providers
+//! do not decode them in these headers, so a URI written that way is not there for them,
+//! and saying "no URI" would send the reader looking for the wrong mistake. A URI that is
+//! an ESP merge tag (`<*|UNSUB_URL|*>`, `<%unsubscribe_url%>`) is filled in when the
+//! message is sent: its scheme is unknown here, not wrong.
 
 use crate::campaign::{Campaign, Format, HeaderField};
 use crate::diagnostic::Span;
+use crate::facts::merge_tags;
 
 /// The scheme of a List-Unsubscribe URI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,6 +16,8 @@ pub enum Scheme {
     Https,
     Http,
     Mailto,
+    /// An ESP merge tag the sending system replaces (`*|UNSUB|*`): scheme unknown.
+    Tagged,
     Other,
 }
 
@@ -21,6 +29,14 @@ pub struct UnsubscribeUri {
     pub span: Span,
     /// Written without the angle brackets RFC 2369 requires.
     pub bare: bool,
+}
+
+/// An RFC 2047 encoded-word (`=?utf-8?q?…?=`) in a header value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodedWord {
+    pub span: Span,
+    /// What it decodes to, when its charset and encoding are readable.
+    pub decoded: Option<String>,
 }
 
 /// A header field's value and where it is.
@@ -52,7 +68,11 @@ pub struct ListUnsubscribe {
     pub uris: Vec<UnsubscribeUri>,
     /// Pieces of the value that are not URIs in angle brackets.
     pub junk: Vec<Span>,
+    /// Encoded-words in the List-Unsubscribe value, which mailbox providers do not decode.
+    pub encoded: Vec<EncodedWord>,
     pub post: Option<HeaderRef>,
+    /// Encoded-words in the List-Unsubscribe-Post value.
+    pub post_encoded: Vec<EncodedWord>,
     /// Where a missing header would be added: the end of the header block.
     pub header_end: Span,
 }
@@ -80,7 +100,30 @@ impl ListUnsubscribe {
         out.post = campaign
             .header("List-Unsubscribe-Post")
             .map(HeaderRef::from);
+        if let Some(post) = &out.post {
+            let raw = campaign.sources[0]
+                .text
+                .get(post.value_span.offset..post.value_span.end())
+                .unwrap_or_default();
+            let mut i = 0;
+            while let Some(at) = raw[i..].find("=?") {
+                let start = i + at;
+                match encoded_word(raw, start, post.value_span.offset) {
+                    Some((word, end)) => {
+                        out.post_encoded.push(word);
+                        i = end;
+                    }
+                    None => i = start + 2,
+                }
+            }
+        }
         out
+    }
+
+    /// Whether the header names a URI whose scheme only the sending system knows (a
+    /// merge tag), so that the absence of an https URI is not known.
+    pub fn has_tagged_uri(&self) -> bool {
+        self.uris.iter().any(|u| u.scheme == Scheme::Tagged)
     }
 
     /// The first well-formed https URI, which one-click unsubscribe needs.
@@ -90,12 +133,15 @@ impl ListUnsubscribe {
             .find(|u| u.scheme == Scheme::Https && !u.bare)
     }
 
-    /// Whether the header names at least one https, http or mailto URI (bracketed or not:
-    /// bare URIs are a problem of their own).
+    /// Whether the header names at least one https, http or mailto URI, or a merge tag
+    /// that becomes one (bracketed or not: bare URIs are a problem of their own).
     pub fn is_usable(&self) -> bool {
-        self.uris
-            .iter()
-            .any(|u| matches!(u.scheme, Scheme::Https | Scheme::Http | Scheme::Mailto))
+        self.uris.iter().any(|u| {
+            matches!(
+                u.scheme,
+                Scheme::Https | Scheme::Http | Scheme::Mailto | Scheme::Tagged
+            )
+        })
     }
 }
 
@@ -106,6 +152,13 @@ fn parse_uris(raw: &str, base: usize, out: &mut ListUnsubscribe) {
     let bytes = raw.as_bytes();
     let mut i = 0;
     while i < raw.len() {
+        if bytes[i] == b'='
+            && let Some((word, end)) = encoded_word(raw, i, base)
+        {
+            out.encoded.push(word);
+            i = end;
+            continue;
+        }
         match bytes[i] {
             b' ' | b'\t' | b'\r' | b'\n' | b',' => i += 1,
             b'(' => {
@@ -142,8 +195,45 @@ fn parse_uris(raw: &str, base: usize, out: &mut ListUnsubscribe) {
     }
 }
 
+/// The RFC 2047 encoded-word (`=?charset?Q|B?text?=`) starting at `start` of `raw` (which
+/// sits at `base` of the file), and where it ends.
+fn encoded_word(raw: &str, start: usize, base: usize) -> Option<(EncodedWord, usize)> {
+    let rest = raw.get(start..)?.strip_prefix("=?")?;
+    let charset_end = rest.find('?')?;
+    let after_charset = &rest[charset_end + 1..];
+    let encoding = after_charset.as_bytes().first()?;
+    if charset_end == 0
+        || !matches!(encoding, b'q' | b'Q' | b'b' | b'B')
+        || after_charset.as_bytes().get(1) != Some(&b'?')
+    {
+        return None;
+    }
+    let text = &after_charset[2..];
+    let text_end = text.find("?=")?;
+    if text[..text_end].contains(|c: char| c.is_ascii_whitespace()) {
+        return None;
+    }
+    let len = 2 + charset_end + 1 + 2 + text_end + 2;
+    let end = start + len;
+    // mail-parser's decoder reads from just after the leading `=`.
+    let decoded = mail_parser::parsers::MessageStream::new(&raw.as_bytes()[start + 1..end])
+        .decode_rfc2047()
+        .filter(|d| !d.chars().any(char::is_control));
+    let word = EncodedWord {
+        span: Span::new(0, base + start..base + end),
+        decoded,
+    };
+    Some((word, end))
+}
+
 fn scheme_of(uri: &str) -> Scheme {
     let lower = uri.to_ascii_lowercase();
+    if merge_tags::find(uri)
+        .first()
+        .is_some_and(|t| t.range.start == 0)
+    {
+        return Scheme::Tagged;
+    }
     if lower.starts_with("https://") {
         Scheme::Https
     } else if lower.starts_with("http://") {
@@ -188,6 +278,47 @@ mod tests {
         let l = read("List-Unsubscribe: https://example.com/u/1\r\n");
         assert!(l.is_usable());
         let l = read("List-Unsubscribe: unsubscribe here\r\n");
+        assert!(!l.is_usable());
+    }
+
+    #[test]
+    fn encoded_words_are_not_uris() {
+        let l = read("List-Unsubscribe: =?utf-8?q?=3Chttps=3A=2F=2Fexample.com=2Fu=3E?=\r\n");
+        assert!(l.uris.is_empty());
+        assert_eq!(l.encoded.len(), 1);
+        assert_eq!(
+            l.encoded[0].decoded.as_deref(),
+            Some("<https://example.com/u>")
+        );
+        let header = l.header.expect("header");
+        assert_eq!(l.encoded[0].span, header.value_span);
+        let l = read(
+            "List-Unsubscribe: <mailto:u@example.com>, =?UTF-8?B?PGh0dHBzOi8vZXhhbXBsZS5jb20vdT4=?=\r\nList-Unsubscribe-Post: =?utf-8?Q?List-Unsubscribe=3DOne-Click?=\r\n",
+        );
+        assert_eq!(l.uris.len(), 1);
+        assert_eq!(
+            l.encoded[0].decoded.as_deref(),
+            Some("<https://example.com/u>")
+        );
+        assert_eq!(
+            l.post_encoded[0].decoded.as_deref(),
+            Some("List-Unsubscribe=One-Click")
+        );
+        // Not encoded-words: a URI with `=?` in its query, and a lone `=?`.
+        let l = read("List-Unsubscribe: <https://example.com/u?a=?b>, =?x\r\n");
+        assert!(l.encoded.is_empty());
+        assert_eq!(l.uris[0].uri, "https://example.com/u?a=?b");
+    }
+
+    #[test]
+    fn merge_tags_are_uris_of_unknown_scheme() {
+        let l = read("List-Unsubscribe: <*|UNSUB_URL|*>, <mailto:u@example.com>\r\n");
+        assert_eq!(l.uris[0].scheme, Scheme::Tagged);
+        assert!(l.has_tagged_uri());
+        let l = read("List-Unsubscribe: <{{ unsubscribe_url }}>\r\n");
+        assert!(l.is_usable());
+        assert!(l.https_uri().is_none());
+        let l = read("List-Unsubscribe: <mailto:unsubscribe>\r\n");
         assert!(!l.is_usable());
     }
 

@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod headers;
+pub mod kind;
 pub mod language;
 pub mod merge_tags;
 pub mod optout;
@@ -21,6 +22,7 @@ use crate::catalog::CatalogIndex;
 use crate::diagnostic::{Source, Span};
 
 pub use headers::ListUnsubscribe;
+pub use kind::{CampaignKind, TransactionalHint};
 pub use language::{Detection, LanguageFacts};
 pub use merge_tags::FoundTag;
 pub use optout::{Evidence, UnsubscribeLink};
@@ -128,6 +130,26 @@ pub fn in_url_or_address(text: &str, range: Range<usize>) -> bool {
     token.contains("://") || token.starts_with("www.") || token.contains('@') || token.contains('/')
 }
 
+/// Byte ranges of the words (runs of letters and digits) of `text`.
+pub fn words(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..text.len());
+    }
+    out
+}
+
 /// Settings of the analysis that come from rule parameters and the config's limits.
 #[derive(Debug, Clone)]
 pub struct AnalysisOptions {
@@ -162,6 +184,12 @@ pub struct Facts {
     pub merge_tags: Vec<FoundTag>,
     /// The campaign's sources (cheap to clone), for checks that read raw HTML.
     pub sources: Vec<Source>,
+    /// Marketing unless the config declares the file transactional (set by the caller
+    /// that knows the file's path); rules apply by kind.
+    pub kind: CampaignKind,
+    /// Why the campaign reads like transactional mail, if it does (help for the findings
+    /// of marketing-only rules on an undeclared campaign).
+    pub transactional_hint: Option<TransactionalHint>,
 }
 
 impl Facts {
@@ -254,6 +282,7 @@ impl Facts {
         let list_unsubscribe = ListUnsubscribe::read(campaign);
         let unsubscribe_links = optout::find(&parts, &units);
         let merge_tags = merge_tags::collect(&units, &parts, &campaign.sources);
+        let transactional_hint = kind::transactional_hint(&units, &campaign.headers);
         Facts {
             format: campaign.format,
             units,
@@ -265,6 +294,8 @@ impl Facts {
             headers: campaign.headers.clone(),
             merge_tags,
             sources: campaign.sources.clone(),
+            kind: CampaignKind::Marketing,
+            transactional_hint,
         }
     }
 

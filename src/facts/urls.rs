@@ -1,91 +1,18 @@
-//! URLs and domains as the link rules see them: the host of a link, its registrable
-//! domain (the part a person registers: `example.co.uk`, not `co.uk`), host patterns
-//! (`*.list-manage.com`), the destination a click tracker carries in its query, and the
-//! domains a piece of link text shows to the reader.
+//! URLs and domains as the link rules see them: the host of a link (IDNA: `bücher.de` and
+//! `xn--bcher-kva.de` are one host), its registrable domain (the part a person registers:
+//! `example.co.uk`, not `co.uk`; `name.github.io`, not `github.io`), host and path patterns
+//! of click trackers (`*.list-manage.com`, `*/lt.php*`), the destination a click tracker
+//! carries in its URL, and the domains a piece of link text shows to the reader.
 //!
-//! No public-suffix list: the full list is large and changes monthly, while a linter only
-//! needs to tell "the same site" from "another site". One label under the top-level
-//! domain, or two under the common second-level suffixes in [`TWO_LEVEL_SUFFIXES`],
-//! gets that right for the domains campaigns link to.
+//! URLs are parsed by the `url` crate (the WHATWG URL standard, as browsers read hrefs) and
+//! registrable domains come from the Public Suffix List (`psl`, compiled in, private
+//! suffixes included): guessing at either is how `README.md` became a domain and two
+//! customers' `github.io` sites became one site.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
-/// Second-level suffixes under which people register domains (`shop.co.uk`). The reserved
-/// example domains (RFC 2606) count as suffixes too, so that `bank.example.com` and
-/// `shop.example.com` are two sites, as they are meant to be in docs and samples.
-const TWO_LEVEL_SUFFIXES: &[&str] = &[
-    "co.uk",
-    "org.uk",
-    "me.uk",
-    "ac.uk",
-    "gov.uk",
-    "ltd.uk",
-    "plc.uk",
-    "net.uk",
-    "sch.uk",
-    "com.au",
-    "net.au",
-    "org.au",
-    "edu.au",
-    "gov.au",
-    "asn.au",
-    "id.au",
-    "co.nz",
-    "net.nz",
-    "org.nz",
-    "govt.nz",
-    "co.jp",
-    "ne.jp",
-    "or.jp",
-    "ac.jp",
-    "go.jp",
-    "co.kr",
-    "or.kr",
-    "com.cn",
-    "net.cn",
-    "org.cn",
-    "com.hk",
-    "com.tw",
-    "com.sg",
-    "com.my",
-    "co.in",
-    "net.in",
-    "org.in",
-    "co.id",
-    "co.th",
-    "com.vn",
-    "com.ph",
-    "co.za",
-    "co.il",
-    "com.tr",
-    "com.br",
-    "net.br",
-    "org.br",
-    "com.mx",
-    "com.ar",
-    "com.co",
-    "com.pe",
-    "com.uy",
-    "com.pl",
-    "com.ua",
-    "com.sa",
-    "com.eg",
-    "com.ng",
-    "co.ke",
-    "com.pk",
-    "co.at",
-    "or.at",
-    "com.es",
-    "com.pt",
-    "com.gr",
-    "com.cy",
-    "com.mt",
-    "co.hu",
-    // RFC 2606 / RFC 6761 reserved names.
-    "example.com",
-    "example.net",
-    "example.org",
-];
+use url::Url;
 
 /// The scheme of a link, lowercased, if it has one (`https`, `mailto`).
 pub fn scheme(url: &str) -> Option<String> {
@@ -98,55 +25,83 @@ pub fn scheme(url: &str) -> Option<String> {
     valid.then(|| scheme.to_ascii_lowercase())
 }
 
-/// The lowercased host of an `http`, `https` or protocol-relative (`//host/…`) URL; None
-/// for other schemes, relative links, and hosts that are (or contain) merge tags.
-pub fn host(url: &str) -> Option<String> {
+/// An `http`, `https` or protocol-relative (`//host/…`) URL, parsed; None for other
+/// schemes, relative links, and hosts that are (or contain) merge tags.
+pub fn web_url(url: &str) -> Option<Url> {
     let url = url.trim();
-    let rest = match scheme(url).as_deref() {
-        Some("http" | "https") => &url[url.find(':')? + 1..],
-        None if url.starts_with("//") => url,
+    let parsed = match scheme(url).as_deref() {
+        Some("http" | "https") => Url::parse(url).ok()?,
+        None if url.starts_with("//") => Url::parse(&format!("https:{url}")).ok()?,
         _ => return None,
     };
-    let rest = rest.trim_start_matches(['/', '\\']);
-    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or_default();
-    let host_port = authority.rsplit('@').next().unwrap_or_default();
-    let host = if host_port.starts_with('[') {
-        host_port.split(']').next().map(|h| format!("{h}]"))?
-    } else {
-        host_port.split(':').next().unwrap_or_default().to_owned()
+    let plausible = match parsed.host()? {
+        url::Host::Domain(d) => {
+            !d.is_empty()
+                && d.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        }
+        url::Host::Ipv4(_) | url::Host::Ipv6(_) => true,
     };
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    let plausible = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':'));
-    plausible.then_some(host)
+    plausible.then_some(parsed)
 }
 
-/// The registrable domain of a host: `www.bank.example.co.uk` → `example.co.uk`. IP
-/// addresses and single labels (`localhost`) are returned whole.
+/// The host of a parsed URL, lowercase ASCII (punycode for international names), without
+/// a trailing dot.
+pub fn url_host(url: &Url) -> Option<String> {
+    let host = url.host_str()?.trim_end_matches('.');
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// The lowercased ASCII host of an `http`, `https` or protocol-relative URL; None for
+/// other schemes, relative links, and hosts that are (or contain) merge tags.
+pub fn host(url: &str) -> Option<String> {
+    web_url(url).as_ref().and_then(url_host)
+}
+
+/// Reserved example names (RFC 2606) that count as public suffixes here, so that
+/// `bank.example.com` and `shop.example.com` are two sites, as docs and samples mean them.
+const EXAMPLE_SUFFIXES: [&str; 3] = ["example.com", "example.net", "example.org"];
+
+/// The registrable domain of a host by the Public Suffix List: `www.bank.example.co.uk` →
+/// `example.co.uk`, `shop.name.github.io` → `name.github.io`. IP addresses, single labels
+/// (`localhost`) and bare suffixes (`co.uk`) are returned whole.
 pub fn registrable(host: &str) -> &str {
     let host = host.trim_end_matches('.');
-    if host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok() {
+    if host.starts_with('[') || host.parse::<std::net::IpAddr>().is_ok() {
         return host;
     }
-    let dots: Vec<usize> = host.match_indices('.').map(|(i, _)| i).collect();
-    let labels_kept =
-        if dots.len() >= 2 && TWO_LEVEL_SUFFIXES.contains(&&host[dots[dots.len() - 2] + 1..]) {
-            3
-        } else {
-            2
-        };
-    if dots.len() < labels_kept {
-        return host;
+    for suffix in EXAMPLE_SUFFIXES {
+        if let Some(rest) = host.strip_suffix(suffix)
+            && let Some(rest) = rest.strip_suffix('.')
+        {
+            let label = rest.rfind('.').map_or(0, |i| i + 1);
+            return &host[label..];
+        }
     }
-    &host[dots[dots.len() - labels_kept] + 1..]
+    psl::domain_str(host).unwrap_or(host)
 }
 
 /// Whether `host` matches `pattern`, where `*` stands for any run of characters
 /// (`*.list-manage.com`, `click.*`, `*.klclick*.com`); case-insensitive.
 pub fn host_matches(host: &str, pattern: &str) -> bool {
-    glob(host.as_bytes(), pattern.to_ascii_lowercase().as_bytes())
+    glob(host.as_bytes(), pattern.as_bytes())
+}
+
+/// Whether a URL matches a tracker pattern: a host pattern (`*.list-manage.com`), or, when
+/// the pattern has a `/`, a pattern for the host and path together (`*/lt.php*`,
+/// `*/ls/click*`).
+pub fn url_matches(url: &Url, pattern: &str) -> bool {
+    let Some(host) = url_host(url) else {
+        return false;
+    };
+    if pattern.contains('/') {
+        glob(
+            format!("{host}{}", url.path()).as_bytes(),
+            pattern.as_bytes(),
+        )
+    } else {
+        host_matches(&host, pattern)
+    }
 }
 
 fn glob(text: &[u8], pattern: &[u8]) -> bool {
@@ -171,40 +126,40 @@ fn glob(text: &[u8], pattern: &[u8]) -> bool {
     pattern[p..].iter().all(|&c| c == b'*')
 }
 
-/// The destination a click-tracking URL carries in its query (`?u=https%3A%2F%2F…`,
-/// `&url=https://…`), if it does. Most trackers encode it opaquely; some do not.
+/// The destination a click-tracking URL carries, if it does: in a query parameter
+/// (`?u=https%3A%2F%2F…`, `&url=https://…`, encoded once or twice) or in a path segment
+/// (Amazon SES: `/L0/https:%2F%2Fexample.com%2F…/1/…`). Most trackers encode it opaquely
+/// (`/track/click?u=0b1c&id=5a6b`); then there is none.
 pub fn embedded_destination(url: &str) -> Option<String> {
-    let query = url.split_once('?')?.1;
-    let query = query.split('#').next().unwrap_or_default();
-    query.split('&').find_map(|pair| {
-        let value = pair.split_once('=')?.1;
-        let decoded = percent_decode(value);
-        let lower = decoded.to_ascii_lowercase();
-        (lower.starts_with("https://") || lower.starts_with("http://")).then_some(decoded)
+    destination_of(&web_url(url)?).map(String::from)
+}
+
+/// [`embedded_destination`] of a parsed URL.
+pub fn destination_of(url: &Url) -> Option<Url> {
+    let from_query = url
+        .query_pairs()
+        .find_map(|(_, value)| destination_in(&value));
+    from_query.or_else(|| {
+        url.path_segments()?.find_map(|segment| {
+            let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+            destination_in(&decoded)
+        })
     })
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    out.push((h * 16 + l) as u8);
-                    i += 3;
-                    continue;
-                }
-                out.push(b'%');
-            }
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// An http(s) URL in a (decoded) parameter value, decoding once more when it is still
+/// percent-encoded (`https%3A%2F%2F…` inside an encoded query).
+fn destination_in(value: &str) -> Option<Url> {
+    let value = value.trim();
+    let lower = value.get(..10).unwrap_or(value).to_ascii_lowercase();
+    let value: Cow<str> = if lower.starts_with("http%3a") || lower.starts_with("https%3a") {
+        percent_encoding::percent_decode_str(value).decode_utf8_lossy()
+    } else {
+        Cow::Borrowed(value)
+    };
+    let lower = value.get(..8).unwrap_or(&value).to_ascii_lowercase();
+    let is_web = lower.starts_with("https://") || lower.starts_with("http://");
+    if is_web { web_url(&value) } else { None }
 }
 
 /// A domain shown in link text, with its range in the text.
@@ -212,22 +167,24 @@ fn percent_decode(s: &str) -> String {
 pub struct ShownDomain {
     /// The token as written (`www.example.com/login`).
     pub shown: String,
-    /// Its lowercased host (`www.example.com`).
+    /// Its lowercase ASCII host (`www.example.com`; punycode for international names).
     pub host: String,
     pub range: Range<usize>,
 }
 
-/// File extensions and abbreviations that look like a top-level domain in prose
-/// (`report.pdf`, `Node.js`, `e.g`): a bare `name.ext` with one of these is not a domain.
-const NOT_TLDS: &[&str] = &[
-    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "jpg", "jpeg", "png", "gif", "svg", "webp",
-    "zip", "txt", "csv", "html", "htm", "php", "asp", "aspx", "js", "css", "json", "xml", "mp3",
-    "mp4", "mov", "exe", "dmg", "ics", "eml", "g", "e", "i",
+/// File extensions that are also top-level domains (`README.md`, `setup.py`, `photo.zip`,
+/// `Mail.app`): a bare `name.ext` ending in one of these is a file name, not a domain. With
+/// a scheme, `www.` or a path it still reads as a domain.
+const FILE_EXTENSION_TLDS: &[&str] = &[
+    "md", "py", "pl", "pm", "sh", "rs", "zip", "mov", "app", "ai", "ps", "so", "ml", "mk", "cc",
+    "tf", "pub", "run", "cab", "mobi", "in",
 ];
 
 /// The domains and URLs a link's text shows to the reader: `https://bank.example.com/login`,
-/// `www.example.com`, or a bare `example.com`. Addresses (`help@example.com`) are not
-/// domains a reader would follow.
+/// `www.example.com`, `example.com/shop`, or a bare `example.co.uk` whose top-level domain
+/// is known. Addresses (`help@example.com`), version numbers, abbreviations (`e.g.`) and
+/// file names (`README.md`, `index.html`, `report.pdf`) are not domains a reader would
+/// follow.
 pub fn shown_domains(text: &str) -> Vec<ShownDomain> {
     let mut out = Vec::new();
     let mut offset = 0;
@@ -244,14 +201,16 @@ pub fn shown_domains(text: &str) -> Vec<ShownDomain> {
         if core.is_empty() || core.contains('@') {
             continue;
         }
-        let lower = core.to_ascii_lowercase();
+        let lower = core.to_lowercase();
         let explicit = lower.starts_with("http://") || lower.starts_with("https://");
         let host = if explicit {
             host(core)
         } else {
-            let bare = lower.split(['/', '?', '#']).next().unwrap_or_default();
-            let bare = bare.split(':').next().unwrap_or_default();
-            looks_like_domain(bare, lower.starts_with("www.")).then(|| bare.to_owned())
+            let (name, rest) = lower
+                .find(['/', '?', '#'])
+                .map_or((lower.as_str(), ""), |i| lower.split_at(i));
+            let name = name.split(':').next().unwrap_or_default();
+            reads_as_domain(name, lower.starts_with("www.") || !rest.is_empty())
         };
         if let Some(host) = host {
             out.push(ShownDomain {
@@ -264,22 +223,33 @@ pub fn shown_domains(text: &str) -> Vec<ShownDomain> {
     out
 }
 
-/// Whether a bare token (`example.com`, `www.shop.example.co.uk`) reads as a domain name.
-fn looks_like_domain(token: &str, www: bool) -> bool {
+/// The ASCII host a bare token (`example.com`, `www.shop.example.co.uk`, `bücher.de`)
+/// names, when it reads as a domain name: labels of letters, digits and hyphens under a
+/// top-level domain the Public Suffix List knows (or the reserved `.example`), and not a
+/// file name unless `www.` or a path says otherwise (`context`).
+fn reads_as_domain(token: &str, context: bool) -> Option<String> {
     let labels: Vec<&str> = token.split('.').collect();
-    if labels.len() < 2
-        || labels.iter().any(|l| {
-            l.is_empty()
-                || l.starts_with('-')
-                || l.ends_with('-')
-                || !l.chars().all(|c| c.is_alphanumeric() || c == '-')
-        })
-    {
-        return false;
+    let well_formed = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+    if !well_formed {
+        return None;
     }
     let tld = labels[labels.len() - 1];
-    let tld_ok = tld.len() >= 2 && tld.len() <= 24 && tld.chars().all(char::is_alphabetic);
-    tld_ok && (www || !NOT_TLDS.contains(&tld))
+    if !context && FILE_EXTENSION_TLDS.contains(&tld) {
+        return None;
+    }
+    let url::Host::Domain(ascii) = url::Host::parse(token).ok()? else {
+        return None;
+    };
+    let known = ascii.ends_with(".example")
+        || psl::suffix(ascii.as_bytes())
+            .is_some_and(|s| s.is_known() && s.as_bytes().len() < ascii.len());
+    known.then_some(ascii)
 }
 
 #[cfg(test)]
@@ -300,10 +270,26 @@ mod tests {
             host("//cdn.example.net/a.png").as_deref(),
             Some("cdn.example.net")
         );
+        assert_eq!(
+            host("https://bücher.de/neu").as_deref(),
+            Some("xn--bcher-kva.de")
+        );
+        assert_eq!(
+            host("http://198.51.100.7/x").as_deref(),
+            Some("198.51.100.7")
+        );
         assert_eq!(host("mailto:a@example.com"), None);
         assert_eq!(host("/relative/path"), None);
-        assert_eq!(host("https://{{ domain }}/x"), None);
-        assert_eq!(host("*|UNSUB|*"), None);
+        for tagged in [
+            "https://{{ domain }}/x",
+            "https://{domain}/x",
+            "https://$domain/x",
+            "https://%%DOMAIN%%/",
+            "https://<%= host %>/",
+            "*|UNSUB|*",
+        ] {
+            assert_eq!(host(tagged), None, "{tagged}");
+        }
     }
 
     #[test]
@@ -312,13 +298,21 @@ mod tests {
         assert_eq!(registrable("shop.example.com.au"), "example.com.au");
         assert_eq!(registrable("a.b.nordlicht.de"), "nordlicht.de");
         assert_eq!(registrable("nordlicht.de"), "nordlicht.de");
+        // Suffixes the short list of two-level suffixes did not know.
+        assert_eq!(registrable("shop.nordlicht.com.de"), "nordlicht.com.de");
+        assert_eq!(registrable("www.city.kawasaki.jp"), "city.kawasaki.jp");
+        // Private suffixes: two customers of one host are two sites.
+        assert_eq!(registrable("docs.alice.github.io"), "alice.github.io");
+        assert_ne!(registrable("alice.github.io"), registrable("bob.github.io"));
         assert_eq!(
             registrable("click.mail.nordlicht.example.com"),
             "nordlicht.example.com"
         );
         assert_eq!(registrable("example.com"), "example.com");
+        assert_eq!(registrable("co.uk"), "co.uk");
         assert_eq!(registrable("localhost"), "localhost");
         assert_eq!(registrable("192.168.1.10"), "192.168.1.10");
+        assert_eq!(registrable("xn--bcher-kva.de"), "xn--bcher-kva.de");
     }
 
     #[test]
@@ -332,6 +326,11 @@ mod tests {
         assert!(host_matches("ctrk.klclick1.com", "*.klclick*.com"));
         assert!(!host_matches("klclick.com", "*.klclick*.com"));
         assert!(host_matches("LOCALHOST", "localhost"));
+        let lt = web_url("https://lists.verein.example.org/lists/lt.php?tid=abc").unwrap();
+        assert!(url_matches(&lt, "*/lt.php*"));
+        assert!(!url_matches(&lt, "*/ls/click*"));
+        let page = web_url("https://www.verein.example.org/lt.php.html/about").unwrap();
+        assert!(!url_matches(&page, "*/lt.php"));
     }
 
     #[test]
@@ -344,17 +343,36 @@ mod tests {
             Some("https://www.shop.example.com/a")
         );
         assert_eq!(
-            embedded_destination("https://x.example.com/ls/click?upn=abc"),
-            None
+            embedded_destination(
+                "https://go.example.net/r?id=3&redirect=https%253A%252F%252Fshop.example.org%252Fp"
+            )
+            .as_deref(),
+            Some("https://shop.example.org/p")
         );
-        assert_eq!(embedded_destination("https://x.example.com/%"), None);
-        assert_eq!(percent_decode("a%2"), "a%2");
+        assert_eq!(
+            embedded_destination(
+                "https://8q6v2v7r.r.us-east-1.awstrack.me/L0/https:%2F%2Fwww.nordlicht.de%2Fsale%3Futm_source=ses/1/0100018f-1b2c/AbCd=383"
+            )
+            .as_deref(),
+            Some("https://www.nordlicht.de/sale?utm_source=ses")
+        );
+        for opaque in [
+            "https://x.example.com/ls/click?upn=abc",
+            "https://nordlicht.us21.list-manage.com/track/click?u=0b1c2d&id=5a6b&e=1f2e",
+            "https://x.example.com/%",
+            "https://x.example.com/a?u=not-a-url",
+            "https://x.example.com/a?next=https://{{ domain }}/",
+        ] {
+            assert_eq!(embedded_destination(opaque), None, "{opaque}");
+        }
+    }
+
+    fn found(text: &str) -> Vec<String> {
+        shown_domains(text).into_iter().map(|d| d.host).collect()
     }
 
     #[test]
     fn domains_in_link_text() {
-        let found =
-            |t: &str| -> Vec<String> { shown_domains(t).into_iter().map(|d| d.host).collect() };
         assert_eq!(found("www.example.com"), ["www.example.com"]);
         assert_eq!(
             found("https://bank.example.com/login"),
@@ -362,19 +380,47 @@ mod tests {
         );
         assert_eq!(found("Visit example.co.uk today."), ["example.co.uk"]);
         assert_eq!(found("(shop.example.com/sale)"), ["shop.example.com"]);
+        assert_eq!(found("Amazon.de"), ["amazon.de"]);
+        assert_eq!(found("alice.github.io"), ["alice.github.io"]);
+        let d = &shown_domains("Log in at https://bank.example.com/login.")[0];
+        assert_eq!(d.shown, "https://bank.example.com/login");
+        assert_eq!(d.range, 10..40);
+    }
+
+    #[test]
+    fn international_names_in_link_text() {
+        assert_eq!(found("bücher.de"), ["xn--bcher-kva.de"]);
+        assert_eq!(found("www.BÜCHER.de"), ["www.xn--bcher-kva.de"]);
+        assert_eq!(found("bücher.example"), ["xn--bcher-kva.example"]);
+        assert_eq!(found("xn--bcher-kva.example"), ["xn--bcher-kva.example"]);
+    }
+
+    #[test]
+    fn file_names_and_prose_are_not_domains() {
         for prose in [
             "Read more",
             "Download report.pdf",
+            "README.md",
+            "index.html",
+            "image.png",
+            "setup.py",
+            "install.sh",
+            "photos.zip",
+            "Open Mail.app",
+            "even Outlook. View Class",
+            "outlook.view",
             "built with Node.js",
             "e.g. this",
             "help@example.com",
             "Version 1.2",
+            "10.03.2025",
             "Click here...",
         ] {
-            assert!(found(prose).is_empty(), "{prose}");
+            assert!(found(prose).is_empty(), "{prose}: {:?}", found(prose));
         }
-        let d = &shown_domains("Log in at https://bank.example.com/login.")[0];
-        assert_eq!(d.shown, "https://bank.example.com/login");
-        assert_eq!(d.range, 10..40);
+        // With www., a scheme or a path, the same endings read as domains.
+        assert_eq!(found("www.readme.md"), ["www.readme.md"]);
+        assert_eq!(found("https://setup.py/x"), ["setup.py"]);
+        assert_eq!(found("nordlicht.sh/shop"), ["nordlicht.sh"]);
     }
 }

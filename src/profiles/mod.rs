@@ -2,6 +2,7 @@
 //! own way (`Email Address`, `hs_language`); a [`FieldMap`] from the config maps them.
 
 pub mod audience;
+pub mod diagnose;
 pub mod language;
 pub mod presets;
 pub mod scan;
@@ -82,7 +83,12 @@ impl Status {
                 Status::Cleaned
             }
             "complained" | "spam" | "spam complaint" | "marked as spam" => Status::Complained,
-            "pending" | "unconfirmed" | "double opt in pending" => Status::Pending,
+            "pending"
+            | "unconfirmed"
+            | "not confirmed"
+            | "double opt in pending"
+            | "awaiting confirmation"
+            | "non confirmed" => Status::Pending,
             _ => Status::Other(value.trim().to_owned()),
         }
     }
@@ -152,15 +158,33 @@ impl ProfileFile {
 /// Parses one JSON profile object; `path` names it in errors.
 pub fn parse_json(path: &str, text: &str, map: &FieldMap) -> Result<Profile> {
     let trimmed = text.trim_start().trim_start_matches('\u{feff}');
+    let audience = "an audience: check it with --audience FILE (--profile reads one JSON object)";
     if !trimmed.starts_with('{') {
         let at = text.len() - trimmed.len();
-        return Err(
-            Error::new(path, "expected a JSON object with the profile's fields")
-                .at_offset(text, at),
-        );
+        let first_line = trimmed.lines().next().unwrap_or("");
+        let message = if trimmed.starts_with('[') {
+            format!("this is a JSON array of profiles, {audience}")
+        } else if first_line.contains([',', ';', '\t', '|']) && !first_line.contains('{') {
+            format!("this looks like a CSV export, {audience}")
+        } else {
+            "expected a JSON object with the profile's fields".to_owned()
+        };
+        return Err(Error::new(path, message).at_offset(text, at));
     }
     let raw: BTreeMap<String, &RawValue> = serde_json::from_str(text).map_err(|e| {
-        Error::new(path, format!("malformed JSON: {}", json_message(&e))).at(e.line(), e.column())
+        // `{...}` then `{...}` on the next line: JSON Lines, one profile per line.
+        let more = serde_json::Deserializer::from_str(trimmed)
+            .into_iter::<serde::de::IgnoredAny>()
+            .take(2)
+            .flatten()
+            .count()
+            > 1;
+        let message = if more {
+            format!("more than one JSON object: this is JSON Lines, {audience}")
+        } else {
+            format!("malformed JSON: {}", json_message(&e))
+        };
+        Error::new(path, message).at(e.line(), e.column())
     })?;
     let offset_of = |v: &RawValue| {
         let start = (v.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);

@@ -45,10 +45,33 @@ pub fn effective_config(config: &Config, rules: &RuleSet) -> String {
         let globs = config.exclude.iter().map(|g| string(g.clone())).collect();
         top.insert("exclude".into(), Value::Array(globs));
     }
+    let strings = |list: &[String]| Value::Array(list.iter().map(|g| string(g.clone())).collect());
+    if !config.transactional.is_empty() {
+        let mut campaigns = Table::new();
+        campaigns.insert(
+            "transactional".into(),
+            strings(config.transactional.patterns()),
+        );
+        top.insert("campaigns".into(), Value::Table(campaigns));
+    }
+    let (globs, ignored) = &config.per_file_ignores;
+    if !globs.is_empty() {
+        let table = globs
+            .patterns()
+            .iter()
+            .zip(ignored)
+            .map(|(glob, rules)| (glob.clone(), strings(rules)))
+            .collect();
+        top.insert("per-file-ignores".into(), Value::Table(table));
+    }
     let mut limits = Table::new();
     limits.insert(
         "max-campaign-mb".into(),
         Value::Float(config.limits.max_campaign_mb),
+    );
+    limits.insert(
+        "max-skipped-percent".into(),
+        Value::Float(config.limits.max_skipped_percent),
     );
     for (key, value) in [
         ("max-mime-depth", config.limits.max_mime_depth),
@@ -80,6 +103,9 @@ pub fn effective_config(config: &Config, rules: &RuleSet) -> String {
         t.insert("origin".into(), string(rule.origin.clone()));
         if let Some(when) = &rule.when {
             t.insert("when".into(), string(when.source.clone()));
+        }
+        if let [only] = rule.applies_to.as_slice() {
+            t.insert("applies-to".into(), Value::Array(vec![string(only.name())]));
         }
         if !rule.params.is_empty() {
             t.insert("params".into(), Value::Table(rule.params.clone()));

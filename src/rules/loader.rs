@@ -19,6 +19,7 @@ use super::{Rule, RuleSet};
 use crate::catalog::toml_error;
 use crate::diagnostic::Severity;
 use crate::error::{Error, Result};
+use crate::facts::CampaignKind;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -71,6 +72,9 @@ struct RuleFile {
     params: Option<toml::Table>,
     docs: Option<Docs>,
     when: Option<Spanned<When>>,
+    /// The kinds of campaign the rule checks (all when absent).
+    #[serde(rename = "applies-to")]
+    applies_to: Option<Vec<CampaignKind>>,
 }
 
 /// Changes to an existing rule: a pack file without `kind`, or `[rules.NAME]` in the config.
@@ -85,6 +89,9 @@ pub struct RuleOverride {
     #[serde(default)]
     pub params: toml::Table,
     pub when: Option<When>,
+    /// Replaces the kinds of campaign the rule checks.
+    #[serde(rename = "applies-to")]
+    pub applies_to: Option<Vec<CampaignKind>>,
 }
 
 /// Where the rules come from, besides the shipped ones.
@@ -227,6 +234,9 @@ impl Decl {
         if !over.params.is_empty() {
             self.params_from = Some((from.to_owned(), text.to_owned()));
         }
+        if let Some(kinds) = &over.applies_to {
+            f.applies_to = Some(kinds.clone());
+        }
         if let Some(w) = &over.when {
             // Overrides come from a table, without positions: find the key in the text.
             let section = text.find(&format!("[rules.{}]", self.name)).unwrap_or(0);
@@ -297,6 +307,10 @@ impl Decl {
             docs: self.file.docs,
             origin: self.origin,
             when,
+            applies_to: self
+                .file
+                .applies_to
+                .unwrap_or_else(|| vec![CampaignKind::Marketing, CampaignKind::Transactional]),
             params: self.params,
             check,
         })

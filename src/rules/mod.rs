@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::catalog::CatalogIndex;
 use crate::diagnostic::{Finding, Severity};
-use crate::facts::{AnalysisOptions, Facts};
+use crate::facts::{AnalysisOptions, CampaignKind, Facts};
 use crate::profiles::Profile;
 
 pub use condition::Condition;
@@ -122,6 +122,8 @@ pub struct Rule {
     pub origin: String,
     /// The rule applies only to recipients matching this.
     pub when: Option<Condition>,
+    /// The kinds of campaign the rule checks (`applies-to`; all by default).
+    pub applies_to: Vec<CampaignKind>,
     /// The effective parameters (the rule file's, with overrides applied).
     pub params: toml::Table,
     check: Box<dyn Check>,
@@ -144,6 +146,18 @@ fn applies(rule: &Rule, profile: Option<&Profile>) -> bool {
         (None, _) => true,
         (Some(_), None) => false,
         (Some(when), Some(p)) => when.matches(p),
+    }
+}
+
+/// Whether a rule checks campaigns of this kind.
+fn checks_kind(rule: &Rule, facts: &Facts) -> bool {
+    rule.checks(facts.kind)
+}
+
+impl Rule {
+    /// Whether the rule checks campaigns of this kind (`applies-to`).
+    pub fn checks(&self, kind: CampaignKind) -> bool {
+        self.applies_to.contains(&kind)
     }
 }
 
@@ -195,7 +209,10 @@ impl RuleSet {
         profile: Option<&Profile>,
     ) -> Vec<Finding> {
         let mut out = Vec::new();
-        for rule in self.enabled().filter(|r| applies(r, profile)) {
+        for rule in self
+            .enabled()
+            .filter(|r| applies(r, profile) && checks_kind(r, facts))
+        {
             let mut cx = Context::new(rule, env, &mut out, None);
             rule.check.campaign(&mut cx, facts);
         }
@@ -205,7 +222,7 @@ impl RuleSet {
     /// What the enabled rules read of a profile when checking it against `facts`,
     /// including what their `when` conditions test.
     pub fn reads(&self, facts: &Facts, reads: &mut Reads) {
-        for rule in self.enabled() {
+        for rule in self.enabled().filter(|r| checks_kind(r, facts)) {
             rule.check.reads(facts, reads);
             if let Some(when) = &rule.when {
                 for field in when.fields() {
@@ -225,25 +242,36 @@ impl RuleSet {
     /// Whether owning `item` can change what a rule that reads owned products as
     /// [`OwnedReads::Relevant`] finds in `facts`.
     pub fn owned_matters(&self, env: Env, facts: &Facts, item: &str) -> bool {
-        self.enabled().any(|rule| {
-            let mut reads = Reads::default();
-            rule.check.reads(facts, &mut reads);
-            reads.owned == OwnedReads::Relevant && rule.check.owned_matters(env, facts, item)
-        })
+        self.enabled()
+            .filter(|r| checks_kind(r, facts))
+            .any(|rule| {
+                let mut reads = Reads::default();
+                rule.check.reads(facts, &mut reads);
+                reads.owned == OwnedReads::Relevant && rule.check.owned_matters(env, facts, item)
+            })
     }
 
     pub fn check_recipient(&self, env: Env, facts: &Facts, profile: &Profile) -> Vec<Finding> {
         let mut out = Vec::new();
-        for rule in self.enabled().filter(|r| applies(r, Some(profile))) {
+        for rule in self
+            .enabled()
+            .filter(|r| applies(r, Some(profile)) && checks_kind(r, facts))
+        {
             let mut cx = Context::new(rule, env, &mut out, Some(1));
             rule.check.recipient(&mut cx, facts, profile);
         }
         out
     }
 
-    pub fn check_profile(&self, env: Env, profile: &Profile) -> Vec<Finding> {
+    /// Findings about the profile alone, from the rules that check at least one of the
+    /// campaigns it is checked against (a rule for marketing mail says nothing about the
+    /// recipient of a receipt).
+    pub fn check_profile(&self, env: Env, profile: &Profile, campaigns: &[&Facts]) -> Vec<Finding> {
         let mut out = Vec::new();
-        for rule in self.enabled().filter(|r| applies(r, Some(profile))) {
+        for rule in self
+            .enabled()
+            .filter(|r| applies(r, Some(profile)) && campaigns.iter().any(|f| checks_kind(r, f)))
+        {
             let mut cx = Context::new(rule, env, &mut out, Some(1));
             rule.check.profile(&mut cx, profile);
         }

@@ -95,6 +95,24 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
         1,
     ),
     (
+        // The complaint nobody read: from crm@, "do not reply", no other contact path.
+        "do-not-reply",
+        &["samples/campaigns/do-not-reply.eml"],
+        0,
+    ),
+    (
+        // A typo in a registered SKU: the TV matches nothing, the phone still does.
+        "free-phone-typo-owner",
+        &[
+            "samples/campaigns/free-phone.eml",
+            "--profile",
+            "samples/profiles/typo-owner.json",
+            "--catalog",
+            "samples/catalog.toml",
+        ],
+        1,
+    ),
+    (
         "free-phone-no-catalog",
         &[
             "samples/campaigns/free-phone.eml",
@@ -128,6 +146,11 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
     ),
     ("black-friday", &["samples/campaigns/black-friday.eml"], 0),
     ("repair-cafe", &["samples/campaigns/repair-cafe.eml"], 0),
+    (
+        "encoded-list-header",
+        &["samples/campaigns/encoded-list-header.eml"],
+        0,
+    ),
     (
         "security-notice",
         &["samples/campaigns/security-notice.eml"],

@@ -1,17 +1,50 @@
 //! `list-unsubscribe`: the message has no usable RFC 2369 `List-Unsubscribe` header, the
 //! header mailbox providers turn into their own unsubscribe button. Checks the exact form:
-//! URIs in angle brackets, a known scheme, one header only.
+//! URIs in angle brackets, a known scheme, plain ASCII (not RFC 2047 encoded-words), one
+//! header only.
 
 use serde::Deserialize;
 
 use super::RuleKind;
 use crate::facts::Facts;
-use crate::facts::headers::Scheme;
+use crate::facts::headers::{EncodedWord, Scheme, UnsubscribeUri};
 use crate::rules::{Check, Context, Diag};
 
 const NOT_BRACKETED: &str = "List-Unsubscribe URI is not in angle brackets";
 const NO_USABLE_URI: &str = "List-Unsubscribe header has no https, http or mailto URI";
 const DUPLICATE: &str = "more than one List-Unsubscribe header";
+const ENCODED: &str = "List-Unsubscribe is written as an RFC 2047 encoded-word";
+const NO_ADDRESS: &str = "mailto URI without an address";
+
+/// The label of an encoded-word: what it hides.
+pub(super) fn encoded_label(word: &EncodedWord) -> String {
+    match &word.decoded {
+        Some(d) => format!("encoded-word for {d}"),
+        None => "an encoded-word".to_owned(),
+    }
+}
+
+/// Help for encoded-words: the header as it must be written.
+fn encoded_help(words: &[EncodedWord]) -> String {
+    let decoded: Vec<&str> = words.iter().filter_map(|w| w.decoded.as_deref()).collect();
+    let example = if decoded.is_empty() {
+        "<https://example.com/unsubscribe/ID>".to_owned()
+    } else {
+        decoded.join(", ")
+    };
+    format!(
+        "write the URIs as plain ASCII in angle brackets (List-Unsubscribe: {example}); mailbox providers do not decode encoded-words in this header"
+    )
+}
+
+/// Why a URI is not an https, http or mailto URI.
+fn unusable_label(uri: &UnsubscribeUri) -> &'static str {
+    if uri.uri.to_ascii_lowercase().starts_with("mailto:") {
+        NO_ADDRESS
+    } else {
+        "not an https, http or mailto URI"
+    }
+}
 
 /// Parameters of the `list-unsubscribe` kind (none yet).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -43,10 +76,17 @@ impl Check for ListUnsubscribeHeader {
                 "add List-Unsubscribe after the last header",
             ));
         };
-        if !list.is_usable() {
+        if !list.encoded.is_empty() {
+            let mut diag = Diag::with_message(ENCODED).help(Some(encoded_help(&list.encoded)));
+            for word in &list.encoded {
+                diag = diag.label(word.span, encoded_label(word));
+            }
+            cx.report(diag);
+        }
+        if !list.is_usable() && (list.encoded.is_empty() || !list.uris.is_empty()) {
             let mut diag = Diag::with_message(NO_USABLE_URI);
             for uri in list.uris.iter().filter(|u| u.scheme == Scheme::Other) {
-                diag = diag.label(uri.span, "not an https, http or mailto URI");
+                diag = diag.label(uri.span, unusable_label(uri));
             }
             if list.uris.is_empty() {
                 diag = diag.label(header.value_span, "no URI here");
@@ -114,6 +154,69 @@ mod tests {
             ),
             ["more than one List-Unsubscribe header"]
         );
+    }
+
+    #[test]
+    fn encoded_words_are_named_as_such() {
+        let headers = "List-Unsubscribe: =?utf-8?q?=3Chttps=3A=2F=2Fexample.com=2Fu=3E?=\r\n";
+        let raw = eml(headers, "<p>Hi</p>");
+        let found = run("missing-list-unsubscribe", &raw, Format::Eml, None, None);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "List-Unsubscribe is written as an RFC 2047 encoded-word"
+        );
+        let label = &found[0].labels[0];
+        assert_eq!(
+            &raw[label.span.offset..label.span.end()],
+            "=?utf-8?q?=3Chttps=3A=2F=2Fexample.com=2Fu=3E?="
+        );
+        assert_eq!(
+            label.text.as_deref(),
+            Some("encoded-word for <https://example.com/u>")
+        );
+        assert!(
+            found[0]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.starts_with(
+                    "write the URIs as plain ASCII in angle brackets (List-Unsubscribe: <https://example.com/u>)"
+                )),
+            "{:?}",
+            found[0].help
+        );
+        // Beside a usable URI, only the encoded-word is reported.
+        assert_eq!(
+            check(
+                "List-Unsubscribe: <mailto:u@x.example>, =?UTF-8?B?PGh0dHBzOi8vZXhhbXBsZS5jb20vdT4=?=\r\n"
+            ),
+            ["List-Unsubscribe is written as an RFC 2047 encoded-word"]
+        );
+        // Beside junk, both are.
+        assert_eq!(
+            check(
+                "List-Unsubscribe: =?utf-8?q?=3Chttps=3A=2F=2Fexample.com=2Fu=3E?= <ftp://x>\r\n"
+            )
+            .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn unusable_uris_say_why() {
+        let raw = eml("List-Unsubscribe: <mailto:unsubscribe>\r\n", "<p>Hi</p>");
+        let found = run("missing-list-unsubscribe", &raw, Format::Eml, None, None);
+        assert_eq!(
+            found[0].message,
+            "List-Unsubscribe header has no https, http or mailto URI"
+        );
+        assert_eq!(
+            found[0].labels[0].text.as_deref(),
+            Some("mailto URI without an address")
+        );
+        // A merge tag becomes a URI when the ESP sends the message.
+        assert!(check("List-Unsubscribe: <*|UNSUB_URL|*>\r\n").is_empty());
+        assert!(check("List-Unsubscribe: <{{ unsubscribe_url }}>\r\n").is_empty());
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod language;
 mod link_text;
 mod list_unsubscribe;
 mod merge_tags;
+mod no_reply_path;
 mod one_click;
 mod owned_products;
 mod pattern;
@@ -18,6 +19,7 @@ mod required_field;
 mod sender_identity;
 mod subscription_status;
 mod text_alternative;
+mod unknown_owned_product;
 mod unreadable_part;
 mod unsubscribe_link;
 mod unsubscribe_visibility;
@@ -205,6 +207,14 @@ pub static KINDS: &[KindEntry] = &[
     KindEntry {
         name: "image-only",
         build: build::<image_only::ImageOnly>,
+    },
+    KindEntry {
+        name: "no-reply-path",
+        build: build::<no_reply_path::NoReplyPath>,
+    },
+    KindEntry {
+        name: "unknown-owned-product",
+        build: build::<unknown_owned_product::UnknownOwnedProduct>,
     },
     KindEntry {
         name: "unreadable-part",

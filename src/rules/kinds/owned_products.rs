@@ -10,13 +10,27 @@ use serde::Deserialize;
 
 use super::RuleKind;
 use crate::catalog::{CatalogIndex, Kind, Target, is_word_bounded};
-use crate::diagnostic::Span;
+use crate::diagnostic::{Severity, Span};
 use crate::facts::Facts;
 use crate::profiles::Profile;
 use crate::rules::{Check, Context, Diag};
 
 fn owns_label(what: &str) -> String {
     format!("the recipient owns {what}")
+}
+
+/// A line mentioned in a general newsletter ("the updated Handycam range") is not an offer
+/// of what the recipient has: they own one model of it, and a newer one may be welcome.
+/// Said as a warning, with its own message.
+fn line_message(line: &str) -> String {
+    format!("mentions {line}, of which the recipient owns a model")
+}
+
+fn line_help(line: &str, model: &str) -> String {
+    format!(
+        "check that the campaign does not offer {model} itself to its owners; mentions of {line} \
+         are fine when they present other models, accessories or consumables"
+    )
 }
 
 /// Parameters of the `owned-products` kind.
@@ -56,6 +70,8 @@ impl RuleKind for OwnedProducts {
 struct Offer {
     what: String,
     spans: Vec<Span>,
+    /// For a product line: the owned model of it (the finding is then a warning).
+    model: Option<String>,
 }
 
 impl OwnedProducts {
@@ -86,6 +102,13 @@ impl OwnedProducts {
                     Offer {
                         what: catalog.describe(m.target),
                         spans: vec![m.span],
+                        model: match m.target {
+                            Target::Product(_) => None,
+                            Target::Line(l) => owned
+                                .iter()
+                                .find(|&&i| catalog.line_of(i) == Some(l))
+                                .map(|&i| catalog.products[i].name.clone()),
+                        },
                     },
                 )),
             }
@@ -115,6 +138,7 @@ impl OwnedProducts {
             .map(|o| Offer {
                 what: (*o).to_owned(),
                 spans: Vec::new(),
+                model: None,
             })
             .collect();
         for unit in facts.read_units() {
@@ -176,8 +200,18 @@ impl Check for OwnedProducts {
             None => self.literal(facts, profile),
         };
         for offer in offers {
-            let mut diag = Diag::new().arg("product", offer.what.clone());
-            let label = owns_label(&offer.what);
+            let (mut diag, label) = match &offer.model {
+                None => (
+                    Diag::new().arg("product", offer.what.clone()),
+                    owns_label(&offer.what),
+                ),
+                Some(model) => (
+                    Diag::with_message(line_message(&offer.what))
+                        .help(Some(line_help(&offer.what, model)))
+                        .severity(Severity::Warning),
+                    owns_label(model),
+                ),
+            };
             for span in offer.spans {
                 diag = diag.label(span, label.clone());
             }
@@ -271,9 +305,41 @@ for = ["SPK-HCF"]
             Some(OWNER),
             Some(&catalog()),
         );
+        // A line in a general newsletter: a warning, every mention labelled with the
+        // model the recipient owns.
         assert_eq!(
             found[0].message,
-            "offers the BRAVIA line, which the recipient already owns"
+            "mentions the BRAVIA line, of which the recipient owns a model"
+        );
+        assert_eq!(found[0].severity, crate::diagnostic::Severity::Warning);
+        assert_eq!(
+            found[0].labels[0].text.as_deref(),
+            Some("the recipient owns BRAVIA X85J 55-inch TV")
+        );
+        // The exact product stays an error, beside the line's warning.
+        let found = run(
+            "owned-product-offer",
+            "<p>The new BRAVIA range is here: trade in your BRAVIA X85J.</p>",
+            Format::Html,
+            Some(OWNER),
+            Some(&catalog()),
+        );
+        let severities: Vec<_> = found
+            .iter()
+            .map(|f| (f.severity, f.message.as_str()))
+            .collect();
+        assert_eq!(
+            severities,
+            [
+                (
+                    crate::diagnostic::Severity::Warning,
+                    "mentions the BRAVIA line, of which the recipient owns a model"
+                ),
+                (
+                    crate::diagnostic::Severity::Error,
+                    "offers BRAVIA X85J 55-inch TV, which the recipient already owns"
+                ),
+            ]
         );
         let found = run(
             "owned-product-offer",

@@ -88,6 +88,35 @@ mod tests {
         }
     }
 
+    /// Footers as templates lay them out: over `<br>` lines, table cells, with commas
+    /// and the invisible characters that stop iOS from linking the address.
+    #[test]
+    fn footer_layouts_that_count() {
+        for html in [
+            "<p>Sale</p><td style=\"font-size:11px\">Nordlicht GmbH<br/>Castroper Straße, 145<br/>44791, Bochum, Germany</td>",
+            "<p>Sale</p><table><tr><td>Nordlicht Inc.</td></tr><tr><td>1 Infinite Loop</td></tr><tr><td>Cupertino, CA&nbsp;95014</td></tr></table>",
+            "<p>Sale</p><p>Nordlicht Inc.<br>123 Main St.,<br>Suite 400,<br>San Francisco, CA 94105</p>",
+            "<p>Sale</p><p>Nordlicht, 1&zwnj;23 Main&zwnj; Street, Spring&zwnj;field</p>",
+            "<p>Sale</p><p>Nordlicht S.r.l. &ndash; Via Roma, 1 - 20121 Milano (MI)</p>",
+            "<p>Sale</p><p>Nordlicht Sp. z o.o.<br>ul. Marszałkowska 1<br>00-624 Warszawa</p>",
+            "<p>Sale</p><p>株式会社ノルトリヒト<br>〒100-0001 東京都千代田区千代田1-1</p>",
+            "<p>Sale</p><p>Nordlicht S.L. &middot; C/ Gran V&iacute;a, 1, 28013 Madrid</p>",
+        ] {
+            assert!(check(html).is_empty(), "{html}");
+        }
+    }
+
+    #[test]
+    fn placeholders_and_contact_lines_are_not_addresses() {
+        for html in [
+            "<p>Sale</p><p>[Company Name]<br>[Company Address]</p>",
+            "<p>Sale</p><p>Phone: +1 (655) 606-605 | email@yoursitename.com</p>",
+            "<p>Order #12345 Shipped</p><p>© 2016 company name. All Rights Reserved.</p>",
+        ] {
+            assert_eq!(check(html).len(), 1, "{html}");
+        }
+    }
+
     #[test]
     fn text_part_of_a_multipart_message() {
         let raw = "From: a@example.com\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSale now.\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>Sale</p><p>Musterstraße 12, 20095 Hamburg</p>\r\n--b--\r\n";

@@ -1,7 +1,7 @@
 //! `sender-identity`: how the sender presents itself in `.eml` headers. A From without a
 //! display name, a From, Reply-To or Sender that does not parse as RFC 5322 mailboxes
-//! (judged by lettre, the crate that would build the message), and, as an info, replies
-//! that go to a no-reply address.
+//! (judged by lettre, the crate that would build the message). Replies that go to a
+//! no-reply address are `no-reply-path`'s.
 //!
 //! lettre's parse errors say only "Invalid input", so [`diagnose`] finds the reason and
 //! its place itself. Display names are judged after RFC 2047 decoding (mail-parser
@@ -15,49 +15,30 @@ use serde::Deserialize;
 
 use super::RuleKind;
 use crate::campaign::{Format, HeaderField};
-use crate::diagnostic::{Severity, Span};
+use crate::diagnostic::Span;
 use crate::facts::Facts;
 use crate::rules::{Check, Context, Diag};
 
 const NO_FROM: &str = "no From header";
 const PARSE_HELP: &str = "write it as Name <local@example.com>; put the name in double quotes when it contains , ; : @ . or quotes (\"Nordlicht, Inc.\" <news@example.com>)";
-const NO_REPLY_HELP: &str = "use a Reply-To address someone reads: replies are how customers ask questions, and mailbox providers count them as engagement";
 
 fn unparsable(header: &str, reason: &str) -> String {
     format!("{header} cannot be parsed: {reason}")
 }
 
-fn no_reply(address: &str) -> String {
-    format!("replies go to the no-reply address {address}")
-}
+/// Parameters of the `sender-identity` kind: none. (Replies that go to a no-reply
+/// address are the `no-reply-path` kind's.)
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {}
 
-/// Parameters of the `sender-identity` kind.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Params {
-    /// Report (as an info) when replies go to a no-reply address: the Reply-To, or the
-    /// From when there is no Reply-To, with a local part such as `noreply`, `no-reply` or
-    /// `donotreply`.
-    pub report_no_reply: bool,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Self {
-            report_no_reply: true,
-        }
-    }
-}
-
-pub struct SenderIdentity {
-    params: Params,
-}
+pub struct SenderIdentity;
 
 impl RuleKind for SenderIdentity {
     type Params = Params;
 
-    fn new(params: Params) -> Self {
-        Self { params }
+    fn new(_params: Params) -> Self {
+        Self
     }
 }
 
@@ -245,21 +226,9 @@ fn split_top_level(value: &str) -> Vec<Segment> {
     out
 }
 
-/// Whether an address's local part says nobody reads replies (`no-reply`, `noreply+x`,
-/// `do_not_reply`).
-fn is_no_reply(address: &str) -> bool {
-    let local = address.split('@').next().unwrap_or_default();
-    let squashed: String = local
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_' | '.'))
-        .flat_map(char::to_lowercase)
-        .collect();
-    squashed.starts_with("noreply") || squashed.starts_with("donotreply")
-}
-
 /// A span in the raw header value; `range` is in the unfolded value, which is the raw
 /// text unless the header was folded (then the whole value is labelled).
-fn value_span(h: &HeaderField, range: Range<usize>) -> Span {
+pub(super) fn value_span(h: &HeaderField, range: Range<usize>) -> Span {
     if h.value_range.len() == h.value.len() {
         Span::new(
             0,
@@ -320,36 +289,11 @@ impl Check for SenderIdentity {
                 ));
             }
         }
-        let reply_to = facts.header("Reply-To");
-        if let Some(h) = reply_to {
+        if let Some(h) = facts.header("Reply-To") {
             Self::parses(cx, h, false);
         }
         if let Some(h) = facts.header("Sender") {
             Self::parses(cx, h, true);
-        }
-        if !self.params.report_no_reply {
-            return;
-        }
-        let replies = reply_to.unwrap_or(from);
-        if let Some(address) = replies
-            .mailboxes
-            .iter()
-            .filter_map(|m| m.address.as_deref())
-            .find(|a| is_no_reply(a))
-        {
-            let range = replies
-                .value
-                .find(address)
-                .map_or(0..replies.value.len(), |at| at..at + address.len());
-            cx.report(
-                Diag::with_message(no_reply(address))
-                    .severity(Severity::Info)
-                    .label(
-                        value_span(replies, range),
-                        "nobody reads replies to this address",
-                    )
-                    .help(Some(NO_REPLY_HELP.to_owned())),
-            );
         }
     }
 }
@@ -358,7 +302,7 @@ impl Check for SenderIdentity {
 mod tests {
     use super::diagnose;
     use crate::campaign::Format;
-    use crate::diagnostic::{Finding, Severity};
+    use crate::diagnostic::Finding;
     use crate::rules::kinds::testing::run;
 
     fn check(headers: &str) -> Vec<Finding> {
@@ -401,23 +345,6 @@ mod tests {
         let found = check(headers);
         let label = &found[0].labels[0];
         assert_eq!(&headers[label.span.offset..label.span.end()], ",");
-    }
-
-    #[test]
-    fn no_reply_is_an_info() {
-        let found = check(
-            "From: Nordlicht <news@nordlicht.example.com>\r\nReply-To: Nordlicht <no-reply@nordlicht.example.com>\r\n",
-        );
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].severity, Severity::Info);
-        assert_eq!(
-            found[0].message,
-            "replies go to the no-reply address no-reply@nordlicht.example.com"
-        );
-        assert_eq!(
-            messages("From: Nordlicht <DoNotReply@nordlicht.example.com>\r\n"),
-            ["replies go to the no-reply address DoNotReply@nordlicht.example.com"]
-        );
     }
 
     #[test]

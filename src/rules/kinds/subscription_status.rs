@@ -48,7 +48,27 @@ impl Check for SubscriptionStatus {
             .also
             .iter()
             .any(|s| s.trim().eq_ignore_ascii_case(raw.trim()));
-        if !status.is_suppressed() && !extra {
+        let pending = *status == Status::Pending;
+        if !status.is_suppressed() && !extra && !pending {
+            return;
+        }
+        let label = |diag: Diag| match &profile.spans.status {
+            Some(range) => diag.label(Span::new(0, range.clone()), status_label(raw)),
+            None => diag,
+        };
+        if pending && !extra {
+            // Double opt-in not confirmed: the address may not even be theirs.
+            cx.report(label(
+                Diag::with_message(
+                    "recipient has not confirmed the subscription (double opt-in pending) and \
+                     must not receive marketing",
+                )
+                .help(Some(
+                    "leave pending recipients out until they confirm; only the confirmation \
+                     request may be sent to them"
+                        .to_owned(),
+                )),
+            ));
             return;
         }
         let what = match status {
@@ -57,11 +77,7 @@ impl Check for SubscriptionStatus {
             Status::Complained => "reported spam",
             _ => raw.as_str(),
         };
-        let mut diag = Diag::new().arg("status", what);
-        if let Some(range) = &profile.spans.status {
-            diag = diag.label(Span::new(0, range.clone()), status_label(raw));
-        }
-        cx.report(diag);
+        cx.report(label(Diag::new().arg("status", what)));
     }
 }
 
@@ -97,6 +113,18 @@ mod tests {
             check(r#"{"status": "complained"}"#),
             ["recipient reported spam and must not receive campaigns"]
         );
+    }
+
+    #[test]
+    fn pending_double_opt_in_has_its_own_wording() {
+        for status in ["pending", "Unconfirmed", "not confirmed"] {
+            assert_eq!(
+                check(&format!(r#"{{"status": "{status}"}}"#)),
+                [
+                    "recipient has not confirmed the subscription (double opt-in pending) and must not receive marketing"
+                ]
+            );
+        }
     }
 
     #[test]

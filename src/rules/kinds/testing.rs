@@ -39,7 +39,7 @@ pub fn run(
     let mut out = set.check_campaign(env, &facts, p.as_ref());
     if let Some(p) = &p {
         out.extend(set.check_recipient(env, &facts, p));
-        out.extend(set.check_profile(env, p));
+        out.extend(set.check_profile(env, p, &[&facts]));
     }
     out
 }

@@ -1,10 +1,18 @@
 //! `unsubscribe-link`: a body part has no unsubscribe link. What counts as one is decided
 //! once per campaign (`facts::optout`): link text, attributes, URL, ESP merge tags, or a
 //! "here" link in a sentence about unsubscribing, in many languages.
+//!
+//! A text/plain part that words an opt-out without a URL ("To unsubscribe, reply STOP")
+//! may well offer a working one (a reply reaches the sender): that is reported as info,
+//! not as the missing link.
 
-use super::{FooterParams, RuleKind, footer_parts, missing_in_part};
-use crate::facts::Facts;
-use crate::rules::{Check, Context};
+use super::{FooterParams, RuleKind, footer_parts, missing_in_part, part_name};
+use crate::campaign::PartKind;
+use crate::diagnostic::{Severity, Span};
+use crate::facts::{Facts, PartFacts, optout};
+use crate::rules::{Check, Context, Diag};
+
+const WORDING_HELP: &str = "if a reply is how readers opt out, this is fine; otherwise put the unsubscribe URL next to the wording, e.g. Unsubscribe: *|UNSUB|*";
 
 pub struct UnsubscribeLink {
     params: FooterParams,
@@ -24,15 +32,64 @@ impl Check for UnsubscribeLink {
 
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for (index, part) in footer_parts(facts, &self.params) {
-            if !facts.unsubscribe_links.iter().any(|l| l.part == index) {
-                cx.report(missing_in_part(
-                    facts,
-                    part,
-                    "expected an unsubscribe link by here",
-                ));
+            if facts.unsubscribe_links.iter().any(|l| l.part == index)
+                || has_footer_tag(facts, part)
+            {
+                continue;
             }
+            if part.kind == PartKind::Plain
+                && let Some(wording) = opt_out_wording(facts, part)
+            {
+                let name = part_name(facts.format, part.kind);
+                cx.report(
+                    Diag::with_message(format!(
+                        "no unsubscribe link in the {name}, only opt-out wording"
+                    ))
+                    .severity(Severity::Info)
+                    .label(wording, "an opt-out in words, without a URL")
+                    .help(Some(WORDING_HELP.to_owned())),
+                );
+                continue;
+            }
+            cx.report(missing_in_part(
+                facts,
+                part,
+                "expected an unsubscribe link by here",
+            ));
         }
     }
+}
+
+/// Whether the part's read text holds an ESP tag that becomes the opt-out when sent.
+fn has_footer_tag(facts: &Facts, part: &PartFacts) -> bool {
+    facts.units.get(part.units.clone()).is_some_and(|units| {
+        units
+            .iter()
+            .any(|u| u.is_read() && optout::footer_tag(&u.text).is_some())
+    })
+}
+
+/// The last sentence of the part's read text that words an opt-out, from the line where
+/// its opt-out words start: plain-text paragraphs run lines without a full stop together
+/// ("… 44791 Bochum\nTo unsubscribe, reply STOP").
+fn opt_out_wording(facts: &Facts, part: &PartFacts) -> Option<Span> {
+    let (unit, sentence, phrase) = facts
+        .units
+        .get(part.units.clone())?
+        .iter()
+        .rev()
+        .filter(|u| u.is_read())
+        .find_map(|u| optout::wording(&u.text).map(|(s, p)| (u, s, p)))?;
+    let whole = unit.span(sentence);
+    let at = unit.span(phrase..phrase + 1).offset;
+    let line_start = facts
+        .sources
+        .get(whole.source)
+        .and_then(|s| s.text.get(whole.offset..at))
+        .and_then(|before| before.rfind('\n'))
+        .map_or(whole.offset, |nl| whole.offset + nl + 1);
+    let end = whole.offset + whole.len;
+    Some(Span::new(whole.source, line_start.min(end)..end))
 }
 
 #[cfg(test)]
@@ -61,9 +118,19 @@ mod tests {
             "<p>Sale</p><a href=\"*|UNSUB|*\">Click</a>",
             "<p>Sale</p><a href=\"https://x.example/l/1\" class=\"unsubscribe-link\">Nope</a>",
             "<p>Sale</p><a href=\"https://x.example/l/1\" title=\"Abmelden\">×</a>",
+            // ESP tags that become the whole opt-out when sent (Mailjet).
+            "<p>Sale</p><p style=\"font-size:11px\">[[DELIVERY_INFO]]</p>",
+            "<p>Sale</p><p>Stop these mails: [[UNSUB_LINK_EN]]</p>",
         ] {
             assert!(check(html).is_empty(), "{html}");
         }
+    }
+
+    #[test]
+    fn footer_tags_count_only_where_a_reader_sees_them() {
+        // In an HTML comment the tag is not sent.
+        let found = check("<p>Sale</p><!-- [[DELIVERY_INFO]] -->");
+        assert_eq!(found.len(), 1);
     }
 
     #[test]
@@ -80,5 +147,66 @@ mod tests {
             "<p>Sale</p><p>To unsubscribe, <a href=\"{{ unsubscribe }}\">click here</a></p>",
         );
         assert!(run("missing-unsubscribe-link", &ok, Format::Eml, None, None).is_empty());
+    }
+
+    /// A multipart message whose HTML part has a working opt-out and whose text part is
+    /// `text`.
+    fn with_text_part(text: &str) -> Vec<crate::diagnostic::Finding> {
+        let raw = format!(
+            "From: a@example.com\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Sale</p><a href=\"https://x.example/unsubscribe\">Unsubscribe</a>\r\n--b--\r\n"
+        );
+        run("missing-unsubscribe-link", &raw, Format::Eml, None, None)
+    }
+
+    #[test]
+    fn text_parts_as_mail_tools_write_them() {
+        for text in [
+            "Hallo Anna,\r\n\r\ndas Frühjahr ist da [1].\r\n\r\nImpressum [2]\r\nNewsletter abbestellen [3]\r\n\r\n[1] https://t.esp.example/c/1\r\n[2] https://t.esp.example/c/2\r\n[3] https://t.esp.example/c/3",
+            "Spring is here.\r\n\r\nUnsubscribe:\r\nhttps://t.esp.example/c/3",
+            "Bitte melde Dich über den Abmeldelink ab: https://t.esp.example/c/3",
+            "Pour gérer vos abonnements, cliquez ici : https://t.esp.example/c/3",
+            "Para darte de baja, haz clic aquí: https://t.esp.example/c/3",
+            "Per disiscriverti: https://t.esp.example/c/3",
+            "Uitschrijven? https://t.esp.example/c/3",
+            "Aby wypisać się z newslettera, kliknij: https://t.esp.example/c/3",
+            "配信停止はこちら https://t.esp.example/c/3",
+        ] {
+            assert!(with_text_part(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn wording_without_a_url_is_info() {
+        let text = "Spring is here.\r\n\r\nNordlicht GmbH, 44791 Bochum\r\nTo unsubscribe, reply STOP to this email.\r\n";
+        let found = with_text_part(text);
+        assert_eq!(found.len(), 1);
+        // The label starts on the line of the wording, not at the address above it.
+        let span = found[0].labels[0].span;
+        assert_eq!(span.source, 0);
+        let raw = format!(
+            "From: a@example.com\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}"
+        );
+        assert_eq!(
+            &raw[span.offset..span.offset + span.len],
+            "To unsubscribe, reply STOP to this email."
+        );
+        assert_eq!(found[0].severity, crate::diagnostic::Severity::Info);
+        assert_eq!(
+            found[0].message,
+            "no unsubscribe link in the text/plain part, only opt-out wording"
+        );
+        // No wording at all is still the error.
+        let found = with_text_part("Spring is here. Visit https://shop.example/spring");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, crate::diagnostic::Severity::Error);
+    }
+
+    #[test]
+    fn html_wording_without_a_link_is_the_error() {
+        let found = check(
+            "<p>Sale</p><p>If you do not wish to receive further emails from us, please unsubscribe.</p>",
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, crate::diagnostic::Severity::Error);
     }
 }

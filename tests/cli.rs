@@ -829,11 +829,11 @@ fn junit_and_gitlab_formats() {
         .collect();
     assert_eq!(
         cases.len(),
-        9,
+        11,
         "one test case per file, and one for the unreadable input"
     );
-    assert_eq!(suite.attribute("tests"), Some("9"));
-    assert_eq!(suite.attribute("failures"), Some("5"));
+    assert_eq!(suite.attribute("tests"), Some("11"));
+    assert_eq!(suite.attribute("failures"), Some("6"));
     assert_eq!(suite.attribute("errors"), Some("1"));
     let small = cases
         .iter()

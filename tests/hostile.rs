@@ -77,8 +77,7 @@ fn legacy_charsets_are_decoded_and_their_language_detected() {
             "{charset}"
         );
         assert_eq!(campaign.parts[0].decode_problem, None, "{charset}");
-        let detected = facts.language.detected.expect("a language");
-        assert_eq!(detected.lang, lang, "{charset}");
+        assert_eq!(facts.language.likely(), Some(lang), "{charset}");
         assert!(
             !rule_names(&facts).contains(&"unreadable-part".to_owned()),
             "{charset}"
@@ -152,7 +151,7 @@ fn utf8_declared_as_latin1_is_read_as_utf8_and_reported() {
     );
     assert!(!problem.garbled);
     assert_eq!(&raw[problem.span.offset..problem.span.end()], b"charset");
-    assert_eq!(facts.language.detected.map(|d| d.lang), Some(Lang::Deu));
+    assert_eq!(facts.language.likely(), Some(Lang::Deu));
     assert!(rule_names(&facts).contains(&"unreadable-part".to_owned()));
 }
 
@@ -362,7 +361,6 @@ fn ten_thousand_nested_divs() {
     let campaign = Campaign::parse("deep.html", html.as_bytes(), Format::Html).unwrap();
     let options = AnalysisOptions {
         max_html_depth: 20_000,
-        ..AnalysisOptions::default()
     };
     let facts = Facts::analyze(&campaign, None, &options);
     assert_eq!(facts.units[0].text, "Sale");

@@ -660,6 +660,22 @@ impl Scan<'_> {
             return None;
         }
         let n = next?;
+        // Japan written in Latin letters: the code follows the city ("1-2-3 Shibuya,
+        // Shibuya-ku, Tokyo 150-0002, Japan"). NNN-NNNN is also a phone number's shape, so
+        // only where the text is a Japanese address: a ward (`-ku`) or "Japan" in it.
+        if self.gap(i) == "-"
+            && t.text.len() == 3
+            && n.is_digits()
+            && n.text.len() == 4
+            && !self.numbered(i)
+            && i.checked_sub(1)
+                .is_some_and(|p| self.city(p) && self.joined_or_comma(p) && self.separated(p))
+        {
+            let lower = self.text.to_lowercase();
+            if lower.contains("japan") || lower.contains("-ku,") || lower.contains("-ku ") {
+                return Some(i + 1);
+            }
+        }
         // Codes written with a hyphen: Poland 00-624 Warszawa, Portugal 1100-148 Lisboa,
         // Brazil 01310-100 São Paulo.
         if self.gap(i) == "-" && n.is_digits() && n.text.len() == 3 {
@@ -1081,6 +1097,10 @@ mod tests {
             ),
             // Japanese
             (
+                "Nordlicht Japan K.K., 1-2-3 Shibuya, Shibuya-ku, Tokyo 150-0002, Japan.",
+                "150-0002",
+            ),
+            (
                 "〒100-0001 東京都千代田区千代田1-1 株式会社ノルトリヒト",
                 "〒100-0001",
             ),
@@ -1109,6 +1129,8 @@ mod tests {
             "Bestellnummer 12345 Versand heute",
             "Your order 12345 Dispatched today",
             "Call us: +1 (655) 606-605",
+            "Questions? Call 555-0199 from anywhere in Japan",
+            "Hotline Tokyo: Tel. 555-0199, Japan",
             "Tel. +49 30 12345 Hotline",
             "Step 1, 2, 3: Sign up, Verify, Enjoy",
             "Termin: 12.03.2025, 14:00 Uhr",

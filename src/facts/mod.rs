@@ -9,6 +9,7 @@ pub mod kind;
 pub mod language;
 pub mod merge_tags;
 pub mod optout;
+pub mod placeholder;
 pub mod plain;
 pub mod products;
 pub mod urls;
@@ -23,7 +24,7 @@ use crate::diagnostic::{Source, Span};
 
 pub use headers::ListUnsubscribe;
 pub use kind::{CampaignKind, TransactionalHint};
-pub use language::{Detection, LanguageFacts};
+pub use language::{Judging, LanguageFacts, Verdict};
 pub use merge_tags::FoundTag;
 pub use optout::{Evidence, UnsubscribeLink};
 pub use products::{Mention, Target};
@@ -153,8 +154,6 @@ pub fn words(text: &str) -> Vec<Range<usize>> {
 /// Settings of the analysis that come from rule parameters and the config's limits.
 #[derive(Debug, Clone)]
 pub struct AnalysisOptions {
-    /// Languages to restrict detection to (empty: all languages whatlang knows).
-    pub language_allowlist: Vec<whatlang::Lang>,
     /// `[limits] max-html-depth`: HTML nested deeper stops the reading of a part.
     pub max_html_depth: usize,
 }
@@ -162,7 +161,6 @@ pub struct AnalysisOptions {
 impl Default for AnalysisOptions {
     fn default() -> Self {
         Self {
-            language_allowlist: Vec::new(),
             max_html_depth: crate::config::Limits::default().max_html_depth,
         }
     }
@@ -175,6 +173,8 @@ pub struct Facts {
     pub units: Vec<TextUnit>,
     pub parts: Vec<PartFacts>,
     pub language: LanguageFacts,
+    /// Placeholder text left from a template (lorem ipsum, `[Company Name]`), in read text.
+    pub placeholders: Vec<placeholder::Placeholder>,
     pub mentions: Vec<Mention>,
     pub list_unsubscribe: ListUnsubscribe,
     pub unsubscribe_links: Vec<UnsubscribeLink>,
@@ -277,7 +277,8 @@ impl Facts {
             });
         }
 
-        let language = LanguageFacts::detect(campaign, &units, &parts, options);
+        let placeholders = placeholder::find(&units);
+        let language = LanguageFacts::detect(campaign, &units, &parts, &placeholders);
         let mentions = catalog.map_or_else(Vec::new, |c| products::find(c, &units));
         let list_unsubscribe = ListUnsubscribe::read(campaign);
         let unsubscribe_links = optout::find(&parts, &units);
@@ -288,6 +289,7 @@ impl Facts {
             units,
             parts,
             language,
+            placeholders,
             mentions,
             list_unsubscribe,
             unsubscribe_links,

@@ -239,6 +239,20 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
         0,
     ),
     (
+        "placeholder-template",
+        &["samples/templates/starter-layout.html"],
+        0,
+    ),
+    (
+        "japanese-sale-english-reader",
+        &[
+            "samples/templates/ja-sale.html",
+            "--profile",
+            "samples/profiles/english-reader.json",
+        ],
+        1,
+    ),
+    (
         "suppressions",
         &["samples/templates/order-confirmation.html"],
         0,

@@ -8,6 +8,7 @@ use super::{RuleKind, part_name};
 use crate::campaign::PartKind;
 use crate::campaign::html::Image;
 use crate::diagnostic::Span;
+use crate::facts::language::count_words;
 use crate::facts::{Facts, Origin, TextUnit};
 use crate::rules::{Check, Context, Diag};
 
@@ -82,7 +83,8 @@ impl ImageOnly {
 }
 
 /// Words of text a reader sees in the body: displayed blocks, and the preheader when it
-/// is displayed too.
+/// is displayed too. Chinese and Japanese count by characters (about two a word), as
+/// language detection counts them, since they do not put spaces between words.
 fn visible_words(units: &[TextUnit]) -> usize {
     units
         .iter()
@@ -91,13 +93,16 @@ fn visible_words(units: &[TextUnit]) -> usize {
             Origin::Preheader => u.style.as_ref().is_none_or(|s| s.hidden.is_none()),
             Origin::Subject | Origin::Hidden => false,
         })
-        .map(|u| {
-            u.text
-                .split_whitespace()
-                .filter(|w| w.chars().any(char::is_alphanumeric))
-                .count()
-        })
+        .map(|u| count_words(&u.text) + numbers(&u.text))
         .sum()
+}
+
+/// Tokens that are numbers ("50%", "$20", "2024"): words of an offer, which language
+/// detection does not count.
+fn numbers(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_numeric) && !w.chars().any(char::is_alphabetic))
+        .count()
 }
 
 impl Check for ImageOnly {
@@ -159,6 +164,21 @@ mod tests {
         let small = "<img src=\"https://x.example/a.jpg\" width=\"200\" alt=\"A\">";
         let found = check(&format!("{small}{small}{small}<p>Shop now</p>"));
         assert_eq!(found[0].labels.len(), 3);
+    }
+
+    #[test]
+    fn counts_japanese_and_chinese_by_characters() {
+        // 200 characters of Japanese are about 100 words, not the 7 tokens between spaces.
+        let japanese = "いつも当店をご利用いただき、誠にありがとうございます。冬のセールが始まりました。人気のテレビやヘッドホン、スピーカーが特別価格でお求めいただけます。数量限定のため、お早めにお買い求めください。";
+        let long = format!("{HERO}<p>{japanese}</p><p>{japanese}</p>");
+        assert!(check(&long).is_empty(), "{:#?}", check(&long));
+        let short = format!("{HERO}<p>今すぐ購入</p>");
+        let found = check(&short);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "only 2 words of text beside an image in the HTML template"
+        );
     }
 
     #[test]

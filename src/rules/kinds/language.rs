@@ -1,14 +1,15 @@
 //! `language`: the campaign is written in a language the recipient does not read.
 //!
 //! Detection runs once per campaign (see `facts::language`); per recipient this is a
-//! comparison. Too little text, or too little confidence, never gives an error: at most
+//! comparison of precomputed scores: the recipient's language against the best one.
+//! Too little text, a close call, or text too mixed to tell never gives an error: at most
 //! an info that the language could not be determined.
 
 use serde::Deserialize;
 
 use super::RuleKind;
 use crate::diagnostic::{Label, Severity, Span};
-use crate::facts::{AnalysisOptions, Facts};
+use crate::facts::{Facts, Judging, Verdict};
 use crate::profiles::{Language, Profile};
 use crate::rules::{Check, Context, Diag};
 
@@ -64,50 +65,40 @@ impl RuleKind for LanguageMismatch {
     }
 }
 
-/// The campaign's language, or why it cannot be judged.
-fn campaign_language(
+/// Whether the recipient reads the campaign: one verdict per language they read.
+/// Detection ran once per campaign; this compares precomputed scores.
+fn reads(
     params: &Params,
     allowlist: &[whatlang::Lang],
     facts: &Facts,
-) -> Result<Language, String> {
+    languages: &[Language],
+) -> Verdict {
     let lang = &facts.language;
     if lang.words < params.min_words {
-        return Err(format!(
+        return Verdict::Unsure(format!(
             "only {} words of text (at least {} needed)",
             lang.words, params.min_words
         ));
     }
-    let Some(detected) = lang.detected else {
-        return Err("no language recognised in the text".to_owned());
-    };
-    if detected.confidence < params.min_confidence {
-        return Err(format!(
-            "{} at {:.0}% confidence only",
-            Language::from_whatlang(detected.lang),
-            detected.confidence * 100.0
-        ));
-    }
-    if !allowlist.is_empty() {
-        // The allowlist trap: whatlang forces text in an unlisted language into the
-        // closest listed one, often with high confidence. Ask without the list too.
-        if let Some(free) = lang.unrestricted
-            && free.lang != detected.lang
-            && !allowlist.contains(&free.lang)
-            && free.confidence >= params.min_confidence
-        {
-            return Err(format!(
-                "the text looks like {}, which is not in the allowlist",
-                Language::from_whatlang(free.lang)
-            ));
-        }
-        if !allowlist.contains(&detected.lang) {
-            return Err(format!(
-                "{} is not in the allowlist",
-                Language::from_whatlang(detected.lang)
-            ));
+    let mut first = None;
+    for reader in languages {
+        let how = Judging {
+            allowlist,
+            min_confidence: params.min_confidence,
+            min_words: params.min_words,
+        };
+        match lang.verdict(*reader, &how) {
+            Verdict::Reads => return Verdict::Reads,
+            // An unsure verdict for one language outweighs a sure one for another: the
+            // campaign may be in the language the recipient's first choice could not
+            // be told from.
+            v @ Verdict::Unsure(_) => first = Some(v),
+            v => {
+                first.get_or_insert(v);
+            }
         }
     }
-    Ok(Language::from_whatlang(detected.lang))
+    first.unwrap_or_else(|| Verdict::Unsure("no language to compare with".to_owned()))
 }
 
 /// Labels on the text that shows the language: the largest body block and the subject.
@@ -122,26 +113,23 @@ fn evidence(facts: &Facts, language: Language) -> Vec<Label> {
 }
 
 impl Check for LanguageMismatch {
-    fn configure(&self, options: &mut AnalysisOptions) {
-        options.language_allowlist.clone_from(&self.allowlist);
-    }
-
     fn reads(&self, _facts: &Facts, reads: &mut crate::rules::Reads) {
         reads.language = true;
     }
 
     fn recipient(&self, cx: &mut Context, facts: &Facts, profile: &Profile) {
-        let reads: Vec<Language> = profile
+        let reads_languages: Vec<Language> = profile
             .languages
             .iter()
             .filter_map(|l| l.language)
             .collect();
-        if reads.is_empty() {
+        if reads_languages.is_empty() {
             return; // Reported once per profile, below.
         }
-        let campaign = match campaign_language(&self.params, &self.allowlist, facts) {
-            Ok(language) => language,
-            Err(reason) => {
+        let campaign = match reads(&self.params, &self.allowlist, facts, &reads_languages) {
+            Verdict::Reads => return,
+            Verdict::WrittenIn(language, _) => language,
+            Verdict::Unsure(reason) => {
                 let mut diag = Diag::with_message(undetermined(&reason))
                     .severity(Severity::Info)
                     .help(Some("give the campaign more text, or set the language-mismatch parameters min-words and min-confidence".to_owned()));
@@ -151,10 +139,7 @@ impl Check for LanguageMismatch {
                 return cx.report(diag);
             }
         };
-        if reads.iter().any(|r| r.reads(campaign)) {
-            return;
-        }
-        let recipient = reads
+        let recipient = reads_languages
             .iter()
             .map(|l| l.english_name())
             .collect::<Vec<_>>()
@@ -232,6 +217,37 @@ mod tests {
             found[0].message.starts_with("could not determine"),
             "{}",
             found[0].message
+        );
+    }
+
+    const LOREM: &str = "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur.</p>";
+
+    #[test]
+    fn lorem_ipsum_is_never_latin() {
+        // Filler alone: nothing to judge, for any reader.
+        for reader in ["en", "la", "it"] {
+            let found = check(LOREM, &format!(r#"{{"language": "{reader}"}}"#));
+            assert_eq!(found.len(), 1, "{reader}: {found:#?}");
+            assert_eq!(found[0].severity, Severity::Info, "{reader}");
+        }
+        // Filler around a real English text: English.
+        let html = format!("{LOREM}{ENGLISH}{LOREM}");
+        assert!(check(&html, r#"{"language": "en"}"#).is_empty());
+        let found = check(&html, r#"{"language": "la"}"#);
+        assert_eq!(
+            found[0].message,
+            "campaign is written in English but the recipient reads Latin"
+        );
+    }
+
+    #[test]
+    fn japanese_with_an_english_footer_is_japanese() {
+        let html = "<p>いつも当店をご利用いただき、誠にありがとうございます。冬のセールが始まりました。人気のテレビやヘッドホン、スピーカーが特別価格でお求めいただけます。数量限定のため、お早めにお買い求めください。</p><p>Copyright 2024 Example Store Inc. All rights reserved. Unsubscribe | Privacy Policy</p>";
+        assert!(check(html, r#"{"language": "ja-JP"}"#).is_empty());
+        let found = check(html, r#"{"language": "en"}"#);
+        assert_eq!(
+            found[0].message,
+            "campaign is written in Japanese but the recipient reads English"
         );
     }
 

@@ -14,6 +14,7 @@ mod no_reply_path;
 mod one_click;
 mod owned_products;
 mod pattern;
+mod placeholder_text;
 mod postal_address;
 mod required_field;
 mod sender_identity;
@@ -215,6 +216,10 @@ pub static KINDS: &[KindEntry] = &[
     KindEntry {
         name: "unknown-owned-product",
         build: build::<unknown_owned_product::UnknownOwnedProduct>,
+    },
+    KindEntry {
+        name: "placeholder-text",
+        build: build::<placeholder_text::PlaceholderText>,
     },
     KindEntry {
         name: "unreadable-part",

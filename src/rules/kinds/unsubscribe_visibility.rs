@@ -5,8 +5,9 @@
 //! Two shipped rules use this kind at two thresholds: `hidden-unsubscribe-link` (error: a
 //! reader does not see the link at all) and `small-print-unsubscribe-link` (warning: seen
 //! but hard to read, below WCAG AA). A rule fires only when no unsubscribe link of the part
-//! clears its bar, and one that defers to a stricter rule (`defer-to`) leaves the links that
-//! rule reports to it, so a link is reported once.
+//! clears its bar, once per part with every failing link labelled, and one that defers to a
+//! stricter rule (`defer-to`) leaves the links that rule reports to it, so a link is
+//! reported once.
 
 use std::ops::Range;
 
@@ -235,21 +236,38 @@ impl Check for UnsubscribeVisibility {
             if judged.iter().any(|(_, _, v)| !v.failed) {
                 continue;
             }
-            for (link, style, verdict) in judged {
-                if let Some(stricter) = &self.params.defer_to
-                    && below(style, stricter.min_font_px, stricter.min_contrast)
-                {
-                    continue;
+            // One finding per part: its opt-out links fail together (a footer link and its
+            // "manage preferences" twin styled by the same rule are one problem).
+            let reported: Vec<_> = judged
+                .into_iter()
+                .filter(|(_, style, _)| {
+                    self.params
+                        .defer_to
+                        .as_ref()
+                        .is_none_or(|s| !below(style, s.min_font_px, s.min_contrast))
+                })
+                .collect();
+            if reported.is_empty() {
+                continue;
+            }
+            let mut reasons: Vec<&str> = Vec::new();
+            for (_, _, verdict) in &reported {
+                if !reasons.contains(&verdict.reason.as_str()) {
+                    reasons.push(&verdict.reason);
                 }
-                let mut diag = Diag::new()
-                    .arg("reason", verdict.reason)
-                    .arg("min_font_px", fmt_px(self.params.min_font_px))
-                    .arg("min_contrast", format!("{}", self.params.min_contrast))
-                    .label(
-                        Span::new(part.source, link.range()),
-                        "this unsubscribe link",
-                    );
-                let mut seen: Vec<Range<usize>> = Vec::new();
+            }
+            let mut diag = Diag::new()
+                .arg("reason", reasons.join("; "))
+                .arg("min_font_px", fmt_px(self.params.min_font_px))
+                .arg("min_contrast", format!("{}", self.params.min_contrast));
+            for (link, _, _) in &reported {
+                diag = diag.label(
+                    Span::new(part.source, link.range()),
+                    "this unsubscribe link",
+                );
+            }
+            let mut seen: Vec<Range<usize>> = Vec::new();
+            for (_, _, verdict) in reported {
                 for (what, at) in verdict.labels {
                     let Some(at) = at.map(|s| s.at) else { continue };
                     if seen.contains(&at) {
@@ -258,8 +276,8 @@ impl Check for UnsubscribeVisibility {
                     seen.push(at.clone());
                     diag = diag.label(Span::new(part.source, at), what);
                 }
-                cx.report(diag);
             }
+            cx.report(diag);
         }
     }
 }
@@ -481,6 +499,35 @@ mod tests {
         assert_eq!(
             found[0].message,
             "unsubscribe link is in small print: 9px text in the client's default link colour #0000ee on #ffffff (contrast 9.40:1)"
+        );
+    }
+
+    #[test]
+    fn links_that_fail_together_are_one_finding() {
+        let html = "<style>.legal{background:#f4f4f4;font-size:12px}.legal a{color:#f2f2f2}</style>\
+            <p>Sale</p><div class=\"legal\"><a href=\"https://x.example/preferences\">Manage your subscription</a> \
+            <a href=\"https://x.example/unsubscribe\">Unsubscribe</a></div>";
+        let found = hidden(html);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        let texts: Vec<_> = labels(html, &found[0])
+            .into_iter()
+            .map(|(t, s)| (t.to_owned(), s.to_owned()))
+            .collect();
+        assert_eq!(
+            texts[0],
+            (
+                "this unsubscribe link".to_owned(),
+                "Manage your subscription".to_owned()
+            )
+        );
+        assert_eq!(
+            texts[1],
+            ("this unsubscribe link".to_owned(), "Unsubscribe".to_owned())
+        );
+        assert_eq!(
+            texts.len(),
+            4,
+            "the colour and background rules once: {texts:?}"
         );
     }
 

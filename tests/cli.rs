@@ -617,7 +617,7 @@ fn concise_and_github_formats() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stdout,
-        "samples/campaigns/small-print.eml:67:1: hidden-unsubscribe-link: unsubscribe link is hidden: 6px text, #eeeeee on #f4f4f4 (contrast 1.05:1) (in the decoded text/html part at line 196, column 251)\n\
+        "samples/campaigns/small-print.eml:67:1: hidden-unsubscribe-link: unsubscribe link is hidden: 6px text in #eeeeee on #f4f4f4 (contrast 1.05:1) (in the decoded text/html part at line 196, column 251)\n\
          samples/templates/newsletter-fr.html:2:140: declared-language-mismatch: <html lang> declares English but the text is written in French\n"
     );
     let out = run(&[
@@ -631,7 +631,7 @@ fn concise_and_github_formats() {
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stdout,
-        "::error file=samples/campaigns/small-print.eml,line=67,col=1,title=hidden-unsubscribe-link::unsubscribe link is hidden: 6px text, #eeeeee on #f4f4f4 (contrast 1.05:1) (in the decoded text/html part at line 196, column 251)%0Ahelp: show the link at a readable size (at least 8px) in a colour that contrasts with its background\n\
+        "::error file=samples/campaigns/small-print.eml,line=67,col=1,title=hidden-unsubscribe-link::unsubscribe link is hidden: 6px text in #eeeeee on #f4f4f4 (contrast 1.05:1) (in the decoded text/html part at line 196, column 251)%0Ahelp: show the link at 11px or more in a colour with a contrast of at least 4.5:1 against its background; below 6px or 1.5:1 a reader does not see it at all\n\
          ::warning file=samples/templates/newsletter-fr.html,line=2,col=140,title=declared-language-mismatch::<html lang> declares English but the text is written in French%0Ahelp: declare the language the campaign is written in, or translate the text\n\
          ::error file=samples/campaigns/nope.eml,title=campaign-lint::no such file\n"
     );
@@ -829,11 +829,11 @@ fn junit_and_gitlab_formats() {
         .collect();
     assert_eq!(
         cases.len(),
-        10,
+        11,
         "one test case per file, and one for the unreadable input"
     );
-    assert_eq!(suite.attribute("tests"), Some("10"));
-    assert_eq!(suite.attribute("failures"), Some("5"));
+    assert_eq!(suite.attribute("tests"), Some("11"));
+    assert_eq!(suite.attribute("failures"), Some("6"));
     assert_eq!(suite.attribute("errors"), Some("1"));
     let small = cases
         .iter()
@@ -864,7 +864,7 @@ fn junit_and_gitlab_formats() {
 
     let out = run(&[&args[..], &["--format", "gitlab"]].concat());
     let issues: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(issues.len(), 6);
+    assert_eq!(issues.len(), 7);
     let mut prints: Vec<&str> = issues
         .iter()
         .map(|i| i["fingerprint"].as_str().unwrap())

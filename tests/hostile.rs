@@ -458,3 +458,62 @@ fn huge_base64_part() {
         out.stdout
     );
 }
+
+/// The hidden-link checks of a template, run through the binary (`--format json`).
+fn visibility_findings(name: &str, html: &str) -> Vec<serde_json::Value> {
+    let dir = temp_dir(name);
+    std::fs::write(dir.join("t.html"), html).unwrap();
+    let out = run_in(&dir, &["check", "t.html", "--format", "json"]);
+    assert!(out.code < 2, "{}", out.stderr);
+    findings(&out.stdout)
+        .into_iter()
+        .filter(|f| {
+            f["rule"]
+                .as_str()
+                .is_some_and(|r| r.ends_with("unsubscribe-link"))
+        })
+        .collect()
+}
+
+/// One `style` attribute with 25,000 declarations: read in one pass (the winner of each
+/// property is located once, not once per declaration), and the last colour wins.
+#[test]
+fn a_style_attribute_with_25k_declarations() {
+    let mut style = "display:none !important;".repeat(12_500);
+    style.push_str(&"color:#f4f4f4;background:#f4f4f4;opacity:0.5;".repeat(4_166));
+    style.push_str("display:block;color:#222222");
+    let html = format!(
+        "<p>Sale</p><p style=\"{style}\"><a href=\"https://x.example/unsubscribe\" style=\"{style}\">Unsubscribe</a></p>"
+    );
+    let found = visibility_findings("many-declarations", &html);
+    // display:none!important beats the later display:block.
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0]["message"],
+        "unsubscribe link is hidden: hidden by display:none"
+    );
+}
+
+/// A `<style>` with 20,000 rules that could all match every link: matching stops at a
+/// fixed budget, and links whose style could not be worked out are not judged.
+#[test]
+fn a_style_block_with_20k_rules() {
+    let sheet = |n: usize| {
+        (0..n).fold(String::new(), |mut rules, i| {
+            let _ = writeln!(rules, ".c{i} a, td a{{color:#fefefe}}");
+            rules
+        })
+    };
+    let rules = sheet(20_000);
+    let cells = "<td><a href=\"https://x.example/p\">Product</a></td>".repeat(2_000);
+    let html = format!(
+        "<html><head><style>{rules}</style></head><body><table><tr>{cells}</tr></table>\
+         <table><tr><td><a href=\"https://x.example/unsubscribe\">Unsubscribe</a></td></tr></table></body></html>"
+    );
+    assert!(visibility_findings("many-rules", &html).is_empty());
+    // With few rules the same near-white link is an error: the rules are applied.
+    let html = html.replace(&rules, &sheet(20));
+    let found = visibility_findings("few-rules", &html);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["rule"], "hidden-unsubscribe-link");
+}

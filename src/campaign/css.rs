@@ -129,17 +129,25 @@ pub fn background_shorthand_color(value: &str) -> Option<Rgba> {
         .find_map(|token| parse_color_with(token, false))
 }
 
-/// Iterates the declarations of an inline style attribute: (property lowercased and
-/// trimmed, value trimmed with `!important` removed). Skips malformed pieces and comments;
-/// never panics.
+/// One declaration of an inline style attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declaration<'a> {
+    /// Lowercased and trimmed.
+    pub property: Cow<'a, str>,
+    /// Trimmed, without `!important`.
+    pub value: Cow<'a, str>,
+    pub important: bool,
+}
+
+/// The declarations of an inline style attribute, in source order. Skips malformed pieces
+/// and comments; never panics.
 ///
 /// Semicolons inside parentheses or quotes do not split (`url(data:image/png;base64,...)`),
 /// a comment counts as a space, and a piece without `:`, with an empty value, or whose
-/// property is not a CSS identifier (`font size`, `*zoom`) is skipped. Declarations come in
-/// source order, so the last one for a property wins; a normal declaration that an earlier
-/// `!important` one for the same property beats is left out, so that rule stays true.
+/// property is not a CSS identifier (`font size`, `*zoom`) is skipped. Which declaration
+/// wins (the last one, unless an earlier one is `!important`) is the cascade's business.
 /// HTML entities must be decoded by the caller first.
-pub fn declarations(style: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+pub fn declarations(style: &str) -> Vec<Declaration<'_>> {
     // Most inline styles have no comment: their pieces are slices of `style` itself, found
     // by one byte scan, and nothing is copied. Only a comment needs the cleaned copy.
     if !style.contains("/*") {
@@ -154,7 +162,11 @@ pub fn declarations(style: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
     });
     select(pieces)
         .into_iter()
-        .map(|(p, v)| (Cow::Owned(p.into_owned()), Cow::Owned(v.into_owned())))
+        .map(|d| Declaration {
+            property: Cow::Owned(d.property.into_owned()),
+            value: Cow::Owned(d.value.into_owned()),
+            important: d.important,
+        })
         .collect()
 }
 
@@ -253,9 +265,8 @@ fn clean_pieces(style: &str) -> (String, Vec<usize>) {
 }
 
 /// The declarations among a style's pieces, as [`declarations`] describes them.
-fn select<'a>(pieces: impl IntoIterator<Item = &'a str>) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
-    let mut out: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::new();
-    let mut important: Vec<Cow<'a, str>> = Vec::new();
+fn select<'a>(pieces: impl IntoIterator<Item = &'a str>) -> Vec<Declaration<'a>> {
+    let mut out = Vec::new();
     for piece in pieces {
         let Some((property, value)) = piece.split_once(':') else {
             continue;
@@ -264,7 +275,7 @@ fn select<'a>(pieces: impl IntoIterator<Item = &'a str>) -> Vec<(Cow<'a, str>, C
         if !is_property_name(property) {
             continue;
         }
-        let (value, is_important) = split_important(value);
+        let (value, important) = split_important(value);
         if value.is_empty() {
             continue;
         }
@@ -273,12 +284,11 @@ fn select<'a>(pieces: impl IntoIterator<Item = &'a str>) -> Vec<(Cow<'a, str>, C
         } else {
             Cow::Borrowed(property)
         };
-        if is_important {
-            important.push(property.clone());
-        } else if important.contains(&property) {
-            continue;
-        }
-        out.push((property, Cow::Borrowed(value)));
+        out.push(Declaration {
+            property,
+            value: Cow::Borrowed(value),
+            important,
+        });
     }
     out
 }
@@ -357,6 +367,30 @@ pub fn font_size_px(value: &str, parent_px: f32) -> Option<f32> {
     finite_px(px)
 }
 
+/// The font size set by a `font` shorthand value (`bold 10px/1.4 Arial, sans-serif`), in
+/// px given the parent's size; None when it has none that can be read (`inherit`, system
+/// fonts such as `caption`, `var()`).
+///
+/// The size is the first token (before any `/line-height`) that is a font size with a unit,
+/// a percentage or a keyword: a unitless number there is a weight (`700`), not a size.
+/// Reading stops at the family (a quoted name or a comma).
+pub fn font_shorthand_size_px(value: &str, parent_px: f32) -> Option<f32> {
+    for token in split_important(value).0.split_ascii_whitespace() {
+        if token.starts_with(['"', '\'']) || token.contains(',') {
+            return None;
+        }
+        let size = token.split('/').next().unwrap_or("");
+        let unitless = number(size).is_some_and(|(n, unit)| unit.is_empty() && n != 0.0);
+        if size.is_empty() || unitless {
+            continue;
+        }
+        if let Some(px) = font_size_px(size, parent_px) {
+            return Some(px);
+        }
+    }
+    None
+}
+
 /// The px size of a legacy `<font size>` attribute (1=10px,2=13px,3=16px,4=18px,5=24px,
 /// 6=32px,7=48px; "+1"/"-1" relative to 3).
 ///
@@ -420,7 +454,7 @@ pub fn opacity(value: &str) -> Option<f32> {
 
 /// The value without surrounding whitespace and a trailing `!important` (also written
 /// `! IMPORTANT`), and whether it had one.
-fn split_important(value: &str) -> (&str, bool) {
+pub fn split_important(value: &str) -> (&str, bool) {
     let v = value.trim();
     let Some(head) = v
         .len()
@@ -1080,7 +1114,7 @@ mod tests {
     fn decls(style: &str) -> Vec<(String, String)> {
         declarations(style)
             .into_iter()
-            .map(|(p, v)| (p.into_owned(), v.into_owned()))
+            .map(|d| (d.property.into_owned(), d.value.into_owned()))
             .collect()
     }
 
@@ -1128,10 +1162,16 @@ mod tests {
                 ("display", "none"),
             ])
         );
-        // An earlier !important beats a later normal declaration.
+        // Every declaration is kept, with its importance, for the cascade to judge.
+        let important: Vec<bool> =
+            declarations("color:#fff!IMPORTANT;color:#000;color:#eee ! important")
+                .iter()
+                .map(|d| d.important)
+                .collect();
+        assert_eq!(important, [true, false, true]);
         assert_eq!(
-            decls("color:#fff!IMPORTANT;color:#000;color:#eee ! important"),
-            pairs(&[("color", "#fff"), ("color", "#eee")])
+            decls("color:#fff!IMPORTANT;color:#000"),
+            pairs(&[("color", "#fff"), ("color", "#000")])
         );
         // Comments count as spaces; an unterminated comment eats the rest.
         assert_eq!(
@@ -1249,6 +1289,28 @@ mod tests {
             "5.px",
         ] {
             assert_eq!(font_size_px(none, 16.0), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn font_shorthand_sizes() {
+        let size = |v: &str| font_shorthand_size_px(v, 20.0);
+        assert!(px(size("10px Arial"), 10.0));
+        assert!(px(size("bold 700 12px/18px 'Helvetica Neue', Arial"), 12.0));
+        assert!(px(size("italic small-caps 0.5em/1.2 serif"), 10.0));
+        assert!(px(size("normal normal 400 x-small/normal Verdana"), 10.0));
+        assert!(px(size("0/0 a"), 0.0));
+        assert!(px(size("75% Georgia !important"), 15.0));
+        for none in [
+            "inherit",
+            "caption",
+            "700 Arial",
+            "Arial, 10px",
+            "'10px' x",
+            "var(--f)",
+            "",
+        ] {
+            assert_eq!(size(none), None, "{none}");
         }
     }
 
@@ -1419,9 +1481,9 @@ mod tests {
                 assert!((1.0..=21.0).contains(&ratio), "{input:?}");
             }
             let _ = background_shorthand_color(input);
-            for (property, value) in declarations(input) {
-                assert!(!property.is_empty() && !value.is_empty(), "{input:?}");
-                assert_eq!(property, property.trim().to_ascii_lowercase());
+            for d in declarations(input) {
+                assert!(!d.property.is_empty() && !d.value.is_empty(), "{input:?}");
+                assert_eq!(d.property, d.property.trim().to_ascii_lowercase());
             }
             for parent in [16.0, 0.0, -1.0, f32::NAN, f32::INFINITY, f32::MAX] {
                 if let Some(size) = font_size_px(input, parent) {

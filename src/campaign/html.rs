@@ -1,19 +1,23 @@
 //! HTML to visible text blocks, links and images, each with byte ranges into the source.
 //!
 //! `lol_html` tokenises (it streams, keeps byte offsets and survives any input); this module
-//! keeps its own element stack to know, for every piece of text, the computed inline style
-//! that decides whether a person sees it: hidden by `display:none` and friends, its font
-//! size, its colour and the colour of the nearest background. Only inline styles and
-//! presentational attributes are considered: that is what email clients honour.
+//! keeps its own element stack to know, for every piece of text, the computed style that
+//! decides whether a person sees it: hidden by `display:none` and friends, its font size,
+//! its colour and the colour of the nearest background. Styles come through the cascade
+//! most email clients apply: the `<style>` blocks ([`super::stylesheet`]), the inline
+//! `style` attribute and presentational attributes (`bgcolor`, `<font color>`), with
+//! inheritance down the element stack.
 
 use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use lol_html::html_content::Element;
 use lol_html::{HtmlRewriter, Settings, doc_comments, doc_text, element, end_tag};
 
 use super::css::{self, Rgba};
+use super::stylesheet::{Candidate, Cascade, Place, Property, Slot, StyleSheet, Tree};
 use super::text::{OffsetMap, TextBuilder};
 
 /// Why an element's content is not displayed at all.
@@ -39,18 +43,40 @@ impl Hiding {
     }
 }
 
+/// Where a computed value was set: what a label points at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    /// The declaration, attribute or start tag, in source coordinates.
+    pub at: Range<usize>,
+    pub by: SetBy,
+}
+
+/// Who set a computed value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetBy {
+    /// The element's own markup: its `style` attribute or a presentational attribute.
+    Markup,
+    /// A rule of a `<style>` block, named by its selector.
+    Rule(Arc<str>),
+    /// Nothing the campaign wrote: the mail client's default (the blue of a link).
+    ClientDefault,
+}
+
 /// The computed style of a piece of text, with where each value was set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextStyle {
     /// Set when an element (this one or an ancestor) removes the text from display.
-    pub hidden: Option<(Hiding, Range<usize>)>,
+    pub hidden: Option<(Hiding, Setting)>,
     pub font_px: f32,
-    pub font_from: Option<Range<usize>>,
+    pub font_from: Option<Setting>,
     pub color: Rgba,
-    pub color_from: Option<Range<usize>>,
+    pub color_from: Option<Setting>,
     /// None when the background is an image whose colour cannot be known.
     pub background: Option<Rgba>,
-    pub background_from: Option<Range<usize>>,
+    pub background_from: Option<Setting>,
+    /// Set when the style sheet could not be fully applied (a hostile sheet ran out of the
+    /// matching budget): the values above may be wrong, so nothing should be judged on them.
+    pub unsure: bool,
 }
 
 impl Default for TextStyle {
@@ -63,6 +89,7 @@ impl Default for TextStyle {
             color_from: None,
             background: Some(Rgba::WHITE),
             background_from: None,
+            unsure: false,
         }
     }
 }
@@ -258,6 +285,10 @@ struct Open {
     /// Text inside is never displayed (head, style, script, ...).
     skip: bool,
     link: Option<usize>,
+    /// The element in the tree selectors match on (when there is a style sheet).
+    node: Option<u32>,
+    /// Its last child element so far: the previous sibling of the next one.
+    last_child: Option<u32>,
 }
 
 #[derive(Default)]
@@ -271,10 +302,23 @@ struct Reducer {
     block: Option<BlockInProgress>,
     /// Per link: a builder for its text.
     link_text: Vec<TextBuilder>,
+    /// Per link: how well the piece its style comes from shows the link (0: none yet;
+    /// then hidden or shown, blank or with words).
+    link_rank: Vec<u8>,
     /// Elements nested deeper than this stop the reading.
     max_depth: usize,
     /// Where (in source coordinates) the element over `max_depth` starts.
     too_deep: Option<usize>,
+    /// The `<style>` blocks, read before the walk.
+    sheet: StyleSheet,
+    /// The elements read so far, when there is a style sheet to match them against.
+    tree: Tree,
+    /// The last element at the top level (outside any open element).
+    root_last: Option<u32>,
+    /// The implied `<body>` of a template that has none, in the tree.
+    root: Option<u32>,
+    /// The style outside any element: the implied body's, or the default.
+    root_style: TextStyle,
 }
 
 struct BlockInProgress {
@@ -285,18 +329,61 @@ struct BlockInProgress {
 
 impl Reducer {
     fn new(base: usize, source: &str) -> Self {
-        Self {
+        let mut reducer = Self {
             base,
             source: source.to_owned(),
+            sheet: StyleSheet::parse(source, base),
             ..Self::default()
+        };
+        if !reducer.sheet.is_empty()
+            && find_ignore_case(source, "<body").is_none()
+            && find_ignore_case(source, "<html").is_none()
+        {
+            reducer.imply_root();
         }
+        reducer
+    }
+
+    /// Adds an element to the tree, after the last child of the open element.
+    fn add_node(&mut self, el: &Element, tag: &str) -> u32 {
+        let attributes = el
+            .attributes()
+            .iter()
+            .map(|a| (a.name(), decode_attr(&a.value())))
+            .collect();
+        let parent = self.stack.last().map_or(self.root, |o| o.node);
+        let previous = self.stack.last().map_or(self.root_last, |o| o.last_child);
+        let node = self.tree.push(tag, attributes, parent, previous);
+        match self.stack.last_mut() {
+            Some(open) => open.last_child = Some(node),
+            None => self.root_last = Some(node),
+        }
+        node
     }
 
     fn top_style(&self) -> TextStyle {
         self.stack
             .last()
-            .map(|o| o.style.clone())
-            .unwrap_or_default()
+            .map_or_else(|| self.root_style.clone(), |o| o.style.clone())
+    }
+
+    /// A template without `<html>` and `<body>` (a fragment, or Foundation's Inky source)
+    /// is shown inside the ones a browser implies, and `body { background: … }` styles
+    /// them: they become the tree's root, and their style the one top-level text inherits.
+    fn imply_root(&mut self) {
+        let loc = Locator::new("", self.base..self.base);
+        let mut style = TextStyle::default();
+        let mut parent = None;
+        for tag in ["html", "body"] {
+            let node = self.tree.push(tag, Vec::new(), parent, None);
+            let mut cascade = Cascade::default();
+            let complete = self.sheet.cascade(&self.tree, node, &mut cascade);
+            style = compute_style(&style, tag, &Markup::default(), &loc, cascade);
+            style.unsure |= !complete;
+            parent = Some(node);
+        }
+        self.root = parent;
+        self.root_style = style;
     }
 
     /// Opens an element; an error (which stops the rewriter) when it is nested too deep.
@@ -316,8 +403,21 @@ impl Reducer {
         let id = self.next_id;
         let parent_skip = self.stack.last().is_some_and(|o| o.skip);
         let parent_link = self.stack.last().and_then(|o| o.link);
+        let node = (!self.sheet.is_empty()).then(|| self.add_node(el, &tag));
         let locator = Locator::new(self.source.get(loc.clone()).unwrap_or(""), range.clone());
-        let style = compute_style(&self.top_style(), el, &tag, &locator);
+        let mut cascade = Cascade::default();
+        let complete = match node {
+            Some(node) if !parent_skip => self.sheet.cascade(&self.tree, node, &mut cascade),
+            _ => true,
+        };
+        let mut style = compute_style(
+            &self.top_style(),
+            &tag,
+            &Markup::of(el, &tag),
+            &locator,
+            cascade,
+        );
+        style.unsure |= !complete;
         let mut link = parent_link;
         if parent_link.is_none() && !parent_skip && opens_link(&tag, el) {
             let attr = |name: &str| el.get_attribute(name).map(|v| decode_attr(&v));
@@ -337,6 +437,7 @@ impl Reducer {
                 ..Link::default()
             });
             self.link_text.push(TextBuilder::new());
+            self.link_rank.push(0);
             link = Some(self.doc.links.len() - 1);
         }
         if is_block(&tag) {
@@ -400,6 +501,8 @@ impl Reducer {
                 tag,
                 style,
                 link,
+                node,
+                last_child: None,
             });
         }
         Ok(id)
@@ -445,8 +548,8 @@ impl Reducer {
 
     fn text(&mut self, raw: &str, start: usize) {
         let Some(top) = self.stack.last() else {
-            // Text before any element (a fragment template): visible with default style.
-            return self.push_text(raw, start, TextStyle::default(), None);
+            // Text before any element (a fragment template): visible, with the root's style.
+            return self.push_text(raw, start, self.root_style.clone(), None);
         };
         if top.skip {
             return;
@@ -496,11 +599,16 @@ impl Reducer {
                 None => text_range,
             });
             l.block.get_or_insert(block_index);
-            let visible = style.hidden.is_none();
-            if l.style
-                .as_ref()
-                .is_none_or(|s| s.hidden.is_some() && visible)
+            // The link's style is that of its first visible piece with words: a leading
+            // `&nbsp;` styled by the link before a `<span>` with the real colour is not it.
+            let blank = html_escape::decode_html_entities(trimmed)
+                .chars()
+                .all(char::is_whitespace);
+            let rank = 1 + 2 * u8::from(style.hidden.is_none()) + u8::from(!blank);
+            if let Some(held) = self.link_rank.get_mut(idx)
+                && rank > *held
             {
+                *held = rank;
                 l.style = Some(style);
             }
         }
@@ -741,166 +849,251 @@ fn is_block(tag: &str) -> bool {
         )
 }
 
-/// The style of an element's content, from its parent's style and its own attributes.
-fn compute_style(parent: &TextStyle, el: &Element, tag: &str, loc: &Locator) -> TextStyle {
+/// What of an element's own markup styles it.
+#[derive(Default)]
+struct Markup {
+    /// (attribute name, the property it stands for, value).
+    attributes: Vec<(&'static str, Property, String)>,
+    /// The `style` attribute, entities decoded.
+    inline: Option<String>,
+    /// An `<a href>`: the client colours it.
+    link: bool,
+}
+
+impl Markup {
+    /// The presentational attributes that style an element's text, its inline style, and
+    /// whether it is a link. MJML components style themselves with attributes, which MJML
+    /// turns into the inline styles email clients see.
+    fn of(el: &Element, tag: &str) -> Markup {
+        let mut attributes = Vec::new();
+        let mut take = |name: &'static str, property: Property| {
+            if let Some(value) = el.get_attribute(name) {
+                attributes.push((name, property, value));
+            }
+        };
+        take("hidden", Property::HiddenAttribute);
+        take("bgcolor", Property::BackgroundColor);
+        take("background", Property::BackgroundAttribute);
+        if tag == "font" {
+            take("color", Property::Color);
+            take("size", Property::FontTagSize);
+        }
+        if tag.starts_with("mj-") {
+            take("color", Property::Color);
+            take("font-size", Property::FontSize);
+            take("container-background-color", Property::BackgroundColor);
+            take("background-color", Property::BackgroundColor);
+        }
+        Markup {
+            attributes,
+            inline: el
+                .get_attribute("style")
+                .map(|s| html_escape::decode_html_entities(&s).into_owned()),
+            link: tag == "a" && el.has_attribute("href"),
+        }
+    }
+}
+
+/// The font size the client's own style sheet gives an element (HTML's rendering rules).
+fn client_font_size(tag: &str) -> Option<&'static str> {
+    Some(match tag {
+        "small" | "sub" | "sup" => "smaller",
+        "big" => "larger",
+        "h1" => "2em",
+        "h2" => "1.5em",
+        "h3" => "1.17em",
+        "h5" => "0.83em",
+        "h6" => "0.67em",
+        _ => return None,
+    })
+}
+
+/// The style of an element's content: its parent's style, then the declarations that win
+/// the cascade for the element (`sheet` holds those of the `<style>` rules that match it;
+/// the client's defaults, its presentational attributes and inline style are added here).
+fn compute_style(
+    parent: &TextStyle,
+    tag: &str,
+    markup: &Markup,
+    loc: &Locator,
+    sheet: Cascade<'_>,
+) -> TextStyle {
     let mut style = parent.clone();
-    let hide = |style: &mut TextStyle, how: Hiding, at: Option<Range<usize>>| {
-        if style.hidden.is_none() {
-            style.hidden = Some((how, at.unwrap_or_else(|| loc.range.clone())));
-        }
-    };
-    if tag == "a" {
+    // The client's own style sheet: a link is blue unless a rule for the link itself says
+    // otherwise (the colour of its parent does not reach it).
+    if markup.link {
         style.color = LINK_BLUE;
-        style.color_from = Some(loc.range.clone());
+        style.color_from = Some(Setting {
+            at: loc.range.clone(),
+            by: SetBy::ClientDefault,
+        });
     }
-    if el.has_attribute("hidden") {
-        hide(
-            &mut style,
-            Hiding::HiddenAttribute,
-            Some(loc.attribute("hidden")),
-        );
+    if tag == "mj-button" {
+        // MJML's defaults: white text on a dark grey button.
+        style.color = Rgba::WHITE;
+        style.color_from = Some(markup_at(loc.range.clone()));
+        let grey = Rgba {
+            r: 0x41,
+            g: 0x41,
+            b: 0x41,
+            a: 1.0,
+        };
+        set_background(&mut style, grey, Some(markup_at(loc.range.clone())));
     }
-    if let Some(bg) = el
-        .get_attribute("bgcolor")
-        .and_then(|v| css::parse_color(&v))
-    {
-        set_background(&mut style, bg, Some(loc.attribute("bgcolor")));
-    } else if el.has_attribute("background") {
-        style.background = None;
-        style.background_from = Some(loc.attribute("background"));
+    let declarations = markup
+        .inline
+        .as_deref()
+        .map(css::declarations)
+        .unwrap_or_default();
+    let mut cascade = sheet;
+    if let Some(size) = client_font_size(tag) {
+        cascade.client(Property::FontSize, size);
     }
-    if tag == "font" {
-        if let Some(c) = el.get_attribute("color").and_then(|v| css::parse_color(&v)) {
-            style.color = c;
-            style.color_from = Some(loc.attribute("color"));
+    for (name, property, value) in &markup.attributes {
+        if is_valid(*property, value) {
+            cascade.attribute(*property, value, name);
         }
-        if let Some(px) = el
-            .get_attribute("size")
-            .and_then(|v| css::font_tag_size_px(&v))
+    }
+    for d in &declarations {
+        if let Some(property) = Property::from_name(&d.property)
+            && is_valid(property, &d.value)
         {
-            style.font_px = px;
-            style.font_from = Some(loc.attribute("size"));
+            cascade.inline(property, &d.property, &d.value, d.important);
         }
     }
-    if tag.starts_with("mj-") {
-        mjml_attributes(&mut style, el, tag, loc, parent.font_px);
-    }
-    let Some(inline) = el.get_attribute("style") else {
-        return style;
-    };
-    let inline = html_escape::decode_html_entities(&inline);
-    let declarations = css::declarations(&inline);
-    let overflow_hidden = declarations
-        .iter()
-        .any(|(p, v)| p.starts_with("overflow") && v.eq_ignore_ascii_case("hidden"));
-    for (property, value) in &declarations {
-        match property.as_ref() {
-            "display" if value.eq_ignore_ascii_case("none") => {
-                hide(
-                    &mut style,
-                    Hiding::DisplayNone,
-                    Some(loc.declaration("display")),
-                );
-            }
-            "visibility"
-                if value.eq_ignore_ascii_case("hidden")
-                    || value.eq_ignore_ascii_case("collapse") =>
-            {
-                hide(
-                    &mut style,
-                    Hiding::VisibilityHidden,
-                    Some(loc.declaration("visibility")),
-                );
-            }
-            "opacity" if css::opacity(value).is_some_and(|o| o <= 0.05) => {
-                hide(
-                    &mut style,
-                    Hiding::Opacity,
-                    Some(loc.declaration("opacity")),
-                );
-            }
-            "max-height" | "height" | "max-width" | "width"
-                if overflow_hidden && css::length_px(value, style.font_px) == Some(0.0) =>
-            {
-                hide(
-                    &mut style,
-                    Hiding::Collapsed,
-                    Some(loc.declaration(property)),
-                );
-            }
-            "color" => {
-                if let Some(c) = css::parse_color(value) {
-                    style.color = c;
-                    style.color_from = Some(loc.declaration("color"));
-                }
-            }
-            "background-color" => {
-                if let Some(c) = css::parse_color(value) {
-                    set_background(&mut style, c, Some(loc.declaration("background-color")));
-                }
-            }
-            "background" => match css::background_shorthand_color(value) {
-                Some(c) => set_background(&mut style, c, Some(loc.declaration("background"))),
-                None if value.contains("url(") => {
-                    style.background = None;
-                    style.background_from = Some(loc.declaration("background"));
-                }
-                None => {}
-            },
-            "font-size" => {
-                if let Some(px) = css::font_size_px(value, parent.font_px) {
-                    style.font_px = px;
-                    style.font_from = Some(loc.declaration("font-size"));
-                }
-            }
-            _ => {}
-        }
-    }
+    apply(&mut style, parent, &cascade, loc);
     style
 }
 
-/// MJML components style themselves with attributes (`color="#999"`, `font-size="7px"`,
-/// `background-color`), which MJML turns into the inline styles email clients see.
-fn mjml_attributes(style: &mut TextStyle, el: &Element, tag: &str, loc: &Locator, parent_px: f32) {
-    if tag == "mj-button" {
-        // MJML's defaults: white text on a dark grey button.
-        style.color = Rgba {
-            r: 0xff,
-            g: 0xff,
-            b: 0xff,
-            a: 1.0,
-        };
-        style.color_from = Some(loc.range.clone());
-        set_background(
-            style,
-            Rgba {
-                r: 0x41,
-                g: 0x41,
-                b: 0x41,
-                a: 1.0,
-            },
-            Some(loc.range.clone()),
-        );
-    }
-    if let Some(c) = el.get_attribute("color").and_then(|v| css::parse_color(&v)) {
-        style.color = c;
-        style.color_from = Some(loc.attribute("color"));
-    }
-    if let Some(px) = el
-        .get_attribute("font-size")
-        .and_then(|v| css::font_size_px(&v, parent_px))
-    {
-        style.font_px = px;
-        style.font_from = Some(loc.attribute("font-size"));
-    }
-    for name in ["container-background-color", "background-color"] {
-        if let Some(c) = el.get_attribute(name).and_then(|v| css::parse_color(&v)) {
-            set_background(style, c, Some(loc.attribute(name)));
-        }
+/// Whether a declared value takes part in the cascade: one that CSS would drop as invalid
+/// (an unknown colour) or that cannot be resolved here (`var()`) is left out, so the one
+/// below it applies, as in a browser.
+fn is_valid(property: Property, value: &str) -> bool {
+    match property {
+        Property::Color => css::parse_color(value).is_some() || is_inheriting(value),
+        Property::BackgroundColor => css::parse_color(value).is_some(),
+        Property::Opacity => css::opacity(value).is_some(),
+        Property::FontSize => css::font_size_px(value, 16.0).is_some(),
+        Property::Font => css::font_shorthand_size_px(value, 16.0).is_some(),
+        Property::FontTagSize => css::font_tag_size_px(value).is_some(),
+        Property::HiddenAttribute
+        | Property::BackgroundAttribute
+        | Property::Display
+        | Property::Visibility
+        | Property::Overflow
+        | Property::Height
+        | Property::MaxHeight
+        | Property::Width
+        | Property::MaxWidth
+        | Property::Background
+        | Property::BackgroundImage => true,
     }
 }
 
-fn set_background(style: &mut TextStyle, color: Rgba, at: Option<Range<usize>>) {
+/// `color: inherit` and its synonyms for an inherited property.
+fn is_inheriting(value: &str) -> bool {
+    ["inherit", "currentcolor", "unset"]
+        .iter()
+        .any(|k| value.eq_ignore_ascii_case(k))
+}
+
+fn markup_at(at: Range<usize>) -> Setting {
+    Setting {
+        at,
+        by: SetBy::Markup,
+    }
+}
+
+/// Applies the winners of the cascade to the style inherited from the parent.
+fn apply(style: &mut TextStyle, parent: &TextStyle, cascade: &Cascade<'_>, loc: &Locator) {
+    let setting = |c: &Candidate<'_>| match &c.from {
+        Place::Client => Setting {
+            at: loc.range.clone(),
+            by: SetBy::ClientDefault,
+        },
+        Place::Attribute(name) => markup_at(loc.attribute(name)),
+        Place::Inline(property) => markup_at(loc.declaration(property)),
+        Place::Rule(at, selector) => Setting {
+            at: at.clone(),
+            by: SetBy::Rule(Arc::clone(selector)),
+        },
+    };
+    let mut hide = |how: Hiding, c: &Candidate<'_>| {
+        if style.hidden.is_none() {
+            style.hidden = Some((how, setting(c)));
+        }
+    };
+    if let Some(c) = cascade.winner(Slot::Display)
+        && c.value.eq_ignore_ascii_case("none")
+    {
+        let how = if c.property == Property::HiddenAttribute {
+            Hiding::HiddenAttribute
+        } else {
+            Hiding::DisplayNone
+        };
+        hide(how, c);
+    }
+    if let Some(c) = cascade.winner(Slot::Visibility)
+        && (c.value.eq_ignore_ascii_case("hidden") || c.value.eq_ignore_ascii_case("collapse"))
+    {
+        hide(Hiding::VisibilityHidden, c);
+    }
+    if let Some(c) = cascade.winner(Slot::Opacity)
+        && css::opacity(c.value).is_some_and(|o| o <= 0.05)
+    {
+        hide(Hiding::Opacity, c);
+    }
+    if cascade
+        .winner(Slot::Overflow)
+        .is_some_and(|c| c.value.eq_ignore_ascii_case("hidden"))
+    {
+        let zero = [Slot::MaxHeight, Slot::Height, Slot::MaxWidth, Slot::Width]
+            .into_iter()
+            .filter_map(|slot| cascade.winner(slot))
+            .find(|c| css::length_px(c.value, parent.font_px) == Some(0.0));
+        if let Some(c) = zero {
+            hide(Hiding::Collapsed, c);
+        }
+    }
+    if let Some(c) = cascade.winner(Slot::FontSize) {
+        let px = match c.property {
+            Property::Font => css::font_shorthand_size_px(c.value, parent.font_px),
+            Property::FontTagSize => css::font_tag_size_px(c.value),
+            _ => css::font_size_px(c.value, parent.font_px),
+        };
+        if let Some(px) = px {
+            style.font_px = px;
+            style.font_from = Some(setting(c));
+        }
+    }
+    if let Some(c) = cascade.winner(Slot::Color) {
+        if is_inheriting(c.value) {
+            style.color = parent.color;
+            style.color_from.clone_from(&parent.color_from);
+        } else if let Some(color) = css::parse_color(c.value) {
+            style.color = color;
+            style.color_from = Some(setting(c));
+        }
+    }
+    let background = cascade.winner(Slot::BackgroundColor).and_then(|c| {
+        let color = if c.property == Property::Background {
+            css::background_shorthand_color(c.value)
+        } else {
+            css::parse_color(c.value)
+        };
+        Some((color?, c))
+    });
+    if let Some((color, c)) = background {
+        set_background(style, color, Some(setting(c)));
+    } else if let Some(c) = cascade.winner(Slot::BackgroundImage)
+        && (c.property == Property::BackgroundAttribute || c.value.contains("url("))
+    {
+        style.background = None;
+        style.background_from = Some(setting(c));
+    }
+}
+
+fn set_background(style: &mut TextStyle, color: Rgba, at: Option<Setting>) {
     if color.a <= 0.0 {
         return;
     }
@@ -1113,7 +1306,7 @@ mod tests {
         assert!(messages("missing-unsubscribe-link", mjml).is_empty());
         assert_eq!(
             messages("hidden-unsubscribe-link", mjml),
-            ["unsubscribe link is hidden: #ffffff on #ffffff (contrast 1.00:1)"]
+            ["unsubscribe link is hidden: 16px text in #ffffff on #ffffff (contrast 1.00:1)"]
         );
     }
 

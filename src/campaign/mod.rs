@@ -5,6 +5,7 @@
 pub mod css;
 pub mod html;
 mod mime;
+pub mod stylesheet;
 pub mod text;
 
 use std::ops::Range;

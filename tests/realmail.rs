@@ -168,7 +168,6 @@ fn table_text(scores: &BTreeMap<String, Score>) -> String {
 }
 
 #[test]
-#[ignore = "switched on when the visibility and language fixes land"]
 fn real_mail_precision_and_recall() {
     let root = common::root();
     let corpus: PathBuf = root.join(CORPUS);

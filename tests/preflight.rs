@@ -303,3 +303,16 @@ fn pending_recipients_are_flagged_with_their_own_wording() {
         r.stdout
     );
 }
+
+#[test]
+fn a_missing_file_leads_with_the_error() {
+    let r = run(&["check", "samples/campaigns/no-such-campaign.eml"]);
+    assert_eq!(r.code, 2);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(all.contains("no-such-campaign.eml: no such file"), "{all}");
+    assert!(
+        all.contains("Nothing was checked: 1 input could not be checked."),
+        "{all}"
+    );
+    assert!(!all.contains("No problems found"), "{all}");
+}

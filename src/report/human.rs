@@ -484,6 +484,15 @@ fn summary(
         _ => String::new(),
     };
     match found {
+        // A run with inputs it could not check did not pass: lead with that.
+        None if !errors.is_empty() && report.campaigns == 0 => format!(
+            "Nothing was checked: {} could not be checked.",
+            plural(errors.len() as u64, "input", "inputs")
+        ),
+        None if !errors.is_empty() => format!(
+            "{} could not be checked; no problems found in {files}{recipients}.",
+            plural(errors.len() as u64, "input", "inputs")
+        ),
         None => format!("No problems found in {files}{recipients}{unreadable}."),
         Some(found) => format!("Found {found} in {files}{recipients}{with_errors}{unreadable}."),
     }

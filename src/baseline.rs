@@ -106,8 +106,10 @@ pub fn write(path: &Path, report: &Report) -> Result<usize> {
         findings,
     })
     .map_err(|e| Error::new(path.display().to_string(), e.to_string()))?;
-    std::fs::write(path, text + "\n")
-        .map_err(|e| Error::new(path.display().to_string(), format!("cannot write: {e}")))?;
+    // Written beside and renamed into place: a failed write keeps the old baseline.
+    let mut file = crate::output::PendingFile::create(path)?;
+    file.write_all((text + "\n").as_bytes())?;
+    file.commit()?;
     Ok(count)
 }
 

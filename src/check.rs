@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::diagnostic::{FileReport, Finding, Report};
 use crate::error::{Error, Result};
 use crate::facts::{CampaignKind, Facts, TransactionalHint};
+use crate::output::{Named, PendingFile, check_distinct};
 use crate::profiles::ProfileFile;
 use crate::rules::{Env, RuleSet};
 use crate::variants::{Target, Variants};
@@ -32,6 +33,11 @@ pub struct CheckRequest {
     pub audience_options: audience::AudienceOptions,
     /// Rows skipped beyond `[limits] max-skipped-percent` are expected (`--allow-skipped`).
     pub allow_skipped: bool,
+    /// Other files the run reads (the config, rule packs, a baseline), named by the
+    /// option that gave them: no output may be one of them.
+    pub other_inputs: Vec<Named>,
+    /// `--update-baseline`: the baseline is an output of this run.
+    pub baseline_out: Option<PathBuf>,
     /// The directory the paths of `campaign_bytes` are relative to (the repository's top
     /// for staged files); None: the working directory.
     pub bytes_root: Option<PathBuf>,
@@ -57,6 +63,8 @@ enum Input<'a> {
 pub struct Outcome {
     pub report: Report,
     pub errors: Vec<Error>,
+    /// Outputs not written because the run did not complete (their old files are kept).
+    pub unwritten: Vec<String>,
 }
 
 /// A campaign read and analysed, with its findings so far.
@@ -91,6 +99,7 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     let mut outcome = Outcome::default();
     let (files, errors) = expand(&request.campaigns, &Exclude::new(config)?);
     outcome.errors.extend(errors);
+    check_distinct(&inputs_of(request, config, &files), &outputs_of(request))?;
     let inputs: Vec<Input> = files
         .into_iter()
         .map(Input::File)
@@ -151,6 +160,7 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     }
 
     let mut audience_report = None;
+    let mut pending: Vec<PendingFile> = Vec::new();
     if let Some(path) = &request.audience {
         let facts: Vec<&Facts> = checked.iter().map(|c| &c.facts).collect();
         let campaigns = audience::Campaigns {
@@ -181,6 +191,7 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
             });
         }
         outcome.report.audience = Some(run.summary);
+        pending = run.outputs;
     }
 
     let mut outcome_facts = Vec::with_capacity(checked.len());
@@ -216,7 +227,61 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
             });
         }
     }
+    commit(pending, &mut outcome);
     Ok(outcome)
+}
+
+/// Moves the outputs into place when everything was checked; otherwise leaves the old
+/// files as they were, and says so.
+fn commit(pending: Vec<PendingFile>, outcome: &mut Outcome) {
+    if outcome.errors.is_empty() {
+        for file in pending {
+            if let Err(e) = file.commit() {
+                outcome.errors.push(e);
+            }
+        }
+        return;
+    }
+    outcome.unwritten = pending.iter().map(|f| f.display().to_owned()).collect();
+    if let Some(a) = &mut outcome.report.audience {
+        a.suppress_out = None;
+    }
+}
+
+/// Every file the run reads, named by the option that gave it.
+fn inputs_of(request: &CheckRequest, config: &Config, campaigns: &[PathBuf]) -> Vec<Named> {
+    let mut inputs: Vec<Named> = campaigns
+        .iter()
+        .map(|p| Named::new("the campaign", p))
+        .collect();
+    let options = &request.audience_options;
+    let named = [
+        ("--profile", request.profile.as_ref()),
+        ("--audience", request.audience.as_ref()),
+        ("--owned", options.owned.as_ref()),
+        ("--catalog", request.catalog.as_ref()),
+        ("the catalog", config.catalog.as_ref()),
+        ("the config", config.path.as_ref()),
+    ];
+    for (role, path) in named {
+        inputs.extend(path.map(|p| Named::new(role, p)));
+    }
+    inputs.extend(config.packs.iter().map(|p| Named::new("the rule pack", p)));
+    inputs.extend(request.other_inputs.iter().cloned());
+    inputs
+}
+
+/// Every file the run writes, named by its option.
+fn outputs_of(request: &CheckRequest) -> Vec<Named> {
+    let options = &request.audience_options;
+    [
+        ("--suppress-out", options.suppress_out.as_ref()),
+        ("--findings-out", options.findings_out.as_ref()),
+        ("--baseline (updated)", request.baseline_out.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(role, path)| path.map(|p| Named::new(role, p)))
+    .collect()
 }
 
 /// An audience run that checked no row, or skipped more than `[limits]

@@ -10,6 +10,7 @@ use crate::check::{CheckRequest, Outcome, check};
 use crate::config::Config;
 use crate::diagnostic::Severity;
 use crate::error::Error;
+use crate::output::Named;
 use crate::report::{self, HumanOptions, OutputFormat};
 use crate::rules::{LoadOptions, RuleSet};
 
@@ -335,13 +336,51 @@ fn run_check(
         },
         bytes_root: None,
         allow_skipped: args.allow_skipped,
+        other_inputs: args
+            .rules
+            .packs
+            .iter()
+            .map(|p| Named::new("--rules", p))
+            .chain(
+                args.baseline
+                    .iter()
+                    .filter(|_| !args.update_baseline)
+                    .map(|p| Named::new("--baseline", p)),
+            )
+            .collect(),
+        baseline_out: args.baseline.clone().filter(|_| args.update_baseline),
     };
     let mut outcome = match check(&request, config, rules) {
         Ok(outcome) => outcome,
-        Err(e) => return fail(err, &e),
+        Err(e) => {
+            let status = fail(err, &e)?;
+            let options = &request.audience_options;
+            for file in options.suppress_out.iter().chain(&options.findings_out) {
+                // Only worth saying where an older file is left as it was.
+                let name = file.display().to_string();
+                if file.is_file() && name != e.file {
+                    not_written(err, &name)?;
+                }
+            }
+            return Ok(status);
+        }
     };
     if let Some(path) = &args.baseline {
         if args.update_baseline {
+            if !outcome.errors.is_empty() {
+                // A baseline without the findings of the files that could not be read
+                // would hide them as new once they can.
+                for e in &outcome.errors {
+                    writeln!(err, "{}", report::render_error(e))?;
+                }
+                writeln!(
+                    err,
+                    "the baseline {} was not written: {} could not be checked",
+                    path.display(),
+                    report::plural(outcome.errors.len() as u64, "input", "inputs")
+                )?;
+                return Ok(ExitStatus::Failure);
+            }
             return match crate::baseline::write(path, &outcome.report) {
                 Ok(n) => {
                     let n = report::plural(n as u64, "finding", "findings");
@@ -364,6 +403,13 @@ fn run_check(
         }
     }
     show(args.format, &outcome, rules, &fail_on, out, err)
+}
+
+fn not_written(err: &mut dyn Write, file: &str) -> io::Result<()> {
+    writeln!(
+        err,
+        "{file}: not written, as the run did not complete (a file already there is left as it was)"
+    )
 }
 
 /// Prints a check's outcome in `format`; the exit status it calls for.
@@ -397,6 +443,9 @@ fn show(
         for e in &outcome.errors {
             writeln!(err, "{}", report::render_error(e))?;
         }
+    }
+    for file in &outcome.unwritten {
+        not_written(err, file)?;
     }
     if let Some(a) = &outcome.report.audience {
         // Timing varies from run to run: stderr, so that stdout can be compared.

@@ -9,9 +9,9 @@
 mod engine;
 
 use std::collections::HashMap;
-use std::fs::File;
+use std::fmt::Write as _;
 use std::io::IsTerminal;
-use std::io::{BufWriter, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,6 +22,7 @@ use crate::diagnostic::{AudienceSummary, Finding, Span};
 use crate::error::Error;
 use crate::error::Result;
 use crate::facts::Facts;
+use crate::output::PendingFile;
 use crate::profiles::audience::{ReadOptions, for_each_row};
 use crate::profiles::{FieldMap, Profile, presets, stream};
 use crate::rules::{Env, RuleSet};
@@ -38,6 +39,9 @@ pub struct AudienceRun {
     /// Grouped findings about the profiles themselves (status, missing fields).
     pub profile_findings: Vec<Finding>,
     pub summary: AudienceSummary,
+    /// `--suppress-out` and `--findings-out`, written but not yet in place: the caller
+    /// commits them when the whole run completes.
+    pub outputs: Vec<PendingFile>,
 }
 
 type Key = (String, String, Option<Span>);
@@ -109,57 +113,52 @@ pub struct AudienceOptions {
     pub fail_on: Vec<(String, f64)>,
 }
 
-/// The per-recipient files the user asked for, written as rows stream by.
+/// The per-recipient files the user asked for, written as rows stream by (to temporary
+/// files, moved into place when the whole run completes).
 struct Outputs {
-    suppress: Option<(String, BufWriter<File>)>,
-    findings: Option<(String, BufWriter<File>)>,
-}
-
-fn create(path: &Path) -> Result<(String, BufWriter<File>)> {
-    let display = path.display().to_string();
-    let file =
-        File::create(path).map_err(|e| Error::new(&display, format!("cannot write: {e}")))?;
-    Ok((display, BufWriter::new(file)))
+    suppress: Option<PendingFile>,
+    findings: Option<PendingFile>,
 }
 
 impl Outputs {
     fn create(options: &AudienceOptions) -> Result<Outputs> {
-        let mut suppress = options.suppress_out.as_deref().map(create).transpose()?;
-        if let Some((path, w)) = &mut suppress {
-            writeln!(w, "email,rules")
-                .map_err(|e| Error::new(path.as_str(), format!("cannot write: {e}")))?;
+        let create = |p: &Option<PathBuf>| p.as_deref().map(PendingFile::create).transpose();
+        let mut suppress = create(&options.suppress_out)?;
+        if let Some(w) = &mut suppress {
+            w.write_all(b"email,rules\n")?;
         }
-        let findings = options.findings_out.as_deref().map(create).transpose()?;
+        let findings = create(&options.findings_out)?;
         Ok(Outputs { suppress, findings })
     }
 
     /// Writes a piece's lines; `base` is the number of rows before the piece.
     fn write(&mut self, base: u64, suppress: &[u8], findings: &[(u64, String)]) -> Result<()> {
-        if let Some((path, w)) = &mut self.suppress {
-            w.write_all(suppress)
-                .map_err(|e| Error::new(path.as_str(), format!("cannot write: {e}")))?;
+        if let Some(w) = &mut self.suppress {
+            w.write_all(suppress)?;
         }
-        if let Some((path, w)) = &mut self.findings {
+        if let Some(w) = &mut self.findings {
+            let mut line = String::new();
             for (row, rest) in findings {
-                writeln!(w, "{{\"row\":{},{rest}", base + row)
-                    .map_err(|e| Error::new(path.as_str(), format!("cannot write: {e}")))?;
+                line.clear();
+                let _ = writeln!(line, "{{\"row\":{},{rest}", base + row);
+                w.write_all(line.as_bytes())?;
             }
         }
         Ok(())
     }
 
-    fn finish(self) -> Result<()> {
-        for (path, mut w) in self.suppress.into_iter().chain(self.findings) {
-            w.flush()
-                .map_err(|e| Error::new(path.as_str(), format!("cannot write: {e}")))?;
-        }
-        Ok(())
+    fn into_pending(self) -> Vec<PendingFile> {
+        self.suppress.into_iter().chain(self.findings).collect()
     }
 }
 
-/// A CSV cell, quoted when it needs to be.
+/// A CSV cell, quoted when it needs to be. A cell that a spreadsheet would take for a
+/// formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return: OWASP's CSV
+/// injection rule) gets a leading `'` and quotes, which spreadsheets show as text.
 pub(crate) fn csv_cell(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("\"'{}\"", text.replace('"', "\"\""))
+    } else if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
         text.to_owned()
@@ -268,7 +267,6 @@ pub fn run(
     if let Some(e) = write_error {
         return Err(e);
     }
-    outputs.finish()?;
     let Merged {
         groups,
         profile_groups,
@@ -304,6 +302,7 @@ pub fn run(
         per_campaign: groups.into_iter().map(|g| g.finish(total)).collect(),
         profile_findings: profile_groups.finish(total),
         summary,
+        outputs: outputs.into_pending(),
     })
 }
 

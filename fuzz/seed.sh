@@ -6,7 +6,7 @@ fuzz=$(cd "$(dirname "$0")" && pwd)
 samples="$fuzz/../samples"
 corpus="$fuzz/corpus"
 mkdir -p "$corpus/campaign" "$corpus/html" "$corpus/profile_json" "$corpus/audience" "$corpus/rule_file" \
-    "$corpus/json_skeleton" "$corpus/address"
+    "$corpus/json_skeleton" "$corpus/address" "$corpus/engines"
 
 for f in "$samples"/campaigns/*.eml "$samples"/templates/* "$samples"/variants/*; do
     cp "$f" "$corpus/campaign/"
@@ -20,6 +20,14 @@ done
 # The audience target reads its first byte as the format: 0 = .csv, 2 = .jsonl, 3 = .json.
 for f in "$samples"/audiences/*.csv; do
     { printf '\000'; cat "$f"; } > "$corpus/audience/$(basename "$f")"
+done
+# The engines target reads its first byte as the format: 0 = .csv, 1 = .jsonl, 2 = .csv.gz.
+for f in "$samples"/audiences/*.csv; do
+    { printf '\000'; cat "$f"; } > "$corpus/engines/$(basename "$f")"
+done
+for f in "$samples"/audiences/*.jsonl; do
+    [ -e "$f" ] || continue
+    { printf '\001'; cat "$f"; } > "$corpus/engines/$(basename "$f")"
 done
 for f in "$samples"/../rules/*.toml "$samples"/packs/*/*.toml; do
     cp "$f" "$corpus/rule_file/$(basename "$(dirname "$f")")-$(basename "$f")"

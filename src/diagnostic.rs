@@ -3,7 +3,7 @@
 //! Spans are byte ranges into one of a file's [`Source`]s. Rules never compute line or
 //! column; the reporters do, in one place (`report::location`).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// One text a finding can point into: the file as written, or a decoded view of a part.
 #[derive(Debug, Clone)]
@@ -16,6 +16,8 @@ pub struct Source {
     /// For a decoded view of a part: the byte offset in the file (source 0) where the
     /// part's encoded body starts, for formats that can only name file lines.
     pub decoded_from: Option<usize>,
+    /// Where its lines start, built the first time a position is asked for.
+    lines: OnceLock<Arc<LineIndex>>,
 }
 
 impl Source {
@@ -25,7 +27,20 @@ impl Source {
             name: name.into(),
             text: text.into(),
             decoded_from: None,
+            lines: OnceLock::new(),
         }
+    }
+
+    /// The line index of the text, built once: every position of every finding in the
+    /// source is then found in time independent of the text's length.
+    pub fn lines(&self) -> &Arc<LineIndex> {
+        self.lines
+            .get_or_init(|| Arc::new(LineIndex::new(&self.text)))
+    }
+
+    /// 1-based line and column (in characters) of byte `offset`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines().line_col(&self.text, offset)
     }
 
     /// A source for raw file bytes, keeping byte offsets exact: each byte that is not part
@@ -100,7 +115,7 @@ impl std::fmt::Display for Severity {
 }
 
 /// A labelled span: the first label of a finding is its primary location.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Label {
     pub span: Span,
     pub text: Option<String>,
@@ -238,16 +253,131 @@ impl Report {
     }
 }
 
-/// 1-based line and column (in characters) of byte `offset` in `text`. The one place
-/// where positions become lines and columns.
+/// 1-based line and column (in characters) of byte `offset` in `text`, for a single
+/// position; a report asks [`Source::line_col`], which indexes the text once.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
+    LineIndex::new(text).line_col(text, offset)
+}
+
+/// Bytes between two character-count checkpoints of a [`LineIndex`].
+const CHECKPOINT: usize = 256;
+
+/// Where each line of a text starts, and how many characters precede every
+/// [`CHECKPOINT`]th byte: the one place where positions become lines and columns, in
+/// time independent of the text's length (a template of one 200 KB line with thousands
+/// of labels stays linear).
+#[derive(Debug)]
+pub struct LineIndex {
+    /// Byte offset of each line's start (the first is 0).
+    starts: Vec<usize>,
+    /// Characters in `text[..i * CHECKPOINT]`; empty when the text is ASCII.
+    chars: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1))
+            .collect();
+        let chars = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut total = 0;
+            let mut chars = Vec::with_capacity(bytes.len() / CHECKPOINT + 1);
+            for block in bytes.chunks(CHECKPOINT) {
+                chars.push(total);
+                total += char_starts(block);
+            }
+            chars
+        };
+        Self { starts, chars }
     }
-    let before = &text[..offset];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
+
+    /// The number of lines (a text without a newline has one).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The 0-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The byte offset where 0-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line]
+    }
+
+    /// Characters in `text[..offset]` (`offset` a character boundary).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.chars.is_empty() {
+            return offset;
+        }
+        let block = offset / CHECKPOINT;
+        self.chars[block] + char_starts(&text.as_bytes()[block * CHECKPOINT..offset])
+    }
+
+    /// 1-based line and column (in characters) of byte `offset` in `text`, the text the
+    /// index was built from.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
+        (line + 1, column)
+    }
+}
+
+/// The characters that start in `bytes` (the bytes that are not UTF-8 continuations).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Line and column counted from the start, the definition the index must keep.
+    fn counted(text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (
+            before.matches('\n').count() + 1,
+            before[line_start..].chars().count() + 1,
+        )
+    }
+
+    #[test]
+    fn the_index_agrees_with_counting_everywhere() {
+        let long: String = "é€a😀\t".repeat(300);
+        for text in [
+            "",
+            "\n",
+            "abc",
+            "a\nb\r\nc\n",
+            "naïve\ncafé 😀\n\nend",
+            long.as_str(),
+            &format!("{long}\n{long}\nx"),
+            &"x".repeat(1000),
+        ] {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    index.line_col(text, offset),
+                    counted(text, offset),
+                    "{text:?} at {offset}"
+                );
+            }
+        }
+    }
 }

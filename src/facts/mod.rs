@@ -62,6 +62,20 @@ impl TextUnit {
         Span::new(self.source, self.map.raw_range(decoded))
     }
 
+    /// The first byte of the text whose source lies at or after `raw` (a source offset).
+    pub fn decoded_offset(&self, raw: usize) -> usize {
+        let (mut low, mut high) = (0, self.text.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if self.map.raw_range(mid..mid + 1).start < raw {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        self.text.ceil_char_boundary(low)
+    }
+
     /// The span of the whole unit.
     pub fn whole(&self) -> Span {
         Span::new(self.source, self.range.clone())

@@ -13,6 +13,7 @@
 mod lexicon;
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -58,10 +59,29 @@ pub fn find(parts: &[PartFacts], units: &[TextUnit]) -> Vec<UnsubscribeLink> {
         } else {
             Footnotes::default()
         };
+        // The cuts of each of the part's units: its footnote markers and link URLs.
+        let mut in_unit: Vec<Vec<Range<usize>>> = vec![Vec::new(); part.units.len()];
+        let mut add = |unit: usize, range: &Range<usize>| {
+            if let Some(cuts) = unit
+                .checked_sub(part.units.start)
+                .and_then(|i| in_unit.get_mut(i))
+            {
+                cuts.push(range.clone());
+            }
+        };
+        if plain {
+            for (unit, range, _) in &notes.markers {
+                add(*unit, range);
+            }
+            for place in places.iter().flatten() {
+                add(place.unit, &place.range);
+            }
+        }
+        let cuts: Vec<Cuts> = in_unit.into_iter().map(Cuts::new).collect();
         for (link_index, link) in part.links.iter().enumerate() {
             let place = places[link_index].as_ref();
             let reading = if plain {
-                Reading::plain(link, place, units, part, &places, &notes)
+                Reading::plain(link, place, units, part, &cuts, &notes)
             } else {
                 Reading::html(link, place, units)
             };
@@ -83,7 +103,7 @@ pub fn find(parts: &[PartFacts], units: &[TextUnit]) -> Vec<UnsubscribeLink> {
 pub fn wording(text: &str) -> Option<(Range<usize>, usize)> {
     let mut start = 0;
     while start < text.len() {
-        let end = sentence_end(text, start, &[]).max(start + 1);
+        let end = sentence_end(text, start, &Cuts::default(), &(0..0)).max(start + 1);
         let end = text.ceil_char_boundary(end);
         let sentence = &text[start..end];
         let lower = lowercase(sentence);
@@ -121,27 +141,13 @@ impl Place {
         } else {
             link.text_range.clone()?
         };
-        let start = decoded_offset(unit, raw.start);
-        let end = decoded_offset(unit, raw.end).max(start);
+        let start = unit.decoded_offset(raw.start);
+        let end = unit.decoded_offset(raw.end).max(start);
         Some(Place {
             unit: unit_index,
             range: start..end,
         })
     }
-}
-
-/// The first byte of `unit.text` whose source lies at or after `raw`.
-fn decoded_offset(unit: &TextUnit, raw: usize) -> usize {
-    let (mut low, mut high) = (0, unit.text.len());
-    while low < high {
-        let mid = low + (high - low) / 2;
-        if unit.map.raw_range(mid..mid + 1).start < raw {
-            low = mid + 1;
-        } else {
-            high = mid;
-        }
-    }
-    unit.text.ceil_char_boundary(low)
 }
 
 /// Footnote links of a plain-text part, as mail tools write them: a marker after the
@@ -151,15 +157,22 @@ fn decoded_offset(unit: &TextUnit, raw: usize) -> usize {
 struct Footnotes {
     /// Every marker `[n]`: its unit, its range there and its number.
     markers: Vec<(usize, Range<usize>, u32)>,
-    /// Indices into `markers` of the ones that cite (not the list entries).
-    citations: Vec<usize>,
     /// The words follow the marker (`[1]Abmelden`), as `lynx -dump` writes them.
     label_after: bool,
+    /// The number of the first marker ending at (unit, offset).
+    ending_at: HashMap<(usize, usize), u32>,
+    /// The first citing marker of each number: its unit and range.
+    first_cited: HashMap<u32, (usize, Range<usize>)>,
 }
 
 impl Footnotes {
     fn read(part: &PartFacts, units: &[TextUnit], places: &[Option<Place>]) -> Footnotes {
         let mut notes = Footnotes::default();
+        let entries: HashSet<(usize, usize)> = places
+            .iter()
+            .flatten()
+            .map(|p| (p.unit, p.range.start))
+            .collect();
         for unit_index in part.units.clone() {
             let Some(unit) = units.get(unit_index) else {
                 continue;
@@ -167,15 +180,18 @@ impl Footnotes {
             for (range, number) in markers(&unit.text) {
                 let rest = unit.text[range.end..].trim_start_matches([':', ' ']);
                 let at = unit.text.len() - rest.len();
-                let entry = places
-                    .iter()
-                    .flatten()
-                    .any(|p| p.unit == unit_index && p.range.start == at);
-                if !entry {
-                    notes.citations.push(notes.markers.len());
+                if !entries.contains(&(unit_index, at)) {
+                    notes
+                        .first_cited
+                        .entry(number)
+                        .or_insert((unit_index, range.clone()));
                     notes.label_after |= rest.len() == unit.text.len() - range.end
                         && rest.starts_with(char::is_alphanumeric);
                 }
+                notes
+                    .ending_at
+                    .entry((unit_index, range.end))
+                    .or_insert(number);
                 notes.markers.push((unit_index, range, number));
             }
         }
@@ -185,12 +201,8 @@ impl Footnotes {
     /// The number of the list entry that `place` is the URL of.
     fn entry(&self, place: &Place, text: &str) -> Option<u32> {
         let before = text[..place.range.start].trim_end_matches([':', ' ']);
-        if let Some((_, _, n)) = self
-            .markers
-            .iter()
-            .find(|(u, r, _)| *u == place.unit && r.end == before.len())
-        {
-            return Some(*n);
+        if let Some(&n) = self.ending_at.get(&(place.unit, before.len())) {
+            return Some(n);
         }
         // `1. https://…` under a "References" heading: only when `[1]` is cited.
         let number = before.strip_suffix('.')?;
@@ -204,20 +216,7 @@ impl Footnotes {
 
     /// The first place `[n]` is cited: its unit and marker range.
     fn citation(&self, n: u32) -> Option<(usize, Range<usize>)> {
-        self.citations
-            .iter()
-            .filter_map(|&i| self.markers.get(i))
-            .find(|(_, _, m)| *m == n)
-            .map(|(u, r, _)| (*u, r.clone()))
-    }
-
-    /// The markers in `unit` other than `except`, as sentence cuts.
-    fn cuts_in(&self, unit: usize, except: &Range<usize>) -> Vec<Range<usize>> {
-        self.markers
-            .iter()
-            .filter(|(u, r, _)| *u == unit && r != except)
-            .map(|(_, r, _)| r.clone())
-            .collect()
+        self.first_cited.get(&n).cloned()
     }
 }
 
@@ -256,7 +255,7 @@ impl<'a> Reading<'a> {
         let sentence = place
             .and_then(|p| {
                 let text = &units.get(p.unit)?.text;
-                Some(&text[sentence(text, p.range.clone(), &[])])
+                Some(&text[sentence(text, p.range.clone(), &Cuts::default())])
             })
             .unwrap_or("");
         let text = if link.image_alt.is_empty() {
@@ -283,9 +282,15 @@ impl<'a> Reading<'a> {
         place: Option<&Place>,
         units: &'a [TextUnit],
         part: &PartFacts,
-        places: &[Option<Place>],
+        cuts: &[Cuts],
         notes: &Footnotes,
     ) -> Reading<'a> {
+        let no_cuts = Cuts::default();
+        let cuts_of = |unit: usize| {
+            unit.checked_sub(part.units.start)
+                .and_then(|i| cuts.get(i))
+                .unwrap_or(&no_cuts)
+        };
         let mut reading = Reading {
             href: link.href.as_deref(),
             text: Cow::Borrowed(link.text.as_str()),
@@ -308,15 +313,7 @@ impl<'a> Reading<'a> {
         if let Some((unit, marker)) = notes.entry(place, text).and_then(|n| notes.citation(n))
             && let Some(cited) = units.get(unit).map(|u| u.text.as_str())
         {
-            let mut cuts = notes.cuts_in(unit, &marker);
-            cuts.extend(
-                places
-                    .iter()
-                    .flatten()
-                    .filter(|p| p.unit == unit)
-                    .map(|p| p.range.clone()),
-            );
-            let around = sentence(cited, marker.clone(), &cuts);
+            let around = sentence(cited, marker.clone(), cuts_of(unit));
             let before = cited[around.start..marker.start].trim();
             let after = cited[marker.end..around.end].trim();
             let (label, next_to_marker) =
@@ -331,15 +328,7 @@ impl<'a> Reading<'a> {
                 next_to_marker.is_some_and(|w| lexicon::GENERIC.contains(&lowercase(w).as_str()));
             return reading;
         }
-        let mut cuts = notes.cuts_in(place.unit, &(0..0));
-        cuts.extend(
-            places
-                .iter()
-                .flatten()
-                .filter(|p| p.unit == place.unit && p.range != place.range)
-                .map(|p| p.range.clone()),
-        );
-        let around = sentence(text, place.range.clone(), &cuts);
+        let around = sentence(text, place.range.clone(), cuts_of(place.unit));
         let words_besides = text[around.start..place.range.start]
             .chars()
             .chain(text[place.range.end..around.end].chars())
@@ -351,7 +340,7 @@ impl<'a> Reading<'a> {
             && let Some(previous) = units.get(place.unit - 1)
         {
             let end = previous.text.len();
-            reading.sentence = &previous.text[sentence(&previous.text, end..end, &[])];
+            reading.sentence = &previous.text[sentence(&previous.text, end..end, &Cuts::default())];
         }
         reading
     }
@@ -469,27 +458,28 @@ fn is_generic(text: &str, text_words: &[Range<usize>]) -> bool {
 /// The sentence of `text` around `at`: from the end of the sentence before it (or of a
 /// cut: another URL, a footnote marker) to the end of its own, with the sentence before
 /// when that one is a question ("Don't want these emails? Click here.").
-fn sentence(text: &str, at: Range<usize>, cuts: &[Range<usize>]) -> Range<usize> {
-    let mut start = sentence_start(text, at.start, cuts);
+///
+/// A sentence reaches at most [`MAX_SENTENCE`] bytes either side of `at`: text without
+/// sentence ends (a list of 20,000 links) is not read again for every link in it.
+fn sentence(text: &str, at: Range<usize>, cuts: &Cuts) -> Range<usize> {
+    let mut start = sentence_start(text, at.start, cuts, &at);
     let before = text[..start].trim_end();
     if let Some(question) = before.strip_suffix(['?', '？'])
-        && !cuts
-            .iter()
-            .any(|c| c.end > question.len() && c.end <= start)
+        && !cuts.any_end_within(question.len() + 1..start + 1, &at)
     {
-        start = sentence_start(text, question.len(), cuts);
+        start = sentence_start(text, question.len(), cuts, &at);
     }
     let lead = text[start..at.start].len() - text[start..at.start].trim_start().len();
-    start + lead..sentence_end(text, at.end, cuts)
+    start + lead..sentence_end(text, at.end, cuts, &at)
 }
 
-fn sentence_start(text: &str, from: usize, cuts: &[Range<usize>]) -> usize {
+/// The bytes a sentence may reach before and after what it is read around.
+const MAX_SENTENCE: usize = 1000;
+
+fn sentence_start(text: &str, from: usize, cuts: &Cuts, except: &Range<usize>) -> usize {
     let floor = cuts
-        .iter()
-        .filter(|c| c.end <= from)
-        .map(|c| c.end)
-        .max()
-        .unwrap_or(0);
+        .floor(from, except)
+        .max(text.floor_char_boundary(from.saturating_sub(MAX_SENTENCE)));
     text[floor..from]
         .char_indices()
         .rev()
@@ -497,17 +487,62 @@ fn sentence_start(text: &str, from: usize, cuts: &[Range<usize>]) -> usize {
         .map_or(floor, |(i, c)| floor + i + c.len_utf8())
 }
 
-fn sentence_end(text: &str, from: usize, cuts: &[Range<usize>]) -> usize {
+fn sentence_end(text: &str, from: usize, cuts: &Cuts, except: &Range<usize>) -> usize {
     let ceiling = cuts
-        .iter()
-        .filter(|c| c.start >= from)
-        .map(|c| c.start)
-        .min()
-        .unwrap_or(text.len());
+        .ceiling(from, except)
+        .unwrap_or(text.len())
+        .min(text.ceil_char_boundary(from + MAX_SENTENCE));
     text[from..ceiling]
         .char_indices()
         .find(|&(i, c)| stops(text, from + i, c))
         .map_or(ceiling, |(i, c)| from + i + c.len_utf8())
+}
+
+/// Where sentences are cut besides their ends (footnote markers, other URLs), sorted so
+/// that the cut before or after a place is found by binary search. A query leaves out
+/// the cuts equal to the range it is made for (a link's own URL).
+#[derive(Debug, Default)]
+struct Cuts {
+    by_end: Vec<Range<usize>>,
+    by_start: Vec<Range<usize>>,
+}
+
+impl Cuts {
+    fn new(ranges: impl IntoIterator<Item = Range<usize>>) -> Self {
+        let mut by_end: Vec<Range<usize>> = ranges.into_iter().collect();
+        let mut by_start = by_end.clone();
+        by_end.sort_unstable_by_key(|r| (r.end, r.start));
+        by_start.sort_unstable_by_key(|r| (r.start, r.end));
+        Self { by_end, by_start }
+    }
+
+    /// The end of the last cut that ends at or before `at` (0 when none does).
+    fn floor(&self, at: usize, except: &Range<usize>) -> usize {
+        let below = self.by_end.partition_point(|r| r.end <= at);
+        self.by_end[..below]
+            .iter()
+            .rev()
+            .find(|r| *r != except)
+            .map_or(0, |r| r.end)
+    }
+
+    /// The start of the first cut that starts at or after `at`.
+    fn ceiling(&self, at: usize, except: &Range<usize>) -> Option<usize> {
+        let below = self.by_start.partition_point(|r| r.start < at);
+        self.by_start[below..]
+            .iter()
+            .find(|r| *r != except)
+            .map(|r| r.start)
+    }
+
+    /// Whether a cut ends within `ends`.
+    fn any_end_within(&self, ends: Range<usize>, except: &Range<usize>) -> bool {
+        let from = self.by_end.partition_point(|r| r.end < ends.start);
+        self.by_end[from..]
+            .iter()
+            .take_while(|r| r.end < ends.end)
+            .any(|r| r != except)
+    }
 }
 
 /// Whether the char `c` at `i` ends a sentence or a footer item.
@@ -987,7 +1022,7 @@ mod tests {
         let text = "Read more. Don't want these emails? Click here. Thanks!";
         let at = text.find("here").unwrap();
         assert_eq!(
-            &text[sentence(text, at..at + 4, &[])],
+            &text[sentence(text, at..at + 4, &Cuts::default())],
             "Don't want these emails? Click here."
         );
         let text = "Impressum [2] Newsletter abbestellen [3]";
@@ -997,7 +1032,7 @@ mod tests {
             &text[sentence(
                 text,
                 marker..marker + 3,
-                std::slice::from_ref(&(cut..cut + 3))
+                &Cuts::new([cut..cut + 3, marker..marker + 3])
             )],
             "Newsletter abbestellen [3]"
         );

@@ -9,7 +9,9 @@
 //! value. Anything else is shown as it is.
 
 use crate::audience::{percent, share_note, thousands};
-use crate::diagnostic::{FileReport, Finding, Report};
+use std::collections::HashMap;
+
+use crate::diagnostic::{FileReport, Finding, Label, Report, Severity};
 
 /// Values listed in a merged message (the table lists them all).
 const IN_MESSAGE: usize = 3;
@@ -35,6 +37,17 @@ pub struct Merged {
 /// The file's findings, with those that differ only in one value merged (in audience mode).
 pub fn items<'a>(file: &'a FileReport, report: &Report) -> Vec<Item<'a>> {
     let findings = &file.findings;
+    if report.audience.is_none() {
+        return findings.iter().map(Item::One).collect();
+    }
+    // The findings of each place (rule, severity, labels, names of the values), so that
+    // a file with 20,000 findings is not compared pair by pair.
+    let mut places: HashMap<Place<'_>, Vec<usize>> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if f.recipients.is_some() {
+            places.entry(Place::of(f)).or_default().push(i);
+        }
+    }
     let mut used = vec![false; findings.len()];
     let mut items = Vec::with_capacity(findings.len());
     for (i, first) in findings.iter().enumerate() {
@@ -42,10 +55,16 @@ pub fn items<'a>(file: &'a FileReport, report: &Report) -> Vec<Item<'a>> {
             continue;
         }
         used[i] = true;
-        let members: Vec<usize> = (i + 1..findings.len())
-            .filter(|&j| !used[j] && same_place(first, &findings[j]))
-            .collect();
-        if report.audience.is_some() && !members.is_empty() {
+        let members: Vec<usize> = if first.recipients.is_some() {
+            places[&Place::of(first)]
+                .iter()
+                .copied()
+                .filter(|&j| j > i && !used[j] && same_place(first, &findings[j]))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if !members.is_empty() {
             let all: Vec<&Finding> = std::iter::once(first)
                 .chain(members.iter().map(|&j| &findings[j]))
                 .collect();
@@ -60,6 +79,26 @@ pub fn items<'a>(file: &'a FileReport, report: &Report) -> Vec<Item<'a>> {
         items.push(Item::One(first));
     }
     items
+}
+
+/// What findings in the same place share.
+#[derive(PartialEq, Eq, Hash)]
+struct Place<'a> {
+    rule: &'a str,
+    severity: Severity,
+    labels: &'a [Label],
+    names: Vec<&'static str>,
+}
+
+impl<'a> Place<'a> {
+    fn of(f: &'a Finding) -> Self {
+        Place {
+            rule: &f.rule,
+            severity: f.severity,
+            labels: &f.labels,
+            names: f.args.iter().map(|a| a.0).collect(),
+        }
+    }
 }
 
 /// Whether two recipient findings are the same problem in the same place.

@@ -8,11 +8,10 @@
 //! under it, fit the width the report is drawn at.
 
 use std::ops::Range;
-use std::sync::Arc;
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use crate::diagnostic::line_col;
+use crate::diagnostic::Source;
 
 /// Characters kept before and after a label's start, and around its end.
 const BEFORE: usize = 24;
@@ -56,34 +55,47 @@ struct Piece {
 #[derive(Debug, Clone)]
 pub struct Excerpt {
     name: String,
+    /// The lines shown, block after block, joined by `\n`.
     text: String,
-    original: Arc<str>,
+    source: Source,
     pieces: Vec<Piece>,
+    /// The runs of consecutive original lines shown: miette is told each one's own line
+    /// numbers, so lines left out cost nothing (a finding in a file of 20,000 lines is
+    /// drawn in time independent of the file).
+    blocks: Vec<Block>,
+}
+
+/// A run of consecutive original lines in the excerpt.
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    /// Byte offsets of the run in the excerpt's text (`end` before its closing `\n`).
+    start: usize,
+    end: usize,
+    /// The 0-based original line of its first line.
+    line: usize,
 }
 
 impl Excerpt {
-    /// Builds the excerpt for `labels` (byte ranges of `original`, with the columns of
-    /// the text drawn under each) and returns their ranges in the excerpt. `width` is the
-    /// number of columns a line may take.
+    /// Builds the excerpt of `source` for `labels` (byte ranges of its text, with the
+    /// columns of the text drawn under each) and returns their ranges in the excerpt.
+    /// `width` is the number of columns a line may take. Time grows with the labels and
+    /// the lines they cover, not with the source.
     pub fn new(
-        name: &str,
-        original: &Arc<str>,
+        source: &Source,
         labels: &[(Range<usize>, usize)],
         width: usize,
     ) -> (Excerpt, Vec<Range<usize>>) {
         let texts: Vec<usize> = labels.iter().map(|(_, t)| *t).collect();
-        let text: &str = original;
-        let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let line_of = |offset: usize| {
-            line_starts
-                .partition_point(|&s| s <= offset)
-                .saturating_sub(1)
-        };
+        let text: &str = &source.text;
+        let index = source.lines();
+        let last_line = index.line_count() - 1;
         let line_range = |line: usize| {
-            let start = line_starts[line];
-            let end = line_starts.get(line + 1).map_or(text.len(), |&e| e - 1);
+            let start = index.line_start(line);
+            let end = if line < last_line {
+                index.line_start(line + 1) - 1
+            } else {
+                text.len()
+            };
             let end = if text[start..end].ends_with('\r') {
                 end - 1
             } else {
@@ -91,6 +103,7 @@ impl Excerpt {
             };
             start..end
         };
+        let last_of = |r: &Range<usize>| index.line_of(r.end.saturating_sub(1).max(r.start));
 
         // Clip very long multi-line labels to their first line.
         let labels: Vec<Range<usize>> = labels
@@ -98,8 +111,8 @@ impl Excerpt {
             .map(|(r, _)| {
                 let start = floor_boundary(text, r.start);
                 let end = floor_boundary(text, r.end).max(start);
-                let (first, last) = (line_of(start), line_of(end.saturating_sub(1).max(start)));
-                if last - first >= MAX_LABEL_LINES {
+                let first = index.line_of(start);
+                if last_of(&(start..end)) - first >= MAX_LABEL_LINES {
                     start..line_range(first).end.max(start)
                 } else {
                     start..end
@@ -107,23 +120,29 @@ impl Excerpt {
             })
             .collect();
 
-        let last_line = line_starts.len() - 1;
-        let mut needed = vec![false; line_starts.len()];
-        for r in &labels {
-            let (first, last) = (
-                line_of(r.start),
-                line_of(r.end.saturating_sub(1).max(r.start)),
-            );
-            for flag in &mut needed[first.saturating_sub(1)..=(last + 1).min(last_line)] {
-                *flag = true;
+        // The lines around each label, runs closer than GAP_SHOWN lines joined.
+        let mut runs: Vec<(usize, usize)> = labels
+            .iter()
+            .map(|r| {
+                let first = index.line_of(r.start);
+                (first.saturating_sub(1), (last_of(r) + 1).min(last_line))
+            })
+            .collect();
+        runs.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(runs.len());
+        for (first, last) in runs {
+            match merged.last_mut() {
+                Some(run) if first <= run.1 + GAP_SHOWN + 1 => run.1 = run.1.max(last),
+                _ => merged.push((first, last)),
             }
         }
-        fill_gaps(&mut needed);
 
         let mut out = String::new();
         let mut pieces = Vec::new();
-        for (line, &need) in needed.iter().enumerate() {
-            if need {
+        let mut blocks = Vec::with_capacity(merged.len());
+        for (first, last) in merged {
+            let start = out.len();
+            for line in first..=last {
                 let range = line_range(line);
                 let windows = windows(text, range.clone(), &labels, &texts, width);
                 for (i, w) in windows.iter().enumerate() {
@@ -140,16 +159,25 @@ impl Excerpt {
                 if windows.last().is_some_and(|w| w.end < range.end) {
                     out.push('…');
                 }
+                if line < last {
+                    out.push('\n');
+                }
             }
-            if line < last_line {
+            blocks.push(Block {
+                start,
+                end: out.len(),
+                line: first,
+            });
+            if last < last_line {
                 out.push('\n');
             }
         }
         let excerpt = Excerpt {
-            name: super::neutralize(name).into_owned(),
+            name: super::neutralize(&source.name).into_owned(),
             text: out,
-            original: Arc::clone(original),
+            source: source.clone(),
             pieces,
+            blocks,
         };
         let mapped = labels
             .iter()
@@ -224,26 +252,6 @@ fn line_columns(text: &str) -> usize {
         '\t' => at + TAB - at % TAB,
         c => at + columns(c),
     })
-}
-
-/// Marks the lines between two runs of needed lines as needed when at most
-/// [`GAP_SHOWN`] lie between them.
-fn fill_gaps(needed: &mut [bool]) {
-    let mut last_needed: Option<usize> = None;
-    for i in 0..needed.len() {
-        if !needed[i] {
-            continue;
-        }
-        if let Some(last) = last_needed
-            && i > last + 1
-            && i - last - 1 <= GAP_SHOWN
-        {
-            for flag in &mut needed[last + 1..i] {
-                *flag = true;
-            }
-        }
-        last_needed = Some(i);
-    }
 }
 
 /// The parts of a line to show: all of it when it fits (with the text of its labels
@@ -382,25 +390,34 @@ impl SourceCode for Excerpt {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner =
-            self.text
-                .as_str()
-                .read_span(span, context_lines_before, context_lines_after)?;
+        let offset = span.offset();
+        // The block holding the span, read as miette reads a text (with the newline that
+        // ends it): context never reaches into the next block, whose lines are not the
+        // ones that follow in the original.
+        let block = self
+            .blocks
+            .get(self.blocks.partition_point(|b| b.end < offset))
+            .ok_or(MietteError::OutOfBounds)?;
+        let end = (block.end + 1).min(self.text.len());
+        let inner = self.text[block.start..end].read_span(
+            &(offset - block.start, span.len()).into(),
+            context_lines_before,
+            context_lines_after,
+        )?;
         let column = if context_lines_before == 0 {
             // The header's position: the column in the original line.
-            line_col(&self.original, self.to_original(span.offset())).1 - 1
+            self.source.line_col(self.to_original(offset)).1 - 1
         } else {
             inner.column()
         };
         // miette merges two snippets when the first one's line + line_count reaches the
-        // second's line; its own impl counts lines from the start of the file, which merges
-        // distant labels into one snippet full of unrelated lines. Count this context's lines.
+        // second's line: count this context's lines.
         let lines = inner.data().split(|&b| b == b'\n').count();
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            (block.start + inner.span().offset(), inner.span().len()).into(),
+            block.line + inner.line(),
             column,
             lines,
         )))
@@ -410,6 +427,11 @@ impl SourceCode for Excerpt {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
+    fn excerpt(text: &Arc<str>, labels: &[(Range<usize>, usize)]) -> (Excerpt, Vec<Range<usize>>) {
+        Excerpt::new(&Source::new("f", Arc::clone(text)), labels, 80)
+    }
 
     #[test]
     fn keeps_line_numbers_and_trims_long_lines() {
@@ -420,17 +442,19 @@ mod tests {
         let text: Arc<str> = format!("line one\r\nline two\r\n{long}\r\nlast\r\n").into();
         let at = text.find("BRAVIA").unwrap();
         let labels = [(at..at + 11, 10)];
-        let (ex, mapped) = Excerpt::new("f", &text, &labels, 80);
+        let (ex, mapped) = excerpt(&text, &labels);
         assert_eq!(&ex.text[mapped[0].clone()], "BRAVIA X85J");
+        // Lines 2 to 4: the label's line and one line around it.
         let lines: Vec<&str> = ex.text.split('\n').collect();
-        assert_eq!(lines[0], "");
-        assert_eq!(lines[1], "line two");
+        assert_eq!(lines.len(), 4, "{:?}", ex.text);
+        assert_eq!(lines[0], "line two");
         assert!(
-            lines[2].starts_with('…') && lines[2].chars().count() < 120,
+            lines[1].starts_with('…') && lines[1].chars().count() < 120,
             "{}",
-            lines[2]
+            lines[1]
         );
-        assert_eq!(lines[3], "last");
+        assert_eq!(lines[2], "last");
+        assert_eq!(ex.blocks[0].line, 1);
         assert_eq!(ex.to_original(mapped[0].start), at);
     }
 
@@ -461,9 +485,10 @@ mod tests {
         );
         let text: Arc<str> = format!("a\n{line}\nb\n").into();
         let at = text.find("http:").unwrap();
-        let (ex, mapped) = Excerpt::new("f", &text, &[(at..at + 5, 20)], 80);
+        let (ex, mapped) = excerpt(&text, &[(at..at + 5, 20)]);
         assert_eq!(&ex.text[mapped[0].clone()], "http:");
         let lines = shown(&ex);
+        assert_eq!(lines[0], "a");
         assert!(lines[1].starts_with('…'), "{:?}", lines[1]);
         assert!(text_columns(&lines[1]) <= 80, "{:?}", lines[1]);
     }
@@ -476,7 +501,7 @@ mod tests {
         let text: Arc<str> = format!("{line}\n").into();
         let at = text.find("Hamburg").unwrap();
         let label = "expected the sender's postal address in the footer".len();
-        let (ex, mapped) = Excerpt::new("f", &text, &[(at..at + 7, label)], 80);
+        let (ex, mapped) = excerpt(&text, &[(at..at + 7, label)]);
         let start = ex.column(mapped[0].start);
         let end = ex.column(mapped[0].end);
         assert!(ex.text.starts_with('…'), "{:?}", ex.text);
@@ -486,7 +511,7 @@ mod tests {
             ex.text
         );
         // A short label text leaves the line whole.
-        let (ex, _) = Excerpt::new("f", &text, &[(at..at + 7, 10)], 80);
+        let (ex, _) = excerpt(&text, &[(at..at + 7, 10)]);
         assert_eq!(ex.text, format!("{line}\n"));
     }
 
@@ -495,15 +520,14 @@ mod tests {
         let text: Arc<str> = "one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\nten\n".into();
         let two = text.find("two").unwrap();
         let seven = text.find("seven").unwrap();
-        let (ex, _) = Excerpt::new("f", &text, &[(two..two + 3, 0), (seven..seven + 5, 0)], 80);
+        let (ex, _) = excerpt(&text, &[(two..two + 3, 0), (seven..seven + 5, 0)]);
         // Context: 1-3 and 6-8; the two lines between (four, five) are shown too.
-        assert_eq!(
-            ex.text,
-            "one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\n\n\n"
-        );
+        assert_eq!(ex.text, "one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\n");
+        assert_eq!(ex.blocks.len(), 1);
         // Farther apart, they are left out (miette draws two snippets).
         let ten = text.find("ten").unwrap();
-        let (ex, _) = Excerpt::new("f", &text, &[(two..two + 3, 0), (ten..ten + 3, 0)], 80);
-        assert_eq!(ex.text, "one\ntwo\nthree\n\n\n\n\n\nnine\nten\n");
+        let (ex, _) = excerpt(&text, &[(two..two + 3, 0), (ten..ten + 3, 0)]);
+        assert_eq!(ex.text, "one\ntwo\nthree\nnine\nten\n");
+        assert_eq!(ex.blocks.iter().map(|b| b.line).collect::<Vec<_>>(), [0, 8]);
     }
 }

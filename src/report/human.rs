@@ -15,6 +15,7 @@ use super::excerpt::{Excerpt, text_columns};
 use super::neutralize;
 use super::recipients::{self, plural};
 
+use crate::audience::thousands;
 use crate::diagnostic::{FileReport, Finding, Label, Report, Severity, Source};
 use crate::error::Error;
 
@@ -27,6 +28,8 @@ pub struct HumanOptions {
 
 /// The narrowest width drawn at; `COLUMNS` or a terminal below it is not believed.
 const MIN_WIDTH: usize = 40;
+/// The labels drawn for one finding; the rest are counted in its help.
+const MAX_LABELS: usize = 10;
 /// The width when neither `COLUMNS` nor a terminal says.
 const DEFAULT_WIDTH: usize = 100;
 
@@ -200,10 +203,14 @@ fn to_rendered(
     width: usize,
     table: Option<String>,
 ) -> Rendered {
-    // Labels grouped by source, in order of first appearance; the first is primary.
+    // Labels grouped by source, in order of first appearance; the first is primary. At
+    // most MAX_LABELS per source are drawn: a finding with one label per image of a template with
+    // thousands stays readable (and quick); the machine formats keep every label.
     let mut groups: Vec<(usize, Vec<&Label>)> = Vec::new();
+    let mut not_drawn = 0;
     for label in &finding.labels {
         match groups.iter_mut().find(|(s, _)| *s == label.span.source) {
+            Some((_, labels)) if labels.len() == MAX_LABELS => not_drawn += 1,
             Some((_, labels)) => labels.push(label),
             None => groups.push((label.span.source, vec![label])),
         }
@@ -227,14 +234,10 @@ fn to_rendered(
                 .get(l.span.offset..l.span.end())
                 .is_some_and(|t| t.contains('\n'))
         });
-        let gutter = (src.text.bytes().filter(|&b| b == b'\n').count() + 1)
-            .to_string()
-            .len()
-            + 4
-            + if multi_line { 4 } else { 0 };
+        let gutter =
+            src.lines().line_count().to_string().len() + 4 + if multi_line { 4 } else { 0 };
         let (excerpt, mapped) = Excerpt::new(
-            &src.name,
-            &src.text,
+            src,
             &ranges,
             width.saturating_sub(gutter + 1).max(MIN_WIDTH),
         );
@@ -305,6 +308,13 @@ fn to_rendered(
         .iter()
         .map(|h| neutralize(h).into_owned())
         .collect();
+    if not_drawn > 0 {
+        help.push(format!(
+            "{} more {} not drawn here (--format json lists every one)",
+            thousands(not_drawn),
+            if not_drawn == 1 { "place" } else { "places" }
+        ));
+    }
     if !finding.examples.is_empty() {
         help.push(format!(
             "recipients such as {}",

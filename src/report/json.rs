@@ -3,12 +3,14 @@
 
 use serde_json::{Value, json};
 
-use crate::diagnostic::{FileReport, Finding, Report, Severity, Span, line_col};
+use crate::diagnostic::{FileReport, Finding, Report, Severity, Span};
 use crate::error::Error;
 
 fn span_json(file: &FileReport, span: Span) -> Value {
-    let text = file.sources.get(span.source).map_or("", |s| &s.text);
-    let (line, column) = line_col(text, span.offset);
+    let (line, column) = file
+        .sources
+        .get(span.source)
+        .map_or((1, 1), |s| s.line_col(span.offset));
     json!({ "offset": span.offset, "length": span.len, "line": line, "column": column })
 }
 

@@ -2,7 +2,7 @@
 //! span in a decoded view of a part is reported at the start of that part in the file,
 //! with the line and column in the decoded text as a note.
 
-use crate::diagnostic::{FileReport, Finding, line_col};
+use crate::diagnostic::{FileReport, Finding};
 
 /// Where a one-line format puts a finding: 1-based line and column in the file, and a
 /// note for spans inside a decoded part.
@@ -16,7 +16,7 @@ pub struct Place {
 pub fn place(file: &FileReport, finding: &Finding) -> Option<Place> {
     let span = finding.primary_span()?;
     let source = file.sources.get(span.source)?;
-    let (line, column) = line_col(&source.text, span.offset);
+    let (line, column) = source.line_col(span.offset);
     match source.decoded_from {
         None => Some(Place {
             line,
@@ -25,7 +25,7 @@ pub fn place(file: &FileReport, finding: &Finding) -> Option<Place> {
         }),
         Some(start) => {
             let raw = file.sources.first()?;
-            let (part_line, _) = line_col(&raw.text, start);
+            let (part_line, _) = raw.line_col(start);
             let kind = source
                 .name
                 .rsplit(" › ")

@@ -9,7 +9,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use super::lines::place;
-use crate::diagnostic::{FileReport, Finding, Report, Severity, line_col};
+use crate::diagnostic::{FileReport, Finding, Report, Severity};
 use crate::error::Error;
 use crate::rules::RuleSet;
 
@@ -44,13 +44,13 @@ fn location(file: &FileReport, finding: &Finding, label: usize) -> Option<Value>
     let l = finding.labels.get(label)?;
     let source = file.sources.get(l.span.source)?;
     let region = if source.decoded_from.is_none() {
-        let (start_line, start_column) = line_col(&source.text, l.span.offset);
-        let (end_line, end_column) = line_col(&source.text, l.span.end());
+        let (start_line, start_column) = source.line_col(l.span.offset);
+        let (end_line, end_column) = source.line_col(l.span.end());
         json!({ "startLine": start_line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column })
     } else {
         // A decoded view of a transfer-encoded part: name the line where the part starts.
         let raw = file.sources.first()?;
-        let (line, _) = line_col(&raw.text, source.decoded_from?);
+        let (line, _) = raw.line_col(source.decoded_from?);
         json!({ "startLine": line, "startColumn": 1 })
     };
     let mut location = json!({

@@ -339,9 +339,13 @@ fn shown_span(facts: &Facts, part: &PartFacts, link: &Link, shown: &ShownDomain)
     let Some(unit) = link.block.and_then(|b| facts.units.get(b)) else {
         return whole;
     };
-    unit.text
+    // Only the link's own stretch of the block is searched: a block of 20,000 links is
+    // not read again for each.
+    let from = unit.decoded_offset(whole.offset);
+    let to = unit.decoded_offset(whole.end()).max(from);
+    unit.text[from..to]
         .match_indices(shown.shown.as_str())
-        .map(|(at, s)| unit.span(at..at + s.len()))
+        .map(|(at, s)| unit.span(from + at..from + at + s.len()))
         .find(|s| s.source == whole.source && s.offset >= whole.offset && s.end() <= whole.end())
         .unwrap_or(whole)
 }

@@ -222,7 +222,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
                     writeln!(
                         out,
                         "installed {}: staged campaign files are checked before each commit",
-                        path.display()
+                        report::neutralize(&path.display().to_string())
                     )?;
                     Ok(ExitStatus::Clean)
                 }
@@ -376,7 +376,7 @@ fn run_check(
                 writeln!(
                     err,
                     "the baseline {} was not written: {} could not be checked",
-                    path.display(),
+                    report::neutralize(&path.display().to_string()),
                     report::plural(outcome.errors.len() as u64, "input", "inputs")
                 )?;
                 return Ok(ExitStatus::Failure);
@@ -384,7 +384,11 @@ fn run_check(
             return match crate::baseline::write(path, &outcome.report) {
                 Ok(n) => {
                     let n = report::plural(n as u64, "finding", "findings");
-                    writeln!(out, "wrote {n} to the baseline {}", path.display())?;
+                    writeln!(
+                        out,
+                        "wrote {n} to the baseline {}",
+                        report::neutralize(&path.display().to_string())
+                    )?;
                     Ok(ExitStatus::Clean)
                 }
                 Err(e) => fail(err, &e),
@@ -395,7 +399,7 @@ fn run_check(
                 err,
                 "{} recorded in the baseline {} {} not shown",
                 report::plural(n as u64, "finding", "findings"),
-                path.display(),
+                report::neutralize(&path.display().to_string()),
                 if n == 1 { "is" } else { "are" }
             )?,
             Ok(_) => {}
@@ -408,7 +412,8 @@ fn run_check(
 fn not_written(err: &mut dyn Write, file: &str) -> io::Result<()> {
     writeln!(
         err,
-        "{file}: not written, as the run did not complete (a file already there is left as it was)"
+        "{}: not written, as the run did not complete (a file already there is left as it was)",
+        report::neutralize(file)
     )
 }
 
@@ -590,48 +595,65 @@ fn fails(report: &crate::diagnostic::Report, fail_on: &[(String, f64)]) -> bool 
 }
 
 fn list_rules(rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
+    use crate::report::neutralize;
     let mut sorted: Vec<_> = rules.rules.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
-    let name_w = sorted.iter().map(|r| r.name.len()).max().unwrap_or(4);
-    let kind_w = sorted.iter().map(|r| r.kind.len()).max().unwrap_or(4);
-    let origin_w = sorted
+    // A pack's text is input: shown escaped, never sent to the terminal raw.
+    let rows: Vec<[String; 5]> = sorted
         .iter()
-        .map(|r| r.origin.chars().count())
-        .max()
-        .unwrap_or(6);
+        .map(|r| {
+            let when = r
+                .when
+                .as_ref()
+                .map(|w| format!(" (when {})", w.source))
+                .unwrap_or_default();
+            [
+                neutralize(&r.name).into_owned(),
+                neutralize(r.kind).into_owned(),
+                r.severity.as_str().to_owned(),
+                neutralize(&r.origin).into_owned(),
+                neutralize(&format!("{}{when}", r.summary)).into_owned(),
+            ]
+        })
+        .collect();
+    let width = |i: usize, min: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .max()
+            .unwrap_or(min)
+    };
+    let (name_w, kind_w, origin_w) = (width(0, 4), width(1, 4), width(3, 6));
     writeln!(
         out,
         "{:name_w$}  {:kind_w$}  SEVERITY  {:origin_w$}  SUMMARY",
         "RULE", "KIND", "ORIGIN"
     )?;
-    for r in sorted {
-        let when = r
-            .when
-            .as_ref()
-            .map(|w| format!(" (when {})", w.source))
-            .unwrap_or_default();
+    for [name, kind, severity, origin, summary] in rows {
         writeln!(
             out,
-            "{:name_w$}  {:kind_w$}  {:8}  {:origin_w$}  {}{when}",
-            r.name,
-            r.kind,
-            r.severity.as_str(),
-            r.origin,
-            r.summary
+            "{name:name_w$}  {kind:kind_w$}  {severity:8}  {origin:origin_w$}  {summary}"
         )?;
     }
     Ok(())
 }
 
 fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
+    use crate::report::{neutralize, neutralize_lines};
     writeln!(
         out,
         "{} ({}, kind {}, {})\n",
-        rule.name, rule.severity, rule.kind, rule.origin
+        neutralize(&rule.name),
+        rule.severity,
+        neutralize(rule.kind),
+        neutralize(&rule.origin)
     )?;
-    writeln!(out, "{}\n", rule.summary)?;
+    writeln!(out, "{}\n", neutralize(&rule.summary))?;
     if let Some(when) = &rule.when {
-        writeln!(out, "Applies to recipients when {}.\n", when.source)?;
+        writeln!(
+            out,
+            "Applies to recipients when {}.\n",
+            neutralize(&when.source)
+        )?;
     }
     if let [only] = rule.applies_to.as_slice() {
         writeln!(
@@ -652,7 +674,7 @@ fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
         ("What to do instead", &d.fix),
     ] {
         writeln!(out, "## {title}\n")?;
-        for line in body.trim_matches('\n').lines() {
+        for line in neutralize_lines(body.trim_matches('\n')).lines() {
             writeln!(out, "    {line}")?;
         }
         writeln!(out)?;
@@ -660,7 +682,7 @@ fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
     if !d.references.is_empty() {
         writeln!(out, "## References\n")?;
         for r in &d.references {
-            writeln!(out, "    - {r}")?;
+            writeln!(out, "    - {}", neutralize(r))?;
         }
     }
     Ok(())

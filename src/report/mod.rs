@@ -22,23 +22,53 @@ pub use config::effective_config;
 pub use human::{HumanOptions, render_error};
 pub use recipients::plural;
 
-/// Text from input made safe for a terminal: control characters (escape sequences,
-/// bells, carriage returns) are shown escaped (`\u{1b}`) instead of being sent raw.
-pub fn neutralize(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\n') {
+/// Whether `c` must not reach a terminal or a log raw: control characters (C0 with line
+/// breaks and tabs, DEL, C1 such as the one-byte CSI U+009B) start escape sequences,
+/// ring bells, move the cursor or forge log lines; bidirectional controls (U+202A–U+202E,
+/// U+2066–U+2069, the marks U+200E, U+200F, U+061C) reorder what is shown, so that the
+/// text read is not the text checked; line and paragraph separators break lines.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+/// `text` with every [unsafe](is_unsafe) character except those in `keep` written as
+/// its Rust escape (`\u{1b}`, `\n`, `\u{202e}`), so that it is seen, not obeyed.
+fn escape_unsafe<'a>(text: &'a str, keep: &[char]) -> std::borrow::Cow<'a, str> {
+    let escaped = |c: char| is_unsafe(c) && !keep.contains(&c);
+    if !text.chars().any(escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
-    std::borrow::Cow::Owned(
-        text.chars()
-            .map(|c| {
-                if c.is_control() && c != '\n' {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escaped(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Text from input (file names, messages that quote a campaign or a pack) made safe for
+/// a terminal or a CI log, as one line: every control and bidirectional character,
+/// line breaks included, is shown escaped (`\u{1b}`, `\n`) instead of being sent raw.
+pub fn neutralize(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_unsafe(text, &[])
+}
+
+/// [`neutralize`] for text of several lines (a rule's docs): line breaks stay.
+pub fn neutralize_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_unsafe(text, &['\n'])
 }
 
 /// Output formats of `check`.

@@ -366,6 +366,8 @@ fn run_check(
         }
     };
     if let Some(path) = &args.baseline {
+        // Files are recorded relative to the baseline, whatever directory the run is in.
+        let cwd = std::env::current_dir().unwrap_or_default();
         if args.update_baseline {
             if !outcome.errors.is_empty() {
                 // A baseline without the findings of the files that could not be read
@@ -381,7 +383,7 @@ fn run_check(
                 )?;
                 return Ok(ExitStatus::Failure);
             }
-            return match crate::baseline::write(path, &outcome.report) {
+            return match crate::baseline::write(path, &outcome.report, &cwd) {
                 Ok(n) => {
                     let n = report::plural(n as u64, "finding", "findings");
                     writeln!(
@@ -394,7 +396,7 @@ fn run_check(
                 Err(e) => fail(err, &e),
             };
         }
-        match crate::baseline::apply(path, &mut outcome.report) {
+        match crate::baseline::apply(path, &mut outcome.report, &cwd) {
             Ok(n) if n > 0 => writeln!(
                 err,
                 "{} recorded in the baseline {} {} not shown",

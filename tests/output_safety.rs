@@ -25,18 +25,25 @@ fn hostile_name() -> String {
     format!("promo\n{FORGED}{HOSTILE}.html")
 }
 
+/// A campaign whose name is a command by itself, no newline needed.
+const COMMAND_NAME: &str = "::error file=forged.eml::forged.html";
+/// A clean campaign named like a command (listed among the files without findings).
+const CLEAN_COMMAND_NAME: &str = "::notice file=clean.eml::forged.html";
+
+const CLEAN: &str = "<html lang=\"en\"><body><p>Our spring newsletter has arrived, with news about our stores, our service and the products you asked about.</p>\
+<p>Nordlicht Electronics GmbH, Musterstraße 12, 20095 Hamburg. <a href=\"*|UNSUB|*\">Unsubscribe</a></p></body></html>\n";
+
 /// A directory with the hostile campaign (its text quoting the hostile strings, and no
 /// opt-out link) and a pack whose rule quotes that text and whose docs hold it too.
 fn setup(name: &str) -> PathBuf {
     let dir = temp_dir(name);
-    std::fs::write(
-        dir.join(hostile_name()),
-        format!(
-            "<html lang=\"en\"><body><p>Our spring newsletter: HOSTILE{HOSTILE}\n{FORGED} end.</p>\
-             <p>Nordlicht Electronics GmbH, Musterstraße 12, 20095 Hamburg.</p></body></html>\n"
-        ),
-    )
-    .unwrap();
+    let hostile = format!(
+        "<html lang=\"en\"><body><p>Our spring newsletter: HOSTILE{HOSTILE}\n{FORGED} end.</p>\
+         <p>Nordlicht Electronics GmbH, Musterstraße 12, 20095 Hamburg.</p></body></html>\n"
+    );
+    std::fs::write(dir.join(hostile_name()), &hostile).unwrap();
+    std::fs::write(dir.join(COMMAND_NAME), &hostile).unwrap();
+    std::fs::write(dir.join(CLEAN_COMMAND_NAME), CLEAN).unwrap();
     let toml_text = |s: &str| {
         s.chars()
             .map(|c| {
@@ -74,6 +81,8 @@ fn check(dir: &Path, format: &str) -> Run {
         &[
             "check",
             &hostile_name(),
+            COMMAND_NAME,
+            CLEAN_COMMAND_NAME,
             &missing,
             "--rules",
             "pack",
@@ -121,6 +130,7 @@ fn human_and_concise_output_escape_names_and_content() {
             assert!(all.contains(shown), "{format}: {shown} not shown:\n{all}");
         }
         assert!(all.contains("hostile-text"), "{format}:\n{all}");
+        assert!(all.contains("forged.eml::forged.html"), "{format}:\n{all}");
     }
 }
 
@@ -145,7 +155,8 @@ fn github_annotations_escape_per_the_workflow_command_spec() {
         );
         assert!(
             line.contains("file=promo%0A%3A%3Aerror file=forged.eml%3A%3Aforged\\u{1b}[2J")
-                || line.contains("file=gone%0A%3A%3Aerror"),
+                || line.contains("file=gone%0A%3A%3Aerror")
+                || line.contains("file=%3A%3Aerror file=forged.eml%3A%3Aforged.html,"),
             "{line:?}"
         );
         assert!(!line.contains("\n::"), "{line:?}");
@@ -247,13 +258,15 @@ fn rules_and_explain_escape_pack_text() {
     );
     let explain = run_in(&dir, &["explain", "hostile-text", "--rules", "pack"]);
     assert_eq!(explain.code, 0, "{}", explain.stderr);
-    for c in RAW {
-        assert!(
-            !explain.stdout.contains(c),
-            "raw {c:?}:\n{}",
-            explain.stdout
-        );
-    }
+    // The docs keep their lines, but a line that would be a command is escaped.
+    assert_safe("explain", &explain.stdout);
+    assert!(
+        explain
+            .stdout
+            .contains(r"    \u{3a}:error file=forged.eml::forged"),
+        "{}",
+        explain.stdout
+    );
     for section in ["what", "why", "example", "fix", "reference"] {
         assert!(
             explain.stdout.contains(&format!(
@@ -290,7 +303,8 @@ fn hook_output_escapes_staged_file_names() {
     ] {
         git(&dir, args);
     }
-    git(&dir, &["add", "--", &hostile_name()]);
+    // All three campaigns (pathspecs would read the `:` names as magic).
+    git(&dir, &["add", "-A"]);
     let out = run_in(&dir, &["hook", "run"]);
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert!(

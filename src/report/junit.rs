@@ -66,10 +66,19 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
                 .and_then(|p| p.note)
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default();
-            body.push_str(&xml(&format!(
+            let line = xml(&format!(
                 "{at}: {} [{}]: {}{note}",
                 f.severity, f.rule, f.message
-            )));
+            ));
+            // A line of the report that starts with `::` is a GitHub workflow command
+            // when the XML is printed in a job; the reference reads as the same `:`.
+            match line.strip_prefix(':') {
+                Some(rest) => {
+                    body.push_str("&#58;");
+                    body.push_str(rest);
+                }
+                None => body.push_str(&line),
+            }
             body.push('\n');
         }
         let _ = writeln!(

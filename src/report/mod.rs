@@ -71,6 +71,30 @@ pub fn neutralize_lines(text: &str) -> std::borrow::Cow<'_, str> {
     escape_unsafe(text, &['\n'])
 }
 
+/// `text` with no line that a CI runner would take for a command. GitHub Actions runs any
+/// line of a job's output that starts with `::`, after leading whitespace, as a workflow
+/// command (`::error file=…::…`); a file named `::error file=x::y.html`, or a name with a
+/// space that wraps there, would start one. Such a line's first `:` is written as its
+/// escape, `\u{3a}`.
+pub fn defuse_commands(text: &str) -> std::borrow::Cow<'_, str> {
+    let starts_command = |line: &str| line.trim_start().starts_with("::");
+    if !text.lines().any(starts_command) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for line in text.split_inclusive('\n') {
+        if starts_command(line) {
+            let rest = line.trim_start();
+            out.push_str(&line[..line.len() - rest.len()]);
+            out.push_str("\\u{3a}");
+            out.push_str(&rest[1..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -99,12 +123,35 @@ pub fn render(
     rules: &crate::rules::RuleSet,
 ) -> String {
     match format {
-        OutputFormat::Human => human::render(report, errors, human),
+        OutputFormat::Human => defuse_commands(&human::render(report, errors, human)).into_owned(),
         OutputFormat::Json => json::render(report, errors),
-        OutputFormat::Concise => concise::render(report, errors),
+        OutputFormat::Concise => defuse_commands(&concise::render(report, errors)).into_owned(),
         OutputFormat::Github => github::render(report, errors),
         OutputFormat::Sarif => sarif::render(report, errors, rules),
         OutputFormat::Junit => junit::render(report, errors),
         OutputFormat::Gitlab => gitlab::render(report, errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_commands() {
+        assert_eq!(
+            neutralize("a\n::error\u{1b}[2J\u{202e}\t"),
+            "a\\n::error\\u{1b}[2J\\u{202e}\\t"
+        );
+        assert_eq!(neutralize_lines("a\nb\r"), "a\nb\\r");
+        assert_eq!(neutralize("Grüße ✓"), "Grüße ✓");
+        assert_eq!(
+            defuse_commands("ok\n  ::error file=x::y\n::warning ::\nfine :: here\n"),
+            "ok\n  \\u{3a}:error file=x::y\n\\u{3a}:warning ::\nfine :: here\n"
+        );
+        assert!(matches!(
+            defuse_commands("a\nb"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -180,10 +180,21 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
             &request.audience_options,
         )
         .map_err(|e| if show_emails { e } else { masked(e) })?;
-        // The reasons quote the rows (`invalid email address "Anna Smith <anna@…>"`).
+        // The reasons quote the rows (`invalid email address "Anna Smith <anna@…>"`), and
+        // a recipient finding's message and values may quote a field.
         if !show_emails {
             for (_, _, reason) in &mut run.summary.skipped {
                 *reason = audience::mask_addresses(reason).into_owned();
+            }
+            let findings = run.per_campaign.iter_mut().flatten();
+            for f in findings.chain(&mut run.profile_findings) {
+                f.message = audience::mask_addresses(&f.message).into_owned();
+                if let Some(help) = &mut f.help {
+                    *help = audience::mask_addresses(help).into_owned();
+                }
+                for (_, value) in &mut f.args {
+                    *value = audience::mask_addresses(value).into_owned();
+                }
             }
         }
         for (c, grouped) in checked.iter_mut().zip(run.per_campaign) {

@@ -266,6 +266,51 @@ fn skipped_rows_mask_the_addresses_they_quote() {
     );
 }
 
+/// A recipient finding that quotes a field (an owned product the catalog does not know,
+/// which is an address here) masks the address in its message, help and values.
+#[test]
+fn recipient_findings_mask_addresses_they_quote() {
+    let dir = common::temp_dir("finding-masked");
+    std::fs::write(
+        dir.join("export.csv"),
+        "email,language,owned_products\n\
+         anna@example.com,en,zed.secret@example.com\n\
+         bert@example.com,en,KD-55X85J\n",
+    )
+    .unwrap();
+    let root = common::root();
+    let campaign = root.join("samples/campaigns/free-phone.eml");
+    let catalog = root.join("samples/catalog.toml");
+    let args = [
+        "check",
+        campaign.to_str().unwrap(),
+        "--audience",
+        "export.csv",
+        "--catalog",
+        catalog.to_str().unwrap(),
+    ];
+    for format in ["human", "json"] {
+        let out = common::run_in(&dir, &[&args[..], &["--format", format]].concat());
+        assert!(
+            out.stdout.contains("unknown-owned-product"),
+            "{}",
+            out.stdout
+        );
+        assert!(out.stdout.contains("z•••@example.com"), "{}", out.stdout);
+        assert!(
+            !out.stdout.contains("zed.secret"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+    let shown = common::run_in(&dir, &[&args[..], &["--show-emails"]].concat());
+    assert!(
+        shown.stdout.contains("zed.secret@example.com"),
+        "{}",
+        shown.stdout
+    );
+}
+
 /// Owners of each SKU by the orders export, carrying an order's email to its later lines.
 fn owners_by_orders() -> BTreeMap<String, Vec<String>> {
     let mut reader =

@@ -316,3 +316,42 @@ fn hook_output_escapes_staged_file_names() {
     assert_safe("hook run", &out.stdout);
     assert_safe("hook run", &out.stderr);
 }
+
+/// An error keeps the line breaks of its own hints (an export no row of which could be
+/// read), while its file name, hostile as ever, stays on one line.
+#[test]
+fn errors_keep_their_hint_lines_but_not_forged_ones() {
+    let dir = setup("safety-errors");
+    let export = format!("export\n{FORGED}{HOSTILE}.csv");
+    std::fs::write(dir.join(&export), "foo;bar\n1;2\n").unwrap();
+    for format in ["human", "concise", "json"] {
+        let out = run_in(
+            &dir,
+            &[
+                "check",
+                CLEAN_COMMAND_NAME,
+                "--audience",
+                &export,
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(out.code, 2, "{format}: {}{}", out.stdout, out.stderr);
+        assert_safe(format, &out.stderr);
+        assert_safe(format, if format == "json" { "" } else { &out.stdout });
+        // The human report lists the error with the findings; the others on stderr.
+        let shown = if format == "human" {
+            &out.stdout
+        } else {
+            &out.stderr
+        };
+        assert!(
+            shown.contains(r"export\n::error file=forged.eml::forged\u{1b}[2J"),
+            "{format}: {shown}"
+        );
+        assert!(
+            shown.contains("\n  columns found (CSV, delimiter ';'): \"foo\", \"bar\"\n"),
+            "{format}: {shown}"
+        );
+    }
+}

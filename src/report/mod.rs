@@ -71,6 +71,18 @@ pub fn neutralize_lines(text: &str) -> std::borrow::Cow<'_, str> {
     escape_unsafe(text, &['\n'])
 }
 
+/// An input error for people: its file neutralized to one line, its message keeping the
+/// line breaks it was written with (the hints under an unreadable export) but nothing
+/// else raw. The caller defuses lines that would be commands.
+fn error_text(error: &Error) -> String {
+    Error {
+        file: neutralize(&error.file).into_owned(),
+        position: error.position,
+        message: neutralize_lines(&error.message).into_owned(),
+    }
+    .to_string()
+}
+
 /// `text` with no line that a CI runner would take for a command. GitHub Actions runs any
 /// line of a job's output that starts with `::`, after leading whitespace, as a workflow
 /// command (`::error file=…::…`); a file named `::error file=x::y.html`, or a name with a

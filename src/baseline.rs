@@ -3,9 +3,15 @@
 //! ones that are not recorded. A finding is recognised by a fingerprint of its rule, its
 //! file and the text it points at (whitespace-normalised), plus its rank among identical
 //! ones, so moving a template's lines does not make old findings new.
+//!
+//! The file is named by its path relative to the baseline's directory, made absolute
+//! against the working directory and normalised (`.` and `..` resolved as written, without
+//! asking the file system): `w/bl/a.html`, `./w/./bl/a.html`, `/repo/w/bl/a.html` and
+//! `bl/a.html` from `w` are one file. Version 1 baselines named it as the command line
+//! spelled it; they are still read that way.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -56,26 +62,75 @@ fn hash(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
+/// The version written: files named relative to the baseline's directory.
+const VERSION: u32 = 2;
+
 /// Each finding's fingerprint, in report order: stable across runs and line shifts, and
-/// unique within the report. Baselines and GitLab's Code Quality report use it.
+/// unique within the report. GitLab's Code Quality report uses it.
 pub fn fingerprint_list(report: &Report) -> Vec<String> {
-    fingerprints(report)
+    fingerprints(report, as_given)
         .into_iter()
         .map(|(_, _, print, _)| print)
         .collect()
 }
 
-/// Rule, file, fingerprint and message of every finding, in report order.
-fn fingerprints(report: &Report) -> Vec<(String, String, String, String)> {
+/// A file as the command line named it, less a leading `./` (baselines of version 1).
+fn as_given(path: &str) -> String {
+    path.strip_prefix("./").unwrap_or(path).to_owned()
+}
+
+/// `path` made absolute against `cwd`, with `.` and `..` resolved lexically: the file
+/// need not exist, and a link is not followed (as a shell reads `cd ..`).
+fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in cwd.join(path).components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// How a baseline at `baseline` names files: relative to its directory, with `/`
+/// (`bl/a.html`, `../other/b.html`).
+fn relative_to(baseline: &Path, cwd: &Path) -> impl Fn(&str) -> String {
+    let dir = absolute(cwd, baseline)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let cwd = cwd.to_path_buf();
+    move |file| {
+        let file = absolute(&cwd, Path::new(file));
+        let base: Vec<Component> = dir.components().collect();
+        let file: Vec<Component> = file.components().collect();
+        let common = base.iter().zip(&file).take_while(|(a, b)| a == b).count();
+        let up = std::iter::repeat_n("..".into(), base.len() - common);
+        let down = file[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy());
+        up.chain(down).collect::<Vec<_>>().join("/")
+    }
+}
+
+/// Rule, file (as `name` gives it), fingerprint and message of every finding, in report
+/// order.
+fn fingerprints(
+    report: &Report,
+    name: impl Fn(&str) -> String,
+) -> Vec<(String, String, String, String)> {
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut names: HashMap<&str, String> = HashMap::new();
     report
         .findings()
         .map(|(file, f)| {
-            let path = file
-                .path
-                .strip_prefix("./")
-                .unwrap_or(&file.path)
-                .to_owned();
+            let path = names
+                .entry(file.path.as_str())
+                .or_insert_with(|| name(&file.path))
+                .clone();
             let base = hash(&[&f.rule, &path, &snippet(file, f)]);
             let rank = seen.entry(base.clone()).or_default();
             *rank += 1;
@@ -89,9 +144,9 @@ fn fingerprints(report: &Report) -> Vec<(String, String, String, String)> {
         .collect()
 }
 
-/// Writes the report's findings as the new baseline.
-pub fn write(path: &Path, report: &Report) -> Result<usize> {
-    let findings: Vec<Entry> = fingerprints(report)
+/// Writes the report's findings as the new baseline at `path` (relative to `cwd`).
+pub fn write(path: &Path, report: &Report, cwd: &Path) -> Result<usize> {
+    let findings: Vec<Entry> = fingerprints(report, relative_to(path, cwd))
         .into_iter()
         .map(|(rule, file, fingerprint, message)| Entry {
             rule,
@@ -102,7 +157,7 @@ pub fn write(path: &Path, report: &Report) -> Result<usize> {
         .collect();
     let count = findings.len();
     let text = serde_json::to_string_pretty(&BaselineFile {
-        version: 1,
+        version: VERSION,
         findings,
     })
     .map_err(|e| Error::new(path.display().to_string(), e.to_string()))?;
@@ -113,8 +168,9 @@ pub fn write(path: &Path, report: &Report) -> Result<usize> {
     Ok(count)
 }
 
-/// Removes the findings recorded in the baseline at `path`; returns how many.
-pub fn apply(path: &Path, report: &mut Report) -> Result<usize> {
+/// Removes the findings recorded in the baseline at `path` (relative to `cwd`); returns
+/// how many.
+pub fn apply(path: &Path, report: &mut Report, cwd: &Path) -> Result<usize> {
     let display = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::new(&display, crate::campaign::io_message(&e)))?;
@@ -126,7 +182,18 @@ pub fn apply(path: &Path, report: &mut Report) -> Result<usize> {
         .iter()
         .map(|e| e.fingerprint.as_str())
         .collect();
-    let prints = fingerprints(report);
+    let prints = match baseline.version {
+        1 => fingerprints(report, as_given),
+        VERSION => fingerprints(report, relative_to(path, cwd)),
+        other => {
+            return Err(Error::new(
+                &display,
+                format!(
+                    "baseline version {other} is not one this campaign-lint reads (1 or {VERSION}); record it again with --update-baseline"
+                ),
+            ));
+        }
+    };
     let mut index = 0;
     let mut removed = 0;
     for file in &mut report.files {
@@ -138,4 +205,40 @@ pub fn apply(path: &Path, report: &mut Report) -> Result<usize> {
         });
     }
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_named_relative_to_the_baseline() {
+        let cwd = Path::new("/repo");
+        for (baseline, file, named) in [
+            ("baseline.json", "w/bl/a.html", "w/bl/a.html"),
+            ("baseline.json", "./w/./bl/a.html", "w/bl/a.html"),
+            ("baseline.json", "/repo/w/bl/a.html", "w/bl/a.html"),
+            ("baseline.json", "w/x/../bl/a.html", "w/bl/a.html"),
+            ("w/baseline.json", "w/bl/a.html", "bl/a.html"),
+            ("/repo/w/../w/baseline.json", "./w/bl/a.html", "bl/a.html"),
+            ("w/bl/baseline.json", "w/other/b.html", "../other/b.html"),
+            ("/elsewhere/b.json", "a.html", "../repo/a.html"),
+            ("../up.json", "a.html", "repo/a.html"),
+        ] {
+            assert_eq!(
+                relative_to(Path::new(baseline), cwd)(file),
+                named,
+                "{baseline} {file}"
+            );
+        }
+        // From another directory, the same file and baseline.
+        assert_eq!(
+            relative_to(Path::new("../baseline.json"), Path::new("/repo/w"))("bl/a.html"),
+            "w/bl/a.html"
+        );
+        assert_eq!(
+            absolute(Path::new("/"), Path::new("../../a")),
+            Path::new("/a")
+        );
+    }
 }

@@ -86,7 +86,9 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
         None => None,
     };
     let profile = match (&request.profile, &config.profile) {
-        (Some(path), _) => Some(ProfileFile::load(path, &config.fields)?),
+        // A profile holds personal data: its error quotes the address masked, as audience
+        // rows are (`--show-emails` is for audiences only).
+        (Some(path), _) => Some(ProfileFile::load(path, &config.fields).map_err(masked)?),
         (None, Some(table)) if request.audience.is_none() => Some(config_profile(config, table)?),
         _ => None,
     };
@@ -168,14 +170,33 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
             paths: &paths,
             variants: &variants,
         };
-        let run = audience::run(
+        let show_emails = request.audience_options.show_emails;
+        let mut run = audience::run(
             path,
             &campaigns,
             rules,
             env,
             config,
             &request.audience_options,
-        )?;
+        )
+        .map_err(|e| if show_emails { e } else { masked(e) })?;
+        // The reasons quote the rows (`invalid email address "Anna Smith <anna@…>"`), and
+        // a recipient finding's message and values may quote a field.
+        if !show_emails {
+            for (_, _, reason) in &mut run.summary.skipped {
+                *reason = audience::mask_addresses(reason).into_owned();
+            }
+            let findings = run.per_campaign.iter_mut().flatten();
+            for f in findings.chain(&mut run.profile_findings) {
+                f.message = audience::mask_addresses(&f.message).into_owned();
+                if let Some(help) = &mut f.help {
+                    *help = audience::mask_addresses(help).into_owned();
+                }
+                for (_, value) in &mut f.args {
+                    *value = audience::mask_addresses(value).into_owned();
+                }
+            }
+        }
         for (c, grouped) in checked.iter_mut().zip(run.per_campaign) {
             c.findings.extend(grouped);
         }
@@ -435,6 +456,13 @@ fn ignore_per_file(config: &Config, disk: &Path, findings: &mut Vec<Finding>) {
         return;
     }
     findings.retain(|f| !matched.iter().any(|&i| ignored[i].contains(&f.rule)));
+}
+
+/// `e` with the addresses it quotes masked: profiles hold personal data, and messages
+/// show it no more than the examples do.
+fn masked(mut e: Error) -> Error {
+    e.message = audience::mask_addresses(&e.message).into_owned();
+    e
 }
 
 /// The config's `[profile]` as a recipient (campaign-lint's own field names).

@@ -222,7 +222,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
                     writeln!(
                         out,
                         "installed {}: staged campaign files are checked before each commit",
-                        path.display()
+                        report::neutralize(&path.display().to_string())
                     )?;
                     Ok(ExitStatus::Clean)
                 }
@@ -238,12 +238,16 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
     match cli.command {
         Command::Check(args) => run_check(*args, &config, &rules, out, err),
         Command::Rules(_) => {
-            list_rules(&rules, out)?;
+            let mut text = Vec::new();
+            list_rules(&rules, &mut text)?;
+            write_defused(out, &text)?;
             Ok(ExitStatus::Clean)
         }
         Command::Explain { rule, .. } => match rules.get(&rule) {
             Some(r) => {
-                explain(r, out)?;
+                let mut text = Vec::new();
+                explain(r, &mut text)?;
+                write_defused(out, &text)?;
                 Ok(ExitStatus::Clean)
             }
             None => {
@@ -366,6 +370,8 @@ fn run_check(
         }
     };
     if let Some(path) = &args.baseline {
+        // Files are recorded relative to the baseline, whatever directory the run is in.
+        let cwd = std::env::current_dir().unwrap_or_default();
         if args.update_baseline {
             if !outcome.errors.is_empty() {
                 // A baseline without the findings of the files that could not be read
@@ -376,26 +382,30 @@ fn run_check(
                 writeln!(
                     err,
                     "the baseline {} was not written: {} could not be checked",
-                    path.display(),
+                    report::neutralize(&path.display().to_string()),
                     report::plural(outcome.errors.len() as u64, "input", "inputs")
                 )?;
                 return Ok(ExitStatus::Failure);
             }
-            return match crate::baseline::write(path, &outcome.report) {
+            return match crate::baseline::write(path, &outcome.report, &cwd) {
                 Ok(n) => {
                     let n = report::plural(n as u64, "finding", "findings");
-                    writeln!(out, "wrote {n} to the baseline {}", path.display())?;
+                    writeln!(
+                        out,
+                        "wrote {n} to the baseline {}",
+                        report::neutralize(&path.display().to_string())
+                    )?;
                     Ok(ExitStatus::Clean)
                 }
                 Err(e) => fail(err, &e),
             };
         }
-        match crate::baseline::apply(path, &mut outcome.report) {
+        match crate::baseline::apply(path, &mut outcome.report, &cwd) {
             Ok(n) if n > 0 => writeln!(
                 err,
                 "{} recorded in the baseline {} {} not shown",
                 report::plural(n as u64, "finding", "findings"),
-                path.display(),
+                report::neutralize(&path.display().to_string()),
                 if n == 1 { "is" } else { "are" }
             )?,
             Ok(_) => {}
@@ -408,7 +418,8 @@ fn run_check(
 fn not_written(err: &mut dyn Write, file: &str) -> io::Result<()> {
     writeln!(
         err,
-        "{file}: not written, as the run did not complete (a file already there is left as it was)"
+        "{}: not written, as the run did not complete (a file already there is left as it was)",
+        report::defuse_commands(&report::neutralize(file))
     )
 }
 
@@ -589,49 +600,72 @@ fn fails(report: &crate::diagnostic::Report, fail_on: &[(String, f64)]) -> bool 
     by_severity || !tripped(report, fail_on).is_empty()
 }
 
+/// Writes text made of pack text and names with no line a CI runner would run.
+fn write_defused(out: &mut dyn Write, text: &[u8]) -> io::Result<()> {
+    let text = String::from_utf8_lossy(text);
+    out.write_all(report::defuse_commands(&text).as_bytes())
+}
+
 fn list_rules(rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
+    use crate::report::neutralize;
     let mut sorted: Vec<_> = rules.rules.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
-    let name_w = sorted.iter().map(|r| r.name.len()).max().unwrap_or(4);
-    let kind_w = sorted.iter().map(|r| r.kind.len()).max().unwrap_or(4);
-    let origin_w = sorted
+    // A pack's text is input: shown escaped, never sent to the terminal raw.
+    let rows: Vec<[String; 5]> = sorted
         .iter()
-        .map(|r| r.origin.chars().count())
-        .max()
-        .unwrap_or(6);
+        .map(|r| {
+            let when = r
+                .when
+                .as_ref()
+                .map(|w| format!(" (when {})", w.source))
+                .unwrap_or_default();
+            [
+                neutralize(&r.name).into_owned(),
+                neutralize(r.kind).into_owned(),
+                r.severity.as_str().to_owned(),
+                neutralize(&r.origin).into_owned(),
+                neutralize(&format!("{}{when}", r.summary)).into_owned(),
+            ]
+        })
+        .collect();
+    let width = |i: usize, min: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .max()
+            .unwrap_or(min)
+    };
+    let (name_w, kind_w, origin_w) = (width(0, 4), width(1, 4), width(3, 6));
     writeln!(
         out,
         "{:name_w$}  {:kind_w$}  SEVERITY  {:origin_w$}  SUMMARY",
         "RULE", "KIND", "ORIGIN"
     )?;
-    for r in sorted {
-        let when = r
-            .when
-            .as_ref()
-            .map(|w| format!(" (when {})", w.source))
-            .unwrap_or_default();
+    for [name, kind, severity, origin, summary] in rows {
         writeln!(
             out,
-            "{:name_w$}  {:kind_w$}  {:8}  {:origin_w$}  {}{when}",
-            r.name,
-            r.kind,
-            r.severity.as_str(),
-            r.origin,
-            r.summary
+            "{name:name_w$}  {kind:kind_w$}  {severity:8}  {origin:origin_w$}  {summary}"
         )?;
     }
     Ok(())
 }
 
 fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
+    use crate::report::{neutralize, neutralize_lines};
     writeln!(
         out,
         "{} ({}, kind {}, {})\n",
-        rule.name, rule.severity, rule.kind, rule.origin
+        neutralize(&rule.name),
+        rule.severity,
+        neutralize(rule.kind),
+        neutralize(&rule.origin)
     )?;
-    writeln!(out, "{}\n", rule.summary)?;
+    writeln!(out, "{}\n", neutralize(&rule.summary))?;
     if let Some(when) = &rule.when {
-        writeln!(out, "Applies to recipients when {}.\n", when.source)?;
+        writeln!(
+            out,
+            "Applies to recipients when {}.\n",
+            neutralize(&when.source)
+        )?;
     }
     if let [only] = rule.applies_to.as_slice() {
         writeln!(
@@ -652,7 +686,7 @@ fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
         ("What to do instead", &d.fix),
     ] {
         writeln!(out, "## {title}\n")?;
-        for line in body.trim_matches('\n').lines() {
+        for line in neutralize_lines(body.trim_matches('\n')).lines() {
             writeln!(out, "    {line}")?;
         }
         writeln!(out)?;
@@ -660,7 +694,7 @@ fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
     if !d.references.is_empty() {
         writeln!(out, "## References\n")?;
         for r in &d.references {
-            writeln!(out, "    - {r}")?;
+            writeln!(out, "    - {}", neutralize(r))?;
         }
     }
     Ok(())

@@ -16,10 +16,11 @@ use crate::campaign::format_of;
 use crate::check::{CampaignBytes, is_campaign_name};
 use crate::error::{Error, Result};
 
-/// Marks a hook file as ours, so it may be replaced without `--force`.
+/// Marks a hook file as ours (in the scripts of every version).
 const MARKER: &str = "# campaign-lint pre-commit hook";
 
-/// The hook script; `BIN` is replaced by the path of the installed binary.
+/// The hook script; `BIN` is replaced by the path of the installed binary, quoted for
+/// the shell by [`quote`].
 const SCRIPT: &str = r#"#!/bin/sh
 # campaign-lint pre-commit hook (written by `campaign-lint hook install`; edit freely, or
 # reinstall with --force).
@@ -29,6 +30,71 @@ bin='BIN'
 [ -x "$bin" ] || bin=campaign-lint
 exec "$bin" hook run
 "#;
+
+/// The scripts earlier versions installed (their `BIN` without the `'`s of the path),
+/// recognised so that an unedited one is replaced without `--force`.
+const EARLIER_SCRIPTS: [&str; 3] = [
+    r#"#!/bin/sh
+# campaign-lint pre-commit hook (written by `campaign-lint hook install`; edit freely, or
+# reinstall with --force).
+# Checks the staged versions of the staged campaign files (what the commit will contain);
+# silent when they are clean, blocks on errors.
+bin='BIN'
+[ -x "$bin" ] || bin=campaign-lint
+files=$(git diff --cached --name-only --diff-filter=ACMR -- '*.eml' '*.html' '*.htm' '*.txt' '*.mjml')
+[ -z "$files" ] && exit 0
+root=$(git rev-parse --show-toplevel) || exit 1
+staged=$(mktemp -d) || exit 1
+trap 'rm -rf "$staged"' EXIT
+printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 git checkout-index --prefix="$staged/" --
+if [ -f "$root/campaign-lint.toml" ]; then
+  out=$(cd "$staged" && printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 "$bin" check --config "$root/campaign-lint.toml" 2>&1)
+else
+  out=$(cd "$staged" && printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 "$bin" check 2>&1)
+fi
+status=$?
+case "$out" in
+  *"No problems found"*) [ "$status" -eq 0 ] && exit 0 ;;
+esac
+printf '%s\n' "$out"
+[ "$status" -ne 0 ] && echo "campaign-lint: commit blocked (git commit --no-verify skips the check)"
+exit "$status"
+"#,
+    r#"#!/bin/sh
+# campaign-lint pre-commit hook (written by `campaign-lint hook install`; edit freely, or
+# reinstall with --force).
+# Checks the staged campaign files; silent when they are clean, blocks on errors.
+bin='BIN'
+[ -x "$bin" ] || bin=campaign-lint
+files=$(git diff --cached --name-only --diff-filter=ACMR -- '*.eml' '*.html' '*.htm' '*.txt' '*.mjml')
+[ -z "$files" ] && exit 0
+out=$(printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 "$bin" check 2>&1)
+status=$?
+case "$out" in
+  *"No problems found"*) [ "$status" -eq 0 ] && exit 0 ;;
+esac
+printf '%s\n' "$out"
+[ "$status" -ne 0 ] && echo "campaign-lint: commit blocked (git commit --no-verify skips the check)"
+exit "$status"
+"#,
+    r#"#!/bin/sh
+# campaign-lint pre-commit hook (written by `campaign-lint hook install`; edit freely, or
+# reinstall with --force).
+# Checks the staged campaign files; silent when they are clean, blocks on errors.
+bin='BIN'
+[ -x "$bin" ] || bin=campaign-lint
+files=$(git diff --cached --name-only --diff-filter=ACMR -- '*.eml' '*.html' '*.htm' '*.txt')
+[ -z "$files" ] && exit 0
+out=$(printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 "$bin" check 2>&1)
+status=$?
+case "$out" in
+  *"No problems found"*) [ "$status" -eq 0 ] && exit 0 ;;
+esac
+printf '%s\n' "$out"
+[ "$status" -ne 0 ] && echo "campaign-lint: commit blocked (git commit --no-verify skips the check)"
+exit "$status"
+"#,
+];
 
 /// Runs `git ARGS` in `dir` with `input` on its standard input; its standard output.
 fn git(dir: &Path, args: &[&str], input: &[u8]) -> Result<Vec<u8>> {
@@ -204,33 +270,119 @@ fn hooks_dir(dir: &Path) -> Result<PathBuf> {
     })
 }
 
-/// Installs the pre-commit hook; returns its path. Refuses to replace a hook that
-/// campaign-lint did not write unless `force`.
+/// Installs the pre-commit hook; returns its path. Without `force`, replaces only a
+/// hook that campaign-lint wrote and nobody edited since (byte for byte what this or an
+/// earlier version writes): any other file there is someone's work.
 pub fn install(dir: &Path, force: bool) -> Result<PathBuf> {
     let hooks = hooks_dir(dir)?;
     let path = hooks.join("pre-commit");
     let display = path.display().to_string();
-    if let Ok(existing) = std::fs::read_to_string(&path)
-        && !existing.contains(MARKER)
-        && !force
-    {
-        return Err(Error::new(
-            &display,
-            "a pre-commit hook that campaign-lint did not write is already there; add `campaign-lint check` to it, or replace it with --force",
-        ));
+    // Without the binary's path the script finds campaign-lint on the PATH.
+    let bin = std::env::current_exe().map_or_else(|_| b"campaign-lint".to_vec(), path_bytes);
+    let script = script_for(&bin);
+    if !force {
+        match std::fs::read(&path) {
+            Ok(existing) if existing == script || is_unedited_script(&existing) => {}
+            Ok(existing) => {
+                let why = if existing
+                    .windows(MARKER.len())
+                    .any(|w| w == MARKER.as_bytes())
+                {
+                    "the pre-commit hook campaign-lint wrote has been edited since"
+                } else {
+                    "a pre-commit hook that campaign-lint did not write is already there"
+                };
+                return Err(Error::new(
+                    &display,
+                    format!(
+                        "{why}; add `campaign-lint hook run` to it, or replace it with --force"
+                    ),
+                ));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            // A hook that cannot be read may still be someone's work.
+            Err(e) => {
+                return Err(Error::new(
+                    &display,
+                    format!(
+                        "cannot read the hook there ({}); replace it with --force",
+                        crate::campaign::io_message(&e)
+                    ),
+                ));
+            }
+        }
     }
-    // The script quotes the path in '…'; a path with a quote falls back to the PATH.
-    let bin = std::env::current_exe().map_or_else(
-        |_| "campaign-lint".to_owned(),
-        |p| p.display().to_string().replace('\'', ""),
-    );
     std::fs::create_dir_all(&hooks)
         .map_err(|e| Error::new(hooks.display().to_string(), format!("cannot create: {e}")))?;
-    std::fs::write(&path, SCRIPT.replace("BIN", &bin))
+    std::fs::write(&path, script)
         .map_err(|e| Error::new(&display, format!("cannot write: {e}")))?;
     make_executable(&path)
         .map_err(|e| Error::new(&display, format!("cannot make it executable: {e}")))?;
     Ok(path)
+}
+
+/// The hook script that runs the binary at `bin`.
+fn script_for(bin: &[u8]) -> Vec<u8> {
+    let (head, tail) = SCRIPT.split_once("BIN").unwrap_or((SCRIPT, ""));
+    [head.as_bytes(), &quote(bin), tail.as_bytes()].concat()
+}
+
+/// `bin` for the inside of a single-quoted POSIX shell word: there every byte stands for
+/// itself (`$`, backticks, newlines too) except `'`, which ends the word, so each `'` is
+/// written as `'\''` (end the word, an escaped quote, start a new word).
+fn quote(bin: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bin.len() + 8);
+    for &b in bin {
+        if b == b'\'' {
+            out.extend_from_slice(b"'\\''");
+        } else {
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// Whether `existing` is exactly a script that this or an earlier version of
+/// campaign-lint installed, for some binary path (the binary may have moved since).
+/// Earlier versions dropped the `'`s of the path; this one quotes them.
+fn is_unedited_script(existing: &[u8]) -> bool {
+    let bin_of = |template: &str| {
+        let (head, tail) = template.split_once("BIN")?;
+        existing
+            .strip_prefix(head.as_bytes())?
+            .strip_suffix(tail.as_bytes())
+    };
+    if let Some(bin) = bin_of(SCRIPT) {
+        return quoted_word(bin);
+    }
+    EARLIER_SCRIPTS
+        .iter()
+        .filter_map(|t| bin_of(t))
+        .any(|bin| !bin.contains(&b'\''))
+}
+
+/// Whether `text` is what [`quote`] writes for some path.
+fn quoted_word(text: &[u8]) -> bool {
+    let escaped = b"'\\''";
+    let mut rest = text;
+    loop {
+        match rest.iter().position(|&b| b == b'\'') {
+            None => return true,
+            Some(at) if rest[at..].starts_with(escaped) => rest = &rest[at + escaped.len()..],
+            Some(_) => return false,
+        }
+    }
+}
+
+#[cfg(unix)]
+fn path_bytes(path: PathBuf) -> Vec<u8> {
+    use std::os::unix::ffi::OsStringExt;
+    path.into_os_string().into_vec()
+}
+
+#[cfg(not(unix))]
+fn path_bytes(path: PathBuf) -> Vec<u8> {
+    path.to_string_lossy().into_owned().into_bytes()
 }
 
 #[cfg(unix)]
@@ -273,6 +425,27 @@ mod tests {
             ]
         );
         assert!(parse_raw(b"").is_empty());
+    }
+
+    #[test]
+    fn scripts_are_recognised_only_unedited() {
+        let bin = b"/opt/it's here/$HOME/`id`/\nbin/campaign-lint";
+        let script = script_for(bin);
+        assert!(is_unedited_script(&script));
+        assert!(is_unedited_script(&script_for(b"/usr/bin/campaign-lint")));
+        for earlier in EARLIER_SCRIPTS {
+            let old = earlier.replace("BIN", "/usr/local/bin/campaign-lint");
+            assert!(is_unedited_script(old.as_bytes()));
+            assert!(!is_unedited_script(old.replace("exit", "exit ").as_bytes()));
+        }
+        // Edited: a line added, a quote that ends the word, a byte dropped.
+        let mut edited = script.clone();
+        edited.extend_from_slice(b"echo more\n");
+        assert!(!is_unedited_script(&edited));
+        let forged = SCRIPT.replace("BIN", "x'; rm -rf ~; '");
+        assert!(!is_unedited_script(forged.as_bytes()));
+        assert!(!is_unedited_script(&script[1..]));
+        assert!(!is_unedited_script(b"\xff\xfe binary"));
     }
 
     #[test]

@@ -184,6 +184,133 @@ fn show_emails_shows_full_addresses() {
     assert_eq!(out.code, 2, "--audience and --profile exclude each other");
 }
 
+/// Rows whose address the parser cannot accept are quoted in "skipped row" notes; the
+/// addresses in them are masked like the examples, in every format, unless --show-emails.
+#[test]
+fn skipped_rows_mask_the_addresses_they_quote() {
+    let dir = common::temp_dir("skipped-masked");
+    // The local parts, which masking hides (the domains stay).
+    let local_parts = ["anna.smith", "bert", "carl", "dora@"];
+    std::fs::write(
+        dir.join("export.csv"),
+        "email,language\n\
+         \"Anna Smith <anna.smith@example.com>\",en\n\
+         bert@@example.org,en\n\
+         \"\"\"carl\"\"@@example.net\",en\n\
+         dora@example.com,en\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("profile.json"),
+        r#"{"email": "Anna Smith <anna.smith@example.com>", "language": "en"}"#,
+    )
+    .unwrap();
+    let campaign = common::root().join("samples/campaigns/clean-newsletter.eml");
+    let campaign = campaign.to_str().unwrap();
+    let leaks = |out: &common::Run| {
+        let all = format!("{}{}", out.stdout, out.stderr);
+        local_parts
+            .iter()
+            .filter(|a| all.contains(*a))
+            .map(|a| (*a).to_owned())
+            .collect::<Vec<_>>()
+    };
+    let args = [
+        "check",
+        campaign,
+        "--audience",
+        "export.csv",
+        "--allow-skipped",
+    ];
+    let human = common::run_in(&dir, &args);
+    assert!(human.stdout.contains("skipped row 1"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("<a•••@example.com>"),
+        "{}",
+        human.stdout
+    );
+    let json = common::run_in(&dir, &[&args[..], &["--format", "json"]].concat());
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        v["summary"]["audience"]["skipped"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3,
+        "{v}"
+    );
+    for out in [&human, &json] {
+        assert_eq!(
+            leaks(out),
+            Vec::<String>::new(),
+            "{}{}",
+            out.stdout,
+            out.stderr
+        );
+    }
+    // The one profile of --profile: its error masks the address too.
+    let profile = common::run_in(&dir, &["check", campaign, "--profile", "profile.json"]);
+    assert_eq!(profile.code, 2, "{}", profile.stderr);
+    assert!(
+        profile.stderr.contains("a•••@example.com"),
+        "{}",
+        profile.stderr
+    );
+    assert_eq!(leaks(&profile), Vec::<String>::new(), "{}", profile.stderr);
+    // Asked for, the addresses are shown as written.
+    let shown = common::run_in(&dir, &[&args[..], &["--show-emails"]].concat());
+    assert!(
+        shown.stdout.contains("Anna Smith <anna.smith@example.com>"),
+        "{}",
+        shown.stdout
+    );
+}
+
+/// A recipient finding that quotes a field (an owned product the catalog does not know,
+/// which is an address here) masks the address in its message, help and values.
+#[test]
+fn recipient_findings_mask_addresses_they_quote() {
+    let dir = common::temp_dir("finding-masked");
+    std::fs::write(
+        dir.join("export.csv"),
+        "email,language,owned_products\n\
+         anna@example.com,en,zed.secret@example.com\n\
+         bert@example.com,en,KD-55X85J\n",
+    )
+    .unwrap();
+    let root = common::root();
+    let campaign = root.join("samples/campaigns/free-phone.eml");
+    let catalog = root.join("samples/catalog.toml");
+    let args = [
+        "check",
+        campaign.to_str().unwrap(),
+        "--audience",
+        "export.csv",
+        "--catalog",
+        catalog.to_str().unwrap(),
+    ];
+    for format in ["human", "json"] {
+        let out = common::run_in(&dir, &[&args[..], &["--format", format]].concat());
+        assert!(
+            out.stdout.contains("unknown-owned-product"),
+            "{}",
+            out.stdout
+        );
+        assert!(out.stdout.contains("z•••@example.com"), "{}", out.stdout);
+        assert!(
+            !out.stdout.contains("zed.secret"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+    let shown = common::run_in(&dir, &[&args[..], &["--show-emails"]].concat());
+    assert!(
+        shown.stdout.contains("zed.secret@example.com"),
+        "{}",
+        shown.stdout
+    );
+}
+
 /// Owners of each SKU by the orders export, carrying an order's email to its later lines.
 fn owners_by_orders() -> BTreeMap<String, Vec<String>> {
     let mut reader =

@@ -302,3 +302,127 @@ fn install_refuses_a_foreign_hook_without_force() {
         out.stderr
     );
 }
+
+#[test]
+fn install_replaces_only_its_own_unedited_hook() {
+    let dir = temp_dir("hook-edited");
+    assert!(git(&dir, &["init", "-q"]).0);
+    let hook = dir.join(".git/hooks/pre-commit");
+    std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    // Not UTF-8, or binary: someone's hook all the same.
+    for foreign in [
+        &b"#!/bin/sh\n# caf\xe9\necho mine\n"[..],
+        b"\x7fELF\x02\x01\x01\0\0\0",
+    ] {
+        std::fs::write(&hook, foreign).unwrap();
+        let out = run_in(&dir, &["hook", "install"]);
+        assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+        assert!(out.stderr.contains("--force"), "{}", out.stderr);
+        assert_eq!(std::fs::read(&hook).unwrap(), foreign);
+    }
+    // Ours, unedited: reinstalled without --force.
+    assert_eq!(run_in(&dir, &["hook", "install", "--force"]).code, 0);
+    let ours = std::fs::read_to_string(&hook).unwrap();
+    assert_eq!(run_in(&dir, &["hook", "install"]).code, 0);
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), ours);
+    // Ours with the user's line added: the marker alone does not make it replaceable.
+    let edited = format!("{ours}echo also mine\n");
+    std::fs::write(&hook, &edited).unwrap();
+    let out = run_in(&dir, &["hook", "install"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("edited"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), edited);
+    // What an earlier version wrote, unedited, is replaced.
+    let earlier = "#!/bin/sh
+# campaign-lint pre-commit hook (written by `campaign-lint hook install`; edit freely, or
+# reinstall with --force).
+# Checks the staged campaign files; silent when they are clean, blocks on errors.
+bin='/usr/local/bin/campaign-lint'
+[ -x \"$bin\" ] || bin=campaign-lint
+files=$(git diff --cached --name-only --diff-filter=ACMR -- '*.eml' '*.html' '*.htm' '*.txt')
+[ -z \"$files\" ] && exit 0
+out=$(printf '%s\\n' \"$files\" | tr '\\n' '\\0' | xargs -0 \"$bin\" check 2>&1)
+status=$?
+case \"$out\" in
+  *\"No problems found\"*) [ \"$status\" -eq 0 ] && exit 0 ;;
+esac
+printf '%s\\n' \"$out\"
+[ \"$status\" -ne 0 ] && echo \"campaign-lint: commit blocked (git commit --no-verify skips the check)\"
+exit \"$status\"
+";
+    std::fs::write(&hook, earlier).unwrap();
+    let out = run_in(&dir, &["hook", "install"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), ours);
+}
+
+/// The hook names the installed binary inside single quotes; a path with a quote, `$`,
+/// backticks, spaces or a newline must reach the shell as written, so that exactly that
+/// binary runs on commit (not one planted at a path the quoting got wrong, nor the PATH's).
+#[test]
+#[cfg(unix)]
+fn the_hook_runs_the_installed_binary_whatever_its_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let base = temp_dir("hook-quoted");
+    let dir = base.join("repo");
+    std::fs::create_dir_all(&dir).unwrap();
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["config", "user.email", "dev@example.com"],
+        &["config", "user.name", "Dev"],
+        &["config", "commit.gpgsign", "false"],
+    ] {
+        assert!(git(&dir, args).0, "git {args:?}");
+    }
+    let weird = "it's a \"bin\" $HOME `touch pwned` ;\nnext line";
+    let bin_dir = base.join(weird);
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    let bin = bin_dir.join("campaign-lint");
+    std::fs::copy(env!("CARGO_BIN_EXE_campaign-lint"), &bin).unwrap();
+    // Impostors: one where a quote-dropping install would point, one on the PATH.
+    let impostor = "#!/bin/sh\necho IMPOSTOR ran\nexit 0\n";
+    let dropped = base.join(weird.replace('\'', ""));
+    let path_dir = base.join("path");
+    for d in [&dropped, &path_dir] {
+        std::fs::create_dir_all(d).unwrap();
+        std::fs::write(d.join("campaign-lint"), impostor).unwrap();
+        std::fs::set_permissions(
+            d.join("campaign-lint"),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+    }
+    let out = std::process::Command::new(&bin)
+        .args(["hook", "install"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    stage(&dir, "promo.html", &bad());
+    let path = format!(
+        "{}:{}",
+        path_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("git")
+        .args(["commit", "-q", "-m", "promo"])
+        .current_dir(&dir)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "the commit goes through:\n{text}");
+    assert!(!text.contains("IMPOSTOR"), "{text}");
+    assert!(text.contains("missing-unsubscribe-link"), "{text}");
+    assert!(text.contains("commit blocked"), "{text}");
+    assert!(!dir.join("pwned").exists() && !base.join("pwned").exists());
+}

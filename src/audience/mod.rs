@@ -507,6 +507,41 @@ pub fn mask(email: &str) -> String {
     }
 }
 
+/// `text` with every word that holds an `@` masked like [`mask`]. Messages quote rows,
+/// including values the address parser could not accept (`"Anna Smith
+/// <anna.smith@example.com>"` becomes `"Anna Smith <a•••@example.com>"`), so the words
+/// are found by the `@`, not by parsing addresses.
+pub fn mask_addresses(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('@') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let apart = |c: char| c.is_whitespace() || "<>()[],;".contains(c);
+    // Quotes (and the backslashes of `{:?}`) around a word are kept as they are.
+    let wrapping: &[char] = &['"', '\'', '\\', '`'];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest.find(apart).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(end);
+        let inner = word.trim_start_matches(wrapping);
+        let lead = &word[..word.len() - inner.len()];
+        let inner = inner.trim_end_matches(wrapping);
+        // A lone `'@'` is the message talking about the sign, not an address.
+        if inner.contains('@') && inner != "@" {
+            let trail = &word[lead.len() + inner.len()..];
+            out.push_str(lead);
+            out.push_str(&mask(inner));
+            out.push_str(trail);
+        } else {
+            out.push_str(word);
+        }
+        let sep = after.chars().next().map_or(0, char::len_utf8);
+        out.push_str(&after[..sep]);
+        rest = &after[sep..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Whether `shown` is how `email` is shown (in full, or masked), without masking it.
 pub(crate) fn shows(shown: &str, email: &str, full: bool) -> bool {
     if full {
@@ -592,6 +627,22 @@ mod tests {
             assert!(shows(email, email, true));
         }
         assert!(!shows(&mask("anna@example.com"), "bert@example.com", false));
+        for (text, masked) in [
+            (
+                r#"invalid email address "Anna Smith <anna.smith@example.com>" in field "email""#,
+                r#"invalid email address "Anna Smith <a•••@example.com>" in field "email""#,
+            ),
+            (
+                r#"invalid email address "\"anna\"@example.com""#,
+                r#"invalid email address "\"a•••@example.com""#,
+            ),
+            ("x@y, bert@example.com;", "x•••@y, b•••@example.com;"),
+            ("no address here", "no address here"),
+            ("more than one '@'", "more than one '@'"),
+            ("@@", "•••@@"),
+        ] {
+            assert_eq!(mask_addresses(text), masked);
+        }
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(999), "999");

@@ -289,10 +289,17 @@ pub fn check_email(email: &str, field: &str) -> Result<(), String> {
     if plain_address(email.as_bytes()) || lettre::Address::from_str(email).is_ok() {
         return Ok(());
     }
+    // A long value keeps its `@` in view, so that masking finds the address in it
+    // rather than showing the start of the local part alone.
+    let shown = match email.find('@') {
+        Some(at) if !shorten(email).contains('@') => {
+            let local: String = email[..at].chars().take(8).collect();
+            format!("{local}…{}", shorten(&email[at..]))
+        }
+        _ => shorten(email),
+    };
     Err(format!(
-        "invalid email address {:?} in field {:?}: {}",
-        shorten(email),
-        field,
+        "invalid email address {shown:?} in field {field:?}: {}",
         describe_address_error(email)
     ))
 }
@@ -514,6 +521,18 @@ pub(crate) fn json_message(e: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_invalid_address_is_quoted_with_its_at_sign() {
+        let long = format!("{} {}@example.com", "x".repeat(70), "secret");
+        let message = check_email(&long, "email").unwrap_err();
+        assert!(message.contains("xxxxxxxx…@example.com"), "{message}");
+        let masked = crate::audience::mask_addresses(&message);
+        assert!(
+            !masked.contains("secret") && !masked.contains("xx"),
+            "{masked}"
+        );
+    }
 
     #[test]
     fn reads_fields_and_spans() {

@@ -33,7 +33,7 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
         };
     }
     for e in errors {
-        let _ = writeln!(out, "{}", neutralize(&e.to_string()));
+        let _ = writeln!(out, "{}", super::error_text(e));
     }
     out
 }

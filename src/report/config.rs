@@ -18,7 +18,7 @@ pub fn effective_config(config: &Config, rules: &RuleSet) -> String {
         Some(p) => writeln!(
             out,
             "# Effective configuration; config file: {}\n",
-            p.display()
+            super::neutralize(&p.display().to_string())
         ),
         None => writeln!(
             out,

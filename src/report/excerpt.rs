@@ -223,12 +223,12 @@ impl Excerpt {
     }
 }
 
-/// Appends source text with each control character replaced by `?`s of the same byte
-/// length: a campaign's escape sequences must not reach the terminal, and offsets must
-/// keep mapping one to one.
+/// Appends source text with each control or bidirectional character (but tabs) replaced
+/// by `?`s of the same byte length: a campaign's escape sequences and reordering must
+/// not reach the terminal, and offsets must keep mapping one to one.
 fn push_safe(out: &mut String, text: &str) {
     for c in text.chars() {
-        if c.is_control() && c != '\t' {
+        if super::is_unsafe(c) && c != '\t' {
             out.extend(std::iter::repeat_n('?', c.len_utf8()));
         } else {
             out.push(c);

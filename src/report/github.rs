@@ -8,9 +8,12 @@ use super::lines::place;
 use crate::diagnostic::{Report, Severity};
 use crate::error::Error;
 
-/// Escapes a workflow command's message (GitHub's rules: `%`, CR, LF).
+/// Escapes a workflow command's message (GitHub's rules: `%`, CR, LF). The log that
+/// shows the command is a terminal too: other control and bidirectional characters are
+/// written as Rust escapes, as in the other formats for people.
 fn data(text: &str) -> String {
-    text.replace('%', "%25")
+    super::escape_unsafe(text, &['\r', '\n'])
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -68,5 +71,13 @@ mod tests {
     fn escaping() {
         assert_eq!(data("50% off\nnow"), "50%25 off%0Anow");
         assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(
+            property("x\n::error file=f.eml::forged\r"),
+            "x%0A%3A%3Aerror file=f.eml%3A%3Aforged%0D"
+        );
+        assert_eq!(
+            data("\u{1b}[2J\u{7}\u{8}\u{9b}\u{202e}"),
+            "\\u{1b}[2J\\u{7}\\u{8}\\u{9b}\\u{202e}"
+        );
     }
 }

@@ -458,7 +458,7 @@ fn clean_files(report: &Report, width: usize) -> String {
 
 /// An input error as one line (file names and messages may quote input).
 pub fn render_error(error: &Error) -> String {
-    format!("error: {}", neutralize(&error.to_string()))
+    super::defuse_commands(&format!("error: {}", super::error_text(error))).into_owned()
 }
 
 /// The last line: the findings shown (a merged finding counts once), the campaigns and

@@ -8,6 +8,10 @@ use crate::diagnostic::{Report, Severity};
 use crate::error::Error;
 
 /// Escapes text for XML content and attribute values; drops characters XML 1.0 forbids.
+/// Line breaks and the other control and bidirectional characters XML allows are written
+/// as character references: the text stays as it was for a reader of the XML, and a
+/// report printed to a terminal or a CI log cannot start a line (`::error …` is a GitHub
+/// workflow command) or send an escape sequence.
 fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -17,8 +21,14 @@ fn xml(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
+            '\t' => out.push(c),
+            '\n' | '\r' => {
+                let _ = write!(out, "&#{};", u32::from(c));
+            }
             c if (c as u32) < 0x20 || matches!(c as u32, 0xFFFE | 0xFFFF) => out.push('?'),
+            c if super::is_unsafe(c) => {
+                let _ = write!(out, "&#x{:X};", u32::from(c));
+            }
             c => out.push(c),
         }
     }
@@ -56,11 +66,20 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
                 .and_then(|p| p.note)
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default();
-            let _ = writeln!(
-                body,
+            let line = xml(&format!(
                 "{at}: {} [{}]: {}{note}",
                 f.severity, f.rule, f.message
-            );
+            ));
+            // A line of the report that starts with `::` is a GitHub workflow command
+            // when the XML is printed in a job; the reference reads as the same `:`.
+            match line.strip_prefix(':') {
+                Some(rest) => {
+                    body.push_str("&#58;");
+                    body.push_str(rest);
+                }
+                None => body.push_str(&line),
+            }
+            body.push('\n');
         }
         let _ = writeln!(
             cases,
@@ -71,7 +90,7 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
                 format!("{count} findings")
             },
             errors_here,
-            xml(&body)
+            body
         );
     }
     for e in errors {

@@ -22,23 +22,89 @@ pub use config::effective_config;
 pub use human::{HumanOptions, render_error};
 pub use recipients::plural;
 
-/// Text from input made safe for a terminal: control characters (escape sequences,
-/// bells, carriage returns) are shown escaped (`\u{1b}`) instead of being sent raw.
-pub fn neutralize(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\n') {
+/// Whether `c` must not reach a terminal or a log raw: control characters (C0 with line
+/// breaks and tabs, DEL, C1 such as the one-byte CSI U+009B) start escape sequences,
+/// ring bells, move the cursor or forge log lines; bidirectional controls (U+202A–U+202E,
+/// U+2066–U+2069, the marks U+200E, U+200F, U+061C) reorder what is shown, so that the
+/// text read is not the text checked; line and paragraph separators break lines.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+/// `text` with every [unsafe](is_unsafe) character except those in `keep` written as
+/// its Rust escape (`\u{1b}`, `\n`, `\u{202e}`), so that it is seen, not obeyed.
+fn escape_unsafe<'a>(text: &'a str, keep: &[char]) -> std::borrow::Cow<'a, str> {
+    let escaped = |c: char| is_unsafe(c) && !keep.contains(&c);
+    if !text.chars().any(escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
-    std::borrow::Cow::Owned(
-        text.chars()
-            .map(|c| {
-                if c.is_control() && c != '\n' {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escaped(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Text from input (file names, messages that quote a campaign or a pack) made safe for
+/// a terminal or a CI log, as one line: every control and bidirectional character,
+/// line breaks included, is shown escaped (`\u{1b}`, `\n`) instead of being sent raw.
+pub fn neutralize(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_unsafe(text, &[])
+}
+
+/// [`neutralize`] for text of several lines (a rule's docs): line breaks stay.
+pub fn neutralize_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_unsafe(text, &['\n'])
+}
+
+/// An input error for people: its file neutralized to one line, its message keeping the
+/// line breaks it was written with (the hints under an unreadable export) but nothing
+/// else raw. The caller defuses lines that would be commands.
+fn error_text(error: &Error) -> String {
+    Error {
+        file: neutralize(&error.file).into_owned(),
+        position: error.position,
+        message: neutralize_lines(&error.message).into_owned(),
+    }
+    .to_string()
+}
+
+/// `text` with no line that a CI runner would take for a command. GitHub Actions runs any
+/// line of a job's output that starts with `::`, after leading whitespace, as a workflow
+/// command (`::error file=…::…`); a file named `::error file=x::y.html`, or a name with a
+/// space that wraps there, would start one. Such a line's first `:` is written as its
+/// escape, `\u{3a}`.
+pub fn defuse_commands(text: &str) -> std::borrow::Cow<'_, str> {
+    let starts_command = |line: &str| line.trim_start().starts_with("::");
+    if !text.lines().any(starts_command) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for line in text.split_inclusive('\n') {
+        if starts_command(line) {
+            let rest = line.trim_start();
+            out.push_str(&line[..line.len() - rest.len()]);
+            out.push_str("\\u{3a}");
+            out.push_str(&rest[1..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Output formats of `check`.
@@ -69,12 +135,35 @@ pub fn render(
     rules: &crate::rules::RuleSet,
 ) -> String {
     match format {
-        OutputFormat::Human => human::render(report, errors, human),
+        OutputFormat::Human => defuse_commands(&human::render(report, errors, human)).into_owned(),
         OutputFormat::Json => json::render(report, errors),
-        OutputFormat::Concise => concise::render(report, errors),
+        OutputFormat::Concise => defuse_commands(&concise::render(report, errors)).into_owned(),
         OutputFormat::Github => github::render(report, errors),
         OutputFormat::Sarif => sarif::render(report, errors, rules),
         OutputFormat::Junit => junit::render(report, errors),
         OutputFormat::Gitlab => gitlab::render(report, errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_commands() {
+        assert_eq!(
+            neutralize("a\n::error\u{1b}[2J\u{202e}\t"),
+            "a\\n::error\\u{1b}[2J\\u{202e}\\t"
+        );
+        assert_eq!(neutralize_lines("a\nb\r"), "a\nb\\r");
+        assert_eq!(neutralize("Grüße ✓"), "Grüße ✓");
+        assert_eq!(
+            defuse_commands("ok\n  ::error file=x::y\n::warning ::\nfine :: here\n"),
+            "ok\n  \\u{3a}:error file=x::y\n\\u{3a}:warning ::\nfine :: here\n"
+        );
+        assert!(matches!(
+            defuse_commands("a\nb"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

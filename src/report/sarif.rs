@@ -31,8 +31,15 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// A path as a relative URI reference: forward slashes, each segment percent-encoded.
+/// A backslash separates directories only where the system says so (Windows); elsewhere
+/// it is part of a file name, and encoded as one (`%5C`).
 fn uri(path: &str) -> String {
-    let path = path.strip_prefix("./").unwrap_or(path).replace('\\', "/");
+    let path = path.strip_prefix("./").unwrap_or(path);
+    let path = if std::path::MAIN_SEPARATOR == '\\' {
+        path.replace('\\', "/")
+    } else {
+        path.to_owned()
+    };
     let segments: Vec<String> = path
         .split('/')
         .map(|segment| utf8_percent_encode(segment, SEGMENT).to_string())
@@ -154,9 +161,10 @@ mod tests {
     #[test]
     fn paths_become_uri_references() {
         assert_eq!(uri("./samples/a b.eml"), "samples/a%20b.eml");
+        let separated = if cfg!(windows) { "/" } else { "%5C" };
         assert_eq!(
             uri("templates\\süß #1?.html"),
-            "templates/s%C3%BC%C3%9F%20%231%3F.html"
+            format!("templates{separated}s%C3%BC%C3%9F%20%231%3F.html")
         );
         assert_eq!(uri("100%.html"), "100%25.html");
         assert_eq!(uri("c:old/x.html"), "c%3Aold/x.html");

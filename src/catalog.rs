@@ -1,7 +1,7 @@
 //! The brand's products: SKUs, names, aliases, product lines, and which products are
 //! accessories or consumables for others. Read from TOML (`[[product]]` tables) or CSV.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -95,10 +95,13 @@ impl CatalogIndex {
 
     /// Indexes products; fails on duplicate SKUs or references to unknown SKUs/lines.
     pub fn new(products: Vec<Product>) -> Result<CatalogIndex, String> {
+        // Strings told apart up to ASCII case, found by hash: a catalog of 20,000
+        // products loads in milliseconds.
         let mut lines: Vec<String> = Vec::new();
+        let mut line_keys: HashSet<String> = HashSet::new();
         for p in &products {
             if let Some(line) = &p.line
-                && !lines.iter().any(|l| l.eq_ignore_ascii_case(line))
+                && line_keys.insert(line.to_ascii_lowercase())
             {
                 lines.push(line.clone());
             }
@@ -121,7 +124,7 @@ impl CatalogIndex {
         for p in &products {
             for target in &p.for_ {
                 let known = by_key.contains_key(&target.to_lowercase())
-                    || lines.iter().any(|l| l.eq_ignore_ascii_case(target));
+                    || line_keys.contains(&target.to_ascii_lowercase());
                 if !known {
                     return Err(format!(
                         "product {:?} is for {target:?}, which is neither a sku nor a product line of the catalog",
@@ -133,10 +136,11 @@ impl CatalogIndex {
         // Patterns: every SKU, name and alias, then every line name; a string that is both
         // (a SKU named like its line) refers to the product.
         let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_keys: HashSet<String> = HashSet::new();
         let mut targets = Vec::new();
         let mut push = |s: &str, t: Target| {
             let s = s.trim();
-            if s.chars().count() >= 2 && !patterns.iter().any(|p| p.eq_ignore_ascii_case(s)) {
+            if s.chars().count() >= 2 && pattern_keys.insert(s.to_ascii_lowercase()) {
                 patterns.push(s.to_owned());
                 targets.push(t);
             }

@@ -42,6 +42,12 @@ use crate::variants::{Target, Variants};
 /// export whose rows are all different costs its full price, and no memory).
 const MEMO_LIMIT: usize = 200_000;
 
+/// Owned-products values (as written) whose part of a shape is kept per worker: exports
+/// with a few products repeat their values, and these few thousand cover them; an export
+/// whose values are all different (0 to 8 items of 20,000) splits its values instead, at
+/// the price of a lookup per item, without filling memory with values seen once.
+const VALUES_LIMIT: usize = 8_192;
+
 /// Rows per piece and finding looked at for example addresses.
 const EXAMPLE_ROWS: u64 = 16;
 
@@ -98,6 +104,13 @@ impl Plan<'_> {
             .iter()
             .any(|n| n.trim().eq_ignore_ascii_case(name))
             || self.reads.matching.iter().any(|m| m(name))
+    }
+
+    /// Whether the rules read an export field only for whether it is filled in.
+    fn filled_only(&self, name: &str) -> bool {
+        !self.reads.everything
+            && !self.by_name(name)
+            && self.reads.filled.iter().any(|m| m(name.trim()))
     }
 }
 
@@ -378,8 +391,9 @@ impl Worst {
 
 /// How a CSV export's columns are read.
 struct Columns {
-    /// Columns whose text is part of a shape, in order.
-    shape: Vec<usize>,
+    /// Columns part of a shape, in order: by their text, or (true) only by whether they
+    /// are filled in.
+    shape: Vec<(usize, bool)>,
     email: Option<usize>,
     owned: Option<usize>,
 }
@@ -412,7 +426,15 @@ impl Columns {
         mark(map.bounced.as_ref(), reads.status);
         mark(Some(&map.owned_products), reads.owned == OwnedReads::Full);
         Columns {
-            shape: (0..raw.len()).filter(|&c| raw[c]).collect(),
+            shape: (0..raw.len())
+                .filter_map(|c| {
+                    if raw[c] {
+                        Some((c, false))
+                    } else {
+                        plan.filled_only(&headers[c]).then_some((c, true))
+                    }
+                })
+                .collect(),
             email: col(&map.email),
             owned: col(&map.owned_products),
         }
@@ -433,8 +455,8 @@ pub(super) struct Worker<'p, 'a> {
     /// What an owned-products value (as written) adds to a shape; None when only the
     /// full reader can read it.
     owned_values: FxHashMap<Box<[u8]>, Option<Box<[u8]>>>,
-    /// Whether a JSON key is read by name.
-    key_cache: FxHashMap<Box<[u8]>, bool>,
+    /// Whether a JSON key is part of a shape, and only by being filled in.
+    key_cache: FxHashMap<Box<[u8]>, (bool, bool)>,
     /// Whether an address domain passes [`plain_domain`].
     domains: FxHashMap<Box<[u8]>, bool>,
     /// Distinct findings; their ids index `counts`.
@@ -669,8 +691,12 @@ impl<'p, 'a> Worker<'p, 'a> {
         }
         let Some(columns) = &self.columns else { return };
         self.key.clear();
-        for &c in &columns.shape {
-            push_cell(&mut self.key, cell(c));
+        for &(c, filled) in &columns.shape {
+            if filled && cell(c).is_some_and(surely_filled) {
+                self.key.push(FILLED);
+            } else {
+                push_cell(&mut self.key, cell(c));
+            }
         }
         if self.plan.reads.owned == OwnedReads::Relevant {
             let text = columns.owned.and_then(cell).unwrap_or_default();
@@ -780,7 +806,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         key.extend_from_slice(&layout.id.to_le_bytes());
         layout.skeleton.read(marks, start, |i, value| {
             if layout.in_shape.get(i) == Some(&true) {
-                push_cell(key, Some(value.raw));
+                push_member(key, &value, layout.filled[i]);
             }
             if layout.email == Some(i) {
                 row.email = Some(value);
@@ -800,8 +826,10 @@ impl<'p, 'a> Worker<'p, 'a> {
         let key = &mut self.key;
         key.clear();
         key.extend_from_slice(&layout.id.to_le_bytes());
-        for (m, _) in members.iter().zip(&layout.in_shape).filter(|(_, on)| **on) {
-            push_cell(key, Some(m.value.raw));
+        for (i, m) in members.iter().enumerate() {
+            if layout.in_shape.get(i) == Some(&true) {
+                push_member(key, &m.value, layout.filled[i]);
+            }
         }
         JsonRow {
             email: layout.email.and_then(|i| members.get(i)).map(|m| m.value),
@@ -928,14 +956,23 @@ impl<'p, 'a> Worker<'p, 'a> {
         ok
     }
 
-    /// Whether a JSON key is read by name (cached: exports repeat their keys).
-    fn key_read(&mut self, key: &[u8]) -> bool {
+    /// Whether a JSON key is part of a shape, and whether only by being filled in
+    /// (cached: exports repeat their keys).
+    fn key_read(&mut self, key: &[u8]) -> (bool, bool) {
         if let Some(&read) = self.key_cache.get(key) {
             return read;
         }
-        let read = self.plan.reads.everything
-            || std::str::from_utf8(key).is_ok_and(|k| self.plan.by_name(k));
-        self.key_cache.insert(key.into(), read);
+        let name = std::str::from_utf8(key).ok();
+        let read = if self.plan.reads.everything || name.is_some_and(|k| self.plan.by_name(k)) {
+            (true, false)
+        } else if name.is_some_and(|k| self.plan.filled_only(k)) {
+            (true, true)
+        } else {
+            (false, false)
+        };
+        if self.key_cache.len() < MEMO_LIMIT {
+            self.key_cache.insert(key.into(), read);
+        }
         read
     }
 
@@ -994,7 +1031,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         if ok {
             self.key.extend_from_slice(&fragment);
         }
-        if self.owned_values.len() < MEMO_LIMIT {
+        if self.owned_values.len() < VALUES_LIMIT {
             self.owned_values
                 .insert(value.into(), ok.then(|| fragment.into()));
         }
@@ -1042,7 +1079,9 @@ impl<'p, 'a> Worker<'p, 'a> {
                 .iter()
                 .any(|f| plan.rules.owned_matters(plan.env, f, text))
         });
-        self.owned_cache.insert(item.into(), matters);
+        if self.owned_cache.len() < MEMO_LIMIT {
+            self.owned_cache.insert(item.into(), matters);
+        }
         matters
     }
 
@@ -1192,7 +1231,7 @@ impl std::fmt::Write for Lossless<'_> {
 fn push_cell(key: &mut Vec<u8>, value: Option<&[u8]>) {
     match value {
         None => key.push(0xFF),
-        Some(v) if v.len() < 0xFE => {
+        Some(v) if v.len() < usize::from(FILLED) => {
             key.push(v.len() as u8);
             key.extend_from_slice(v);
         }
@@ -1201,6 +1240,33 @@ fn push_cell(key: &mut Vec<u8>, value: Option<&[u8]>) {
             key.extend_from_slice(&(v.len() as u32).to_le_bytes());
             key.extend_from_slice(v);
         }
+    }
+}
+
+/// In a shape key, a value read only for whether it is filled in, that surely is
+/// ([`surely_filled`]); no value's length is written as this byte ([`push_cell`]).
+const FILLED: u8 = 0xFD;
+
+/// Whether a value is filled in whatever else it holds: it has an ASCII character that
+/// is not white space, so it is not blank once trimmed (other values go into the key as
+/// they are, and the rules tell them apart).
+fn surely_filled(text: &[u8]) -> bool {
+    text.iter().any(|&b| b > b' ' && b < 0x7f)
+}
+
+/// A JSON member's value in a shape key: as written, or only whether it is filled in
+/// (a string with visible text, a number or a boolean).
+fn push_member(key: &mut Vec<u8>, value: &MemberValue, filled_only: bool) {
+    let filled = filled_only
+        && match value.kind {
+            JsonKind::Str => surely_filled(value.text()),
+            JsonKind::Scalar => value.raw != b"null",
+            _ => false,
+        };
+    if filled {
+        key.push(FILLED);
+    } else {
+        push_cell(key, Some(value.raw));
     }
 }
 
@@ -1254,6 +1320,8 @@ struct JsonLayout {
     owned: Option<usize>,
     /// Whether each member's value is part of a shape.
     in_shape: Vec<bool>,
+    /// Whether a member is part of a shape only by whether it is filled in.
+    filled: Vec<bool>,
     /// Tells this worker's layouts apart in shape keys.
     id: u64,
 }
@@ -1281,9 +1349,10 @@ impl JsonLayout {
         }
         let email = find_member(members, &map.email).ok()?;
         let owned = find_member(members, &map.owned_products).ok()?;
+        let mut filled = vec![false; members.len()];
         for (i, m) in members.iter().enumerate() {
             if !raw[i] {
-                raw[i] = worker.key_read(m.key);
+                (raw[i], filled[i]) = worker.key_read(m.key);
             }
         }
         let mut skeleton = Skeleton::default();
@@ -1294,6 +1363,7 @@ impl JsonLayout {
             email,
             owned,
             in_shape: raw,
+            filled,
             id,
         })
     }
@@ -1446,5 +1516,58 @@ pub(super) fn parallel(
             ..
         }) => Err(read_failure(&path, failure, rows)),
         Err(_) => Err(Error::new(&path, "reading the export failed")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filled_means_not_blank_once_trimmed() {
+        for (text, filled) in [
+            ("Anna", true),
+            ("  Jo ", true),
+            ("\u{e9}a", true),
+            ("", false),
+            ("   ", false),
+            ("\t\r\n", false),
+            // Not ASCII: left to the rules (NBSP is blank once trimmed, 名 is not).
+            ("\u{a0}", false),
+            ("名", false),
+        ] {
+            assert_eq!(surely_filled(text.as_bytes()), filled, "{text:?}");
+            if filled {
+                assert!(!text.trim().is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn a_filled_value_never_reads_as_another_key() {
+        // The FILLED byte is never the length byte of a value: a key with a filled
+        // value and one with a value of any length differ.
+        for len in [0usize, 1, 200, 252, 253, 254, 255, 300] {
+            let value = vec![b'x'; len];
+            let mut written = Vec::new();
+            push_cell(&mut written, Some(&value));
+            assert_ne!(written.first(), Some(&FILLED), "{len}");
+        }
+        let member = |raw: &'static [u8], kind| MemberValue { raw, kind };
+        for (value, filled) in [
+            (member(b"\"Anna\"", JsonKind::Str), true),
+            (member(b"\"  \"", JsonKind::Str), false),
+            (member(b"\"\\u0020\"", JsonKind::Escaped), false),
+            (member(b"42", JsonKind::Scalar), true),
+            (member(b"null", JsonKind::Scalar), false),
+            (member(b"[]", JsonKind::Array), false),
+        ] {
+            let mut key = Vec::new();
+            push_member(&mut key, &value, true);
+            assert_eq!(key == [FILLED], filled, "{:?}", value.raw);
+            let mut raw = Vec::new();
+            push_member(&mut raw, &value, false);
+            assert_ne!(raw, [FILLED]);
+        }
     }
 }

@@ -76,6 +76,11 @@ pub struct Reads {
     pub named: Vec<String>,
     /// Export fields picked by a test on their names (merge tags match names loosely).
     pub matching: Vec<FieldTest>,
+    /// Export fields read only for whether they are filled in (present, and blank or
+    /// not), not for their value: a merge tag prints the recipient's first name, but
+    /// whether it is a problem depends only on the name being there. The audience engine
+    /// tells recipients apart by that alone, so unique names do not make unique shapes.
+    pub filled: Vec<FieldTest>,
 }
 
 impl std::fmt::Debug for Reads {
@@ -89,6 +94,7 @@ impl std::fmt::Debug for Reads {
             .field("owned", &self.owned)
             .field("named", &self.named)
             .field("matching", &self.matching.len())
+            .field("filled", &self.filled.len())
             .finish()
     }
 }

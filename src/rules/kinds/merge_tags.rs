@@ -273,18 +273,19 @@ impl Check for MergeTags {
             if self.system.contains(&key) {
                 continue;
             }
-            reads.named.push(token.to_owned());
             let mut keys = vec![key.clone()];
             keys.extend(self.aliases.get(&key).into_iter().flatten().cloned());
-            wanted.push((key, keys));
+            wanted.push((token.to_owned(), keys));
         }
         if wanted.is_empty() {
             return;
         }
-        reads.matching.push(std::sync::Arc::new(move |name: &str| {
-            wanted
-                .iter()
-                .any(|(_, keys)| keys.iter().any(|k| key_eq(name, k)))
+        // Only whether the field is there and filled in decides a finding (a blank
+        // value is quoted in its label, so a blank value is still told apart).
+        reads.filled.push(std::sync::Arc::new(move |name: &str| {
+            wanted.iter().any(|(token, keys)| {
+                name.trim().eq_ignore_ascii_case(token) || keys.iter().any(|k| key_eq(name, k))
+            })
         }));
     }
 

@@ -176,7 +176,7 @@ fn recipients_with_errors_are_the_ones_suppress_out_writes() {
     let out = run(&args);
     let written = std::fs::read_to_string(&suppress).unwrap().lines().count() - 1;
     let summary = flat(&audience_summary(&out.stdout).join("\n"));
-    let checked = 297;
+    let checked = 298;
     let share = written as f64 * 100.0 / f64::from(checked);
     let expected = format!(
         "Audience {NEWSLETTER}: {written} of {checked} recipients ({share:.1}%) would get an error \
@@ -214,7 +214,7 @@ fn fail_on_rates_are_reported_with_whether_they_tripped() {
         ]);
         assert_eq!(out.code, code, "{}", out.stdout);
         let line =
-            format!("  --fail-on owned-product-offer={rate}: 35.0% of recipients, {verdict}");
+            format!("  --fail-on owned-product-offer={rate}: 35.2% of recipients, {verdict}");
         assert!(
             audience_summary(&out.stdout).contains(&line.as_str()),
             "{line}\n{}",
@@ -237,10 +237,15 @@ fn language_mismatch_over_an_audience_shows_its_snippet_once_with_a_breakdown() 
         .collect();
     assert_eq!(groups.len(), 6, "{report}");
     let text = &out.stdout;
+    // Once for the readers of other languages, once for the reader of an unknown one.
     assert_eq!(
         text.matches("language-mismatch (campaign-lint explain language-mismatch)")
             .count(),
-        1,
+        2,
+        "{text}"
+    );
+    assert!(
+        text.contains("⚠ samples/audiences/newsletter-export.csv: unknown language \"Klingon\""),
         "{text}"
     );
     // The snippet in the body and the one on the subject, once each.
@@ -248,7 +253,7 @@ fn language_mismatch_over_an_audience_shows_its_snippet_once_with_a_breakdown() 
     let total: u64 = groups.iter().filter_map(|f| f["recipients"].as_u64()).sum();
     assert!(
         flat(text).contains(&format!(
-            "× campaign is written in English but the recipient reads German, French, Spanish or 3 more ({total} of 297 recipients,"
+            "× campaign is written in English but the recipient reads German, French, Spanish or 3 more ({total} of 298 recipients,"
         )),
         "{text}"
     );

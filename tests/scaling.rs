@@ -206,5 +206,5 @@ shape_tests! {
     text_parts_scale_linearly: 3, 300;
     merge_tags_scale_linearly: 4, 1000;
     suppressions_scale_linearly: 5, 2000;
-    footnotes_scale_linearly: 6, 400;
+    footnotes_scale_linearly: 6, 800;
 }

@@ -486,12 +486,8 @@ pub(crate) fn validate(profile: Profile) -> std::result::Result<Profile, String>
     if profile.email.is_none() {
         return Err("no email address".to_owned());
     }
-    if let Some(unknown) = profile.languages.iter().find(|l| l.language.is_none()) {
-        return Err(format!(
-            "unknown language {:?}",
-            crate::profiles::shorten(&unknown.raw)
-        ));
-    }
+    // An unknown language is not a reason to skip the row: the language rule reports it
+    // (a warning, with its recipients and examples), as it does for one --profile.
     Ok(profile)
 }
 

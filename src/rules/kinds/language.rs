@@ -165,7 +165,10 @@ impl Check for LanguageMismatch {
             return cx.report(diag);
         }
         for value in profile.languages.iter().filter(|l| l.language.is_none()) {
+            // The value as quoted in the message: over an audience, the findings for
+            // each unknown value are shown as one, with a table of the values.
             let mut diag = Diag::with_message(unknown_language(&value.raw))
+                .arg("language", format!("{:?}", value.raw))
                 .severity(Severity::Warning)
                 .help(Some("use a BCP 47 tag (en-GB, pt-BR), an ISO 639 code (de, deu) or a language name (German, Deutsch)".to_owned()));
             if let Some(span) = at(&profile.spans.language) {

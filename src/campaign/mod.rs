@@ -8,6 +8,7 @@ mod mime;
 pub mod stylesheet;
 pub mod text;
 
+use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
 
@@ -119,7 +120,22 @@ impl Campaign {
             .map_err(|e| Error::new(&display, io_message(&e)))?
             .len();
         within_size_limit(&display, size, limits)?;
-        let bytes = std::fs::read(path).map_err(|e| Error::new(&display, io_message(&e)))?;
+        // The metadata says nothing about a FIFO or a device (`/dev/zero` has size 0):
+        // the limit is kept while reading, one byte past it being enough to tell.
+        let file = std::fs::File::open(path).map_err(|e| Error::new(&display, io_message(&e)))?;
+        let mut bytes = Vec::new();
+        file.take(max_bytes(limits).saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::new(&display, io_message(&e)))?;
+        if bytes.len() as u64 > max_bytes(limits) {
+            return Err(Error::new(
+                &display,
+                format!(
+                    "the file goes on past the {} limit for a campaign (raise [limits] max-campaign-mb in campaign-lint.toml)",
+                    human_size(max_bytes(limits))
+                ),
+            ));
+        }
         let format = format_of(path).unwrap_or_else(|| sniff(&bytes));
         Campaign::parse_with(&display, &bytes, format, limits)
     }
@@ -255,23 +271,29 @@ pub(crate) fn io_message(e: &std::io::Error) -> String {
 /// Err when a campaign of `size` bytes is over `[limits] max-campaign-mb`: such a file is
 /// not read.
 fn within_size_limit(path: &str, size: u64, limits: &Limits) -> Result<()> {
-    let max_bytes = (limits.max_campaign_mb.max(0.0) * 1_000_000.0) as u64;
+    let max_bytes = max_bytes(limits);
     if size <= max_bytes {
         return Ok(());
     }
-    let human = |b: u64| {
-        if b >= 1_000_000 {
-            format!("{:.1} MB", b as f64 / 1_000_000.0)
-        } else {
-            format!("{:.0} KB", b as f64 / 1_000.0)
-        }
-    };
     Err(Error::new(
         path,
         format!(
             "the file is {}, over the {} limit for a campaign (raise [limits] max-campaign-mb in campaign-lint.toml)",
-            human(size),
-            human(max_bytes)
+            human_size(size),
+            human_size(max_bytes)
         ),
     ))
+}
+
+/// `[limits] max-campaign-mb` in bytes.
+fn max_bytes(limits: &Limits) -> u64 {
+    (limits.max_campaign_mb.max(0.0) * 1_000_000.0) as u64
+}
+
+fn human_size(bytes: u64) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    } else {
+        format!("{:.0} KB", bytes as f64 / 1_000.0)
+    }
 }

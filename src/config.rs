@@ -70,6 +70,9 @@ pub struct Limits {
     pub max_csv_record_lines: usize,
     /// A CSV row of an audience export longer than this (in KB) is skipped the same way.
     pub max_csv_record_kb: usize,
+    /// A JSON row (a line of JSON Lines, an element of a JSON array) of an audience or
+    /// owned-products export longer than this (in KB) is skipped without being held.
+    pub max_json_record_kb: usize,
     /// Example recipients shown per audience finding.
     pub examples: usize,
     /// An audience run that skips more than this share of its rows (bad addresses,
@@ -87,6 +90,7 @@ impl Default for Limits {
             max_html_depth: 1000,
             max_csv_record_lines: records.lines,
             max_csv_record_kb: records.bytes / 1024,
+            max_json_record_kb: records.json_bytes / 1024,
             examples: 3,
             max_skipped_percent: 10.0,
         }
@@ -99,6 +103,7 @@ impl Limits {
         crate::profiles::scan::RecordLimits {
             lines: self.max_csv_record_lines,
             bytes: self.max_csv_record_kb.saturating_mul(1024),
+            json_bytes: self.max_json_record_kb.saturating_mul(1024),
         }
     }
 }

@@ -77,3 +77,261 @@ fn a_fifo_campaign_stops_at_the_size_limit() {
         "{all}"
     );
 }
+
+/// Writes `export` (gzip-compressed when its name ends in `.gz`): `rows` small rows
+/// made by `row`, and at row `big` one made by `long` with `pad` bytes of padding,
+/// written in pieces so the test never holds it.
+fn write_export(
+    path: &std::path::Path,
+    head: &str,
+    rows: usize,
+    big: usize,
+    row: impl Fn(usize) -> String,
+    long: impl Fn(&str) -> (String, String),
+    pad: usize,
+) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut out: Box<dyn Write> = if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(flate2::write::GzEncoder::new(
+            file,
+            flate2::Compression::fast(),
+        ))
+    } else {
+        Box::new(std::io::BufWriter::new(file))
+    };
+    out.write_all(head.as_bytes()).unwrap();
+    for i in 1..=rows {
+        if i == big {
+            let (before, after) = long(&row(i));
+            out.write_all(before.as_bytes()).unwrap();
+            let chunk = vec![b'x'; 1 << 16];
+            let mut left = pad;
+            while left > 0 {
+                let n = left.min(chunk.len());
+                out.write_all(&chunk[..n]).unwrap();
+                left -= n;
+            }
+            out.write_all(after.as_bytes()).unwrap();
+        } else {
+            out.write_all(row(i).as_bytes()).unwrap();
+        }
+    }
+    out.flush().unwrap();
+}
+
+/// A config with record limits of 4 KB.
+fn small_record_limits(dir: &std::path::Path) -> String {
+    let config = dir.join("limits.toml");
+    std::fs::write(
+        &config,
+        "[limits]\nmax-csv-record-kb = 4\nmax-json-record-kb = 4\n",
+    )
+    .unwrap();
+    config.display().to_string()
+}
+
+/// `check free-phone.eml --audience EXPORT ARGS --format json` with the 4 KB record
+/// limits: the report.
+fn audience_report(
+    dir: &std::path::Path,
+    export: &str,
+    args: &[&str],
+    piece_kb: &str,
+) -> serde_json::Value {
+    let campaign = common::root().join("samples/campaigns/free-phone.eml");
+    let config = small_record_limits(dir);
+    let mut all = vec![
+        "check",
+        campaign.to_str().unwrap(),
+        "--audience",
+        export,
+        "--config",
+        &config,
+        "--format",
+        "json",
+        "--allow-skipped",
+    ];
+    all.extend_from_slice(args);
+    let out = common::run_in_env(dir, &all, &[("CAMPAIGN_LINT_PIECE_KB", piece_kb)]);
+    assert!(
+        out.code < 2,
+        "{all:?}: exit {}: {}{}",
+        out.code,
+        out.stdout,
+        out.stderr
+    );
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+fn json_line_row(i: usize) -> String {
+    format!("{{\"email\": \"user{i}@example.com\", \"language\": \"en\"}}\n")
+}
+
+fn long_json_line(row: &str) -> (String, String) {
+    let (before, _) = row.split_at(row.len() - 2);
+    (format!("{before}, \"note\": \""), "\"}\n".to_owned())
+}
+
+/// The one skipped row of an audience summary: its line and reason.
+fn one_skipped(summary: &serde_json::Value) -> (u64, String) {
+    assert_eq!(summary["rows_skipped"], 1, "{summary}");
+    let skipped = &summary["skipped"][0];
+    (
+        skipped["line"].as_u64().unwrap_or(0),
+        skipped["reason"].as_str().unwrap_or("").to_owned(),
+    )
+}
+
+#[test]
+fn a_json_lines_row_past_the_limit_is_skipped_by_both_engines() {
+    let dir = temp_dir("long-json-line");
+    // A line of 300 KB within a piece, and one of 3 MB in a .gz: pieces of 4 KB and 64 KB
+    // cut them anywhere.
+    for (name, pad) in [("export.jsonl", 300_000), ("export.jsonl.gz", 3_000_000)] {
+        write_export(
+            &dir.join(name),
+            "",
+            40,
+            7,
+            json_line_row,
+            long_json_line,
+            pad,
+        );
+        for piece in ["4", "64"] {
+            for engine in [&[][..], &["--reference-engine"][..]] {
+                let report = audience_report(&dir, name, engine, piece);
+                let audience = &report["summary"]["audience"];
+                let (line, reason) = one_skipped(audience);
+                assert_eq!(line, 7, "{name} {engine:?} {piece}: {audience}");
+                assert!(reason.contains("longer than 4 KB"), "{reason}");
+                assert_eq!(audience["rows_checked"], 39, "{name}: {audience}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_json_array_element_past_the_limit_is_skipped() {
+    let dir = temp_dir("long-json-element");
+    let element = |i: usize| {
+        let comma = if i == 1 { "" } else { "," };
+        format!("{comma}{{\"email\": \"user{i}@example.com\", \"language\": \"en\"}}\n")
+    };
+    let long = |row: &str| {
+        let (before, _) = row.split_at(row.len() - 2);
+        (format!("{before}, \"note\": \""), "\"}\n".to_owned())
+    };
+    for name in ["export.json", "export.json.gz"] {
+        let path = dir.join(name);
+        write_export(&path, "[\n", 30, 5, element, long, 200_000);
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        if path.extension().is_some_and(|e| e == "gz") {
+            // A second gzip member: the reader reads members one after the other.
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(b"]\n").unwrap();
+            file.write_all(&e.finish().unwrap()).unwrap();
+        } else {
+            file.write_all(b"]\n").unwrap();
+        }
+        drop(file);
+        let report = audience_report(&dir, name, &[], "64");
+        let audience = &report["summary"]["audience"];
+        let (line, reason) = one_skipped(audience);
+        // Element 5 starts on line 6, after the opening bracket's line.
+        assert_eq!(line, 6, "{name}: {audience}");
+        assert!(reason.contains("longer than 4 KB"), "{reason}");
+        assert_eq!(audience["rows_checked"], 29, "{name}: {audience}");
+    }
+}
+
+#[test]
+fn owned_export_rows_past_the_limit_are_skipped_and_listed() {
+    let dir = temp_dir("long-owned");
+    let csv_row = |i: usize| format!("user{i}@example.com,KD-55X85J\n");
+    let long_csv = |row: &str| (row.trim_end().to_owned(), "\n".to_owned());
+    write_export(
+        &dir.join("owned.csv.gz"),
+        "email,sku\n",
+        20,
+        4,
+        csv_row,
+        long_csv,
+        200_000,
+    );
+    write_export(
+        &dir.join("owned.jsonl"),
+        "",
+        20,
+        4,
+        |i| format!("{{\"email\": \"user{i}@example.com\", \"sku\": \"KD-55X85J\"}}\n"),
+        long_json_line,
+        200_000,
+    );
+    let audience = dir.join("audience.csv");
+    std::fs::write(&audience, "email,language\nuser1@example.com,en\n").unwrap();
+    // The header is line 1 of the CSV: its fourth row is on line 5.
+    for (owned, line) in [("owned.csv.gz", 5), ("owned.jsonl", 4)] {
+        let report = audience_report(&dir, "audience.csv", &["--owned", owned], "64");
+        let summary = &report["summary"]["audience"]["owned"];
+        let (at, reason) = one_skipped(summary);
+        assert_eq!(at, line, "{owned}: {summary}");
+        assert!(
+            reason.contains("longer than") && reason.contains("4 KB"),
+            "{reason}"
+        );
+        assert_eq!(summary["addresses"], 19, "{owned}: {summary}");
+        // The human report names the file and the line.
+        let campaign = common::root().join("samples/campaigns/free-phone.eml");
+        let config = small_record_limits(&dir);
+        let out = run_in(
+            &dir,
+            &[
+                "check",
+                campaign.to_str().unwrap(),
+                "--audience",
+                "audience.csv",
+                "--owned",
+                owned,
+                "--config",
+                &config,
+            ],
+        );
+        assert!(
+            out.stdout
+                .contains(&format!("skipped row 4 (line {line}) of {owned}")),
+            "{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn a_binary_export_is_refused_at_once() {
+    let dir = temp_dir("dev-zero-export");
+    let audience = dir.join("audience.csv");
+    std::fs::write(&audience, "email,language\nuser1@example.com,en\n").unwrap();
+    let campaign = common::root().join("samples/campaigns/free-phone.eml");
+    let campaign = campaign.to_str().unwrap();
+    for args in [
+        &[
+            "check",
+            campaign,
+            "--audience",
+            "audience.csv",
+            "--owned",
+            "/dev/zero",
+        ][..],
+        &["check", campaign, "--audience", "/dev/zero"][..],
+    ] {
+        let out = run_in(&dir, args);
+        assert_eq!(out.code, 2, "{args:?}: {}{}", out.stdout, out.stderr);
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert!(
+            all.contains("/dev/zero") && all.contains("NUL byte"),
+            "{all}"
+        );
+    }
+}

@@ -489,7 +489,10 @@ impl<'p, 'a> Worker<'p, 'a> {
             Piece::Broken => {
                 let reason = self
                     .layout
-                    .map(|l| l.record_limits.message())
+                    .map(|l| match l.format {
+                        AudienceFormat::Csv => l.record_limits.message(),
+                        _ => l.record_limits.json_message(),
+                    })
                     .unwrap_or_default();
                 self.tally.rows += 1;
                 self.tally.lines = 1;
@@ -743,6 +746,15 @@ impl<'p, 'a> Worker<'p, 'a> {
             let this_line = line;
             line += 1;
             pos += end;
+            // Past the limit, a line is no row, blank or not (as the reference reader,
+            // which never holds it, sees it).
+            if let Some(layout) = self.layout
+                && text.len() > layout.record_limits.json_bytes
+            {
+                self.tally.rows += 1;
+                self.skip(Some(this_line), layout.record_limits.json_message());
+                continue;
+            }
             if keyed.is_none() && is_blank(text) {
                 continue;
             }

@@ -106,7 +106,13 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
             "rows_skipped": a.rows_skipped,
             "preset": a.preset,
             "rule_recipients": a.rule_recipients,
-            "owned": a.owned.as_ref().map(|(path, addresses, rows, skipped)| json!({"file": path, "addresses": addresses, "rows": rows, "rows_skipped": skipped})),
+            "owned": a.owned.as_ref().map(|o| json!({
+                "file": o.path,
+                "addresses": o.addresses,
+                "rows": o.rows,
+                "rows_skipped": o.rows_skipped,
+                "skipped": o.skipped.iter().map(|(row, line, reason)| json!({"row": row, "line": line, "reason": reason})).collect::<Vec<_>>(),
+            })),
             "seconds": a.seconds,
             "skipped": a.skipped.iter().map(|(row, line, reason)| json!({"row": row, "line": line, "reason": reason})).collect::<Vec<_>>(),
         });

@@ -335,3 +335,73 @@ fn a_binary_export_is_refused_at_once() {
         );
     }
 }
+
+/// Runs `check t.html --rules pack` with `rule` as `pack/brand-words.toml`.
+fn check_with_pack(name: &str, rule: &str) -> common::Run {
+    let dir = temp_dir(name);
+    std::fs::create_dir_all(dir.join("pack")).unwrap();
+    std::fs::write(dir.join("pack/brand-words.toml"), rule).unwrap();
+    std::fs::write(
+        dir.join("t.html"),
+        "<p>Hello there, a guaranteed offer.</p><p><a href=\"https://example.com/unsubscribe\">Unsubscribe</a></p>",
+    )
+    .unwrap();
+    run_in(&dir, &["check", "t.html", "--rules", "pack"])
+}
+
+const RULE_HEAD: &str = "kind = \"pattern\"\nseverity = \"error\"\nsummary = \"Brand words\"\nmessage = \"brand words: {match}\"\n\n[params]\nscope = \"text\"\n";
+
+#[test]
+fn a_pattern_too_large_to_compile_is_a_located_load_error() {
+    for mode in ["forbid", "require"] {
+        let rule = format!("{RULE_HEAD}mode = \"{mode}\"\npattern = '\\w{{5000}}'\n");
+        let out = check_with_pack(&format!("big-pattern-{mode}"), &rule);
+        assert_eq!(out.code, 2, "{mode}: {}{}", out.stdout, out.stderr);
+        let all = format!("{}{}", out.stdout, out.stderr);
+        // Line 9 of the rule file is `pattern = ...`.
+        assert!(all.contains("brand-words.toml:9:1"), "{all}");
+        assert!(all.contains("too large once compiled"), "{all}");
+    }
+}
+
+#[test]
+fn a_pattern_override_too_large_is_located_in_the_config() {
+    let dir = temp_dir("big-pattern-override");
+    std::fs::write(
+        dir.join("campaign-lint.toml"),
+        "[rules.all-caps-subject.params]\npattern = '\\w{5000}'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("t.txt"),
+        "Hello, unsubscribe at https://example.com/u\n",
+    )
+    .unwrap();
+    let out = run_in(&dir, &["check", "t.txt"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(all.contains("campaign-lint.toml:2:1"), "{all}");
+    assert!(all.contains("too large once compiled"), "{all}");
+}
+
+#[test]
+fn a_word_list_past_its_bounds_is_a_located_load_error() {
+    let words: Vec<String> = (0..10_001).map(|i| format!("\"word{i}\"")).collect();
+    let rule = format!("{RULE_HEAD}words = [{}]\n", words.join(", "));
+    let out = check_with_pack("many-words", &rule);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(all.contains("brand-words.toml:8:1"), "{all}");
+    assert!(all.contains("10001 words"), "{all}");
+    // Within the bounds, the list is used.
+    let out = check_with_pack(
+        "few-words",
+        &format!("{RULE_HEAD}words = [\"guaranteed\"]\n"),
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("brand words: \"guaranteed\""),
+        "{}",
+        out.stdout
+    );
+}

@@ -572,6 +572,7 @@ impl<'p, 'a> Worker<'p, 'a> {
                     let s = c.as_ptr() as usize - base;
                     (s, s + c.len())
                 }));
+                skip_bom(record, &mut cells);
             }
             let out = std::mem::take(&mut self.out);
             let base: &[u8] = if unquoted { &out } else { record };
@@ -601,6 +602,7 @@ impl<'p, 'a> Worker<'p, 'a> {
                 at
             };
             cells.push((cell_start - record_start, end - record_start));
+            skip_bom(&bytes[record_start..], &mut cells);
             self.plain_record(layout, &bytes[record_start..=at], &cells, line, utf8);
             line += 1;
             record_start = at + 1;
@@ -609,6 +611,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         }
         if record_start < bytes.len() {
             cells.push((cell_start - record_start, bytes.len() - record_start));
+            skip_bom(&bytes[record_start..], &mut cells);
             self.plain_record(layout, &bytes[record_start..], &cells, line, utf8);
         }
         line
@@ -1228,6 +1231,17 @@ fn split_items(text: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// Text without the white space `str::trim` removes: ASCII white space (vertical tab
 /// included) here, and Unicode white space through `str::trim` when the ends are not ASCII.
 #[inline]
+/// A record that starts with a UTF-8 byte-order mark (exports joined with `cat`) loses it
+/// from its first cell, as csv-core drops it at the start of every record the reference
+/// reader unquotes.
+fn skip_bom(record: &[u8], cells: &mut [(usize, usize)]) {
+    if record.starts_with(b"\xef\xbb\xbf")
+        && let Some(first) = cells.first_mut()
+    {
+        first.0 = (first.0 + 3).min(first.1);
+    }
+}
+
 fn trim_text(text: &[u8]) -> &[u8] {
     // Nearly every value is written without white space around it.
     if let (Some(first), Some(last)) = (text.first(), text.last())

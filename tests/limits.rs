@@ -405,3 +405,48 @@ fn a_word_list_past_its_bounds_is_a_located_load_error() {
         out.stdout
     );
 }
+
+/// A message whose body is never read fails the run with the reason, instead of passing
+/// every body check unseen.
+#[test]
+fn a_message_with_no_readable_body_part_is_an_error() {
+    let dir = temp_dir("unread-body");
+    let head = "From: Shop <news@example.com>\nSubject: News\nMIME-Version: 1.0\n";
+    let part = "Content-Type: text/html\n\n<p>Hello</p>\n";
+    for (name, content_type, body) in [
+        (
+            "no-boundary.eml",
+            "multipart/alternative; boundary=\"XYZ\"",
+            format!("--ABC\n{part}--ABC--\n"),
+        ),
+        (
+            "empty-boundary.eml",
+            "multipart/alternative; boundary=\"\"",
+            format!("--\n{part}----\n"),
+        ),
+        (
+            "attachment.eml",
+            "multipart/mixed; boundary=\"B\"",
+            format!("--B\nContent-Disposition: attachment; filename=\"offer.html\"\n{part}--B--\n"),
+        ),
+    ] {
+        std::fs::write(
+            dir.join(name),
+            format!("{head}Content-Type: {content_type}\n\n{body}"),
+        )
+        .unwrap();
+        let out = run_in(&dir, &["check", name, "--format", "json"]);
+        assert_eq!(out.code, 1, "{name}: {}", out.stdout);
+        let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let unread: Vec<&serde_json::Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "unreadable-part")
+            .collect();
+        assert_eq!(unread.len(), 1, "{name}: {}", out.stdout);
+        assert_eq!(unread[0]["severity"], "error");
+        // Labelled at the Content-Type header (line 4).
+        assert_eq!(unread[0]["span"]["line"], 4, "{name}");
+    }
+}

@@ -109,6 +109,9 @@ pub struct Campaign {
     pub parts: Vec<Part>,
     /// Offset in source 0 just after the header block (where a missing header would go).
     pub header_end: usize,
+    /// A message none of whose body parts could be read as text: why, and where (the
+    /// Content-Type header, or the end of the header block).
+    pub unread_body: Option<(String, Span)>,
 }
 
 impl Campaign {
@@ -191,6 +194,7 @@ impl Campaign {
                         decode_problem,
                     }],
                     header_end: 0,
+                    unread_body: None,
                 })
             }
         }

@@ -86,7 +86,7 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
         None => None,
     };
     let profile = match (&request.profile, &config.profile) {
-        (Some(path), _) => Some(ProfileFile::load(path, &config.fields)?),
+        (Some(path), _) => Some(ProfileFile::load(path, &config.fields, &config.limits)?),
         (None, Some(table)) if request.audience.is_none() => Some(config_profile(config, table)?),
         _ => None,
     };

@@ -450,3 +450,34 @@ fn a_message_with_no_readable_body_part_is_an_error() {
         assert_eq!(unread[0]["span"]["line"], 4, "{name}");
     }
 }
+
+#[test]
+fn a_profile_stops_at_the_json_record_limit() {
+    let dir = temp_dir("dev-zero-profile");
+    let config = small_record_limits(&dir);
+    let campaign = common::root().join("samples/campaigns/free-phone.eml");
+    let long = format!(
+        "{{\"email\": \"a@example.com\", \"note\": \"{}\"}}",
+        "x".repeat(10_000)
+    );
+    std::fs::write(dir.join("long.json"), long).unwrap();
+    for profile in ["/dev/zero", "long.json"] {
+        let out = run_in(
+            &dir,
+            &[
+                "check",
+                campaign.to_str().unwrap(),
+                "--profile",
+                profile,
+                "--config",
+                &config,
+            ],
+        );
+        assert_eq!(out.code, 2, "{profile}: {}{}", out.stdout, out.stderr);
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert!(
+            all.contains(profile) && all.contains("longer than 4 KB"),
+            "{all}"
+        );
+    }
+}

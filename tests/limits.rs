@@ -481,3 +481,63 @@ fn a_profile_stops_at_the_json_record_limit() {
         );
     }
 }
+
+/// A directory of many templates: each file is finished as it is checked and its
+/// facts dropped; the findings are those each template gets on its own.
+#[test]
+fn a_directory_of_many_templates_reports_each_as_alone() {
+    let dir = temp_dir("many-templates");
+    let shapes = [
+        // Clean: no findings (its sources are not kept).
+        "<html lang=\"en\"><body><p>Our spring newsletter from Nordlicht, with the new range of outdoor cameras for the season.</p><p><a href=\"https://example.com/unsubscribe\">Unsubscribe</a></p><p>Nordlicht GmbH, Hafenstrasse 1, 20095 Hamburg</p></body></html>\n",
+        // No unsubscribe link.
+        "<p>Buy our cameras today.</p>\n",
+        // A suppression comment that suppresses nothing.
+        "<!-- campaign-lint-disable-next-line missing-unsubscribe-link -->\n<p>Hello</p><p><a href=\"https://example.com/unsubscribe\">Unsubscribe</a></p>\n",
+    ];
+    std::fs::create_dir_all(dir.join("all")).unwrap();
+    for (i, shape) in shapes.iter().enumerate() {
+        std::fs::write(dir.join(format!("shape{i}.html")), shape).unwrap();
+    }
+    let files = 900;
+    for n in 0..files {
+        std::fs::write(
+            dir.join(format!("all/t{n:05}.html")),
+            shapes[n % shapes.len()],
+        )
+        .unwrap();
+    }
+    let rules_of = |report: &serde_json::Value, path: &str| -> Vec<(String, String)> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["file"] == path)
+            .map(|f| (f["rule"].to_string(), f["span"].to_string()))
+            .collect()
+    };
+    let alone: Vec<Vec<(String, String)>> = (0..shapes.len())
+        .map(|i| {
+            let name = format!("shape{i}.html");
+            let out = run_in(&dir, &["check", &name, "--format", "json"]);
+            rules_of(&serde_json::from_str(&out.stdout).unwrap(), &name)
+        })
+        .collect();
+    assert!(alone[0].is_empty() && !alone[1].is_empty() && !alone[2].is_empty());
+    let out = run_in(&dir, &["check", "all", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], files, "{}", report["summary"]);
+    for n in 0..files {
+        let path = format!("all/t{n:05}.html");
+        assert_eq!(rules_of(&report, &path), alone[n % shapes.len()], "{path}");
+    }
+    // The human report renders the same findings.
+    let human = run_in(&dir, &["check", "all"]);
+    assert_eq!(human.code, out.code);
+    assert_eq!(
+        human.stdout.matches("missing-unsubscribe-link (").count(),
+        files / shapes.len(),
+        "{}",
+        &human.stdout[human.stdout.len().saturating_sub(500)..]
+    );
+}

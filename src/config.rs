@@ -48,6 +48,9 @@ struct CampaignsSection {
     transactional: Vec<String>,
 }
 
+/// Largest config or rule file read, in MB (before any config says otherwise).
+pub const MAX_SETTINGS_MB: u64 = 10;
+
 /// Bounds on what one run reads, so hostile input finishes quickly with a clear message.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -148,8 +151,7 @@ impl Config {
 
     pub fn load(path: &Path) -> Result<Config> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::new(&display, crate::campaign::io_message(&e)))?;
+        let text = crate::campaign::read_text_within(path, MAX_SETTINGS_MB)?;
         let file: ConfigFile =
             toml::from_str(&text).map_err(|e| toml_error(&display, &text, &e))?;
         let dir = path.parent().unwrap_or(Path::new(""));

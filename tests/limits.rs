@@ -541,3 +541,30 @@ fn a_directory_of_many_templates_reports_each_as_alone() {
         &human.stdout[human.stdout.len().saturating_sub(500)..]
     );
 }
+
+/// Files read whole (a config, a catalog, a baseline, rule files) are read within a
+/// bound kept while reading: a device or a FIFO never makes them grow without end.
+#[test]
+fn settings_files_stop_at_their_bound() {
+    let dir = temp_dir("dev-zero-settings");
+    std::fs::write(
+        dir.join("t.txt"),
+        "Hello, unsubscribe at https://example.com/u\n",
+    )
+    .unwrap();
+    for (args, bound) in [
+        (
+            &["check", "t.txt", "--config", "/dev/zero"][..],
+            "past 10 MB",
+        ),
+        (
+            &["check", "t.txt", "--catalog", "/dev/zero"][..],
+            "past 100 MB",
+        ),
+    ] {
+        let out = run_in(&dir, args);
+        assert_eq!(out.code, 2, "{args:?}: {}{}", out.stdout, out.stderr);
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert!(all.contains("/dev/zero") && all.contains(bound), "{all}");
+    }
+}

@@ -123,22 +123,12 @@ impl Campaign {
             .map_err(|e| Error::new(&display, io_message(&e)))?
             .len();
         within_size_limit(&display, size, limits)?;
-        // The metadata says nothing about a FIFO or a device (`/dev/zero` has size 0):
-        // the limit is kept while reading, one byte past it being enough to tell.
-        let file = std::fs::File::open(path).map_err(|e| Error::new(&display, io_message(&e)))?;
-        let mut bytes = Vec::new();
-        file.take(max_bytes(limits).saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::new(&display, io_message(&e)))?;
-        if bytes.len() as u64 > max_bytes(limits) {
-            return Err(Error::new(
-                &display,
-                format!(
-                    "the file goes on past the {} limit for a campaign (raise [limits] max-campaign-mb in campaign-lint.toml)",
-                    human_size(max_bytes(limits))
-                ),
-            ));
-        }
+        let bytes = read_within(path, max_bytes(limits), || {
+            format!(
+                "the file goes on past the {} limit for a campaign (raise [limits] max-campaign-mb in campaign-lint.toml)",
+                human_size(max_bytes(limits))
+            )
+        })?;
         let format = format_of(path).unwrap_or_else(|| sniff(&bytes));
         Campaign::parse_with(&display, &bytes, format, limits)
     }
@@ -260,6 +250,42 @@ fn sniff(bytes: &[u8]) -> Format {
     } else {
         Format::Text
     }
+}
+
+/// Reads a whole file of at most `max` bytes; past it, the error says `too_long()`. The
+/// bound is kept while reading, one byte past it being enough to tell: the metadata says
+/// nothing about a FIFO or a device (`/dev/zero` has size 0).
+pub(crate) fn read_within(
+    path: &Path,
+    max: u64,
+    too_long: impl FnOnce() -> String,
+) -> Result<Vec<u8>> {
+    let display = path.display().to_string();
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(max.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(|e| Error::new(&display, io_message(&e)))?;
+    if bytes.len() as u64 > max {
+        return Err(Error::new(&display, too_long()));
+    }
+    Ok(bytes)
+}
+
+/// [`read_within`] for a text file (a config, a rule file, a catalog, a baseline) of at
+/// most `max_mb` MB, which must be UTF-8.
+pub(crate) fn read_text_within(path: &Path, max_mb: u64) -> Result<String> {
+    let bytes = read_within(path, max_mb * 1_000_000, || {
+        format!("the file goes on past {max_mb} MB, more than such a file can be")
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            path.display().to_string(),
+            format!(
+                "cannot read: the file is not valid UTF-8 (at byte {})",
+                e.utf8_error().valid_up_to() + 1
+            ),
+        )
+    })
 }
 
 /// A short, user-facing description of an I/O error.

@@ -144,23 +144,14 @@ impl ProfileFile {
         map: &FieldMap,
         limits: &crate::config::Limits,
     ) -> Result<ProfileFile> {
-        use std::io::Read;
         let display = path.display().to_string();
-        let io = |e: std::io::Error| Error::new(&display, crate::campaign::io_message(&e));
         let max = limits.records().json_bytes;
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|file| file.take(max as u64 + 1).read_to_end(&mut bytes))
-            .map_err(io)?;
-        if bytes.len() > max {
-            return Err(Error::new(
-                &display,
-                format!(
-                    "the profile is longer than {} KB (raise [limits] max-json-record-kb in campaign-lint.toml)",
-                    max / 1024
-                ),
-            ));
-        }
+        let bytes = crate::campaign::read_within(path, max as u64, || {
+            format!(
+                "the profile is longer than {} KB (raise [limits] max-json-record-kb in campaign-lint.toml)",
+                max / 1024
+            )
+        })?;
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             let text = String::from_utf8_lossy(&bytes);
             Error::new(&display, "the profile is not valid UTF-8").at_offset(&text, e.valid_up_to())

@@ -402,8 +402,7 @@ fn load_pack(dir: &Path, decls: &mut Vec<Decl>) -> Result<()> {
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_owned();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Error::new(&path_display, crate::campaign::io_message(&e)))?;
+        let text = crate::campaign::read_text_within(&path, crate::config::MAX_SETTINGS_MB)?;
         add_pack_file(&display, &path_display, &name, &text, decls)?;
     }
     Ok(())

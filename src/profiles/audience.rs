@@ -261,7 +261,7 @@ pub(crate) fn open(path: &Path, options: &ReadOptions) -> Result<Opened> {
         return Err(Error::new(
             &display,
             format!(
-                "not a text export: byte {} is a NUL byte (a binary file?)",
+                "not a text export: byte {} is a NUL byte (a binary file, or UTF-16 without a byte-order mark?)",
                 at + 1
             ),
         ));

@@ -617,8 +617,71 @@ enum ArrayPhase {
     After,
 }
 
+/// The element of a JSON array being read: how its strings and brackets nest, where it
+/// starts, and its bytes while they are within the limit.
+#[derive(Default)]
+struct Element {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    /// The line and column of its first byte; None before it.
+    start: Option<(u64, u64)>,
+    bytes: Vec<u8>,
+    /// Past the limit: its bytes are no longer kept.
+    over: bool,
+}
+
+impl Element {
+    /// Whether `b` ends the element: a `,` or `]` outside its strings and brackets.
+    fn ends_at(&self, b: u8) -> bool {
+        !self.in_string && self.depth == 0 && (b == b',' || b == b']')
+    }
+
+    /// Takes the next byte of the element, at line and column `at`.
+    fn push(&mut self, b: u8, at: (u64, u64), max: usize) {
+        if self.in_string {
+            match b {
+                _ if self.escaped => self.escaped = false,
+                b'\\' => self.escaped = true,
+                b'"' => self.in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => self.in_string = true,
+                b'[' | b'{' => self.depth += 1,
+                b']' | b'}' => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if self.start.is_none() {
+            if b.is_ascii_whitespace() {
+                return;
+            }
+            self.start = Some(at);
+        }
+        if !self.over && self.bytes.len() >= max {
+            self.over = true;
+            self.bytes = Vec::new();
+        }
+        if !self.over {
+            self.bytes.push(b);
+        }
+    }
+
+    /// Empties it for the next element, keeping its storage.
+    fn clear(&mut self) {
+        let mut bytes = std::mem::take(&mut self.bytes);
+        bytes.clear();
+        *self = Element {
+            bytes,
+            ..Element::default()
+        };
+    }
+}
+
 /// Reads the elements of a top-level JSON array one at a time. An element's extent is
-/// found from its brackets and strings, as JSON nests them, before it is parsed: an
+/// found from its strings and brackets, as JSON nests them, before it is parsed: an
 /// element past `max-json-record-kb` is read to its end without being kept, skipped and
 /// counted, and reading goes on with the next element.
 fn read_json_array(
@@ -630,11 +693,7 @@ fn read_json_array(
     let limits = options.record_limits;
     let mut phase = ArrayPhase::Before;
     let (mut line, mut column) = (1u64, 0u64);
-    // Inside the element being read: nesting, strings, and where it started.
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    let mut element: Vec<u8> = Vec::new();
-    let (mut started, mut over) = (false, false);
-    let (mut start_line, mut start_column) = (1u64, 1u64);
+    let mut element = Element::default();
     let (mut number, mut after_comma) = (0u64, false);
     let malformed = |what: &str, line: u64, column: u64| {
         (
@@ -670,65 +729,33 @@ fn read_json_array(
                     return Err(malformed("trailing characters", line, column));
                 }
                 ArrayPhase::After => {}
+                ArrayPhase::Inside if !element.ends_at(b) => {
+                    element.push(b, (line, column), limits.json_bytes);
+                }
                 ArrayPhase::Inside => {
-                    let boundary = !in_string && depth == 0 && (b == b',' || b == b']');
-                    if !boundary {
-                        if in_string {
-                            if escaped {
-                                escaped = false;
-                            } else if b == b'\\' {
-                                escaped = true;
-                            } else if b == b'"' {
-                                in_string = false;
-                            }
-                        } else {
-                            match b {
-                                b'"' => in_string = true,
-                                b'[' | b'{' => depth += 1,
-                                b']' | b'}' => depth = depth.saturating_sub(1),
-                                _ => {}
-                            }
-                        }
-                        if !started && b.is_ascii_whitespace() {
-                            continue;
-                        }
-                        if !started {
-                            (started, start_line, start_column) = (true, line, column);
-                        }
-                        if !over && element.len() >= limits.json_bytes {
-                            over = true;
-                            element = Vec::new();
-                        }
-                        if !over {
-                            element.push(b);
-                        }
-                        continue;
-                    }
-                    if !started {
+                    let Some((start_line, start_column)) = element.start else {
                         // `[]` is an empty array; `[,` and `[1,]` lack an element.
                         if b == b']' && !after_comma {
                             phase = ArrayPhase::After;
                             continue;
                         }
                         return Err(malformed("expected a value", line, column));
-                    }
+                    };
                     number += 1;
-                    let profile = if over {
+                    let profile = if element.over {
                         Err(limits.json_message())
                     } else {
-                        match serde_json::from_slice::<Value>(&element) {
+                        match serde_json::from_slice::<Value>(&element.bytes) {
                             Ok(value) => object_row(value, mapping),
                             Err(e) => {
-                                let column = if e.line() == 1 {
-                                    start_column + e.column() as u64 - 1
+                                let (e_line, e_column) = (e.line() as u64, e.column() as u64);
+                                let column = if e_line == 1 {
+                                    start_column + e_column - 1
                                 } else {
-                                    e.column() as u64
+                                    e_column
                                 };
-                                return Err(malformed(
-                                    &json_message(&e),
-                                    start_line + e.line() as u64 - 1,
-                                    column,
-                                ));
+                                let at = start_line + e_line - 1;
+                                return Err(malformed(&json_message(&e), at, column));
                             }
                         }
                     };
@@ -738,7 +765,7 @@ fn read_json_array(
                         profile,
                     });
                     element.clear();
-                    (started, over, after_comma) = (false, false, b == b',');
+                    after_comma = b == b',';
                     if b == b']' {
                         phase = ArrayPhase::After;
                     }

@@ -1228,9 +1228,6 @@ fn split_items(text: &[u8]) -> impl Iterator<Item = &[u8]> {
         .filter(|i| !i.is_empty())
 }
 
-/// Text without the white space `str::trim` removes: ASCII white space (vertical tab
-/// included) here, and Unicode white space through `str::trim` when the ends are not ASCII.
-#[inline]
 /// A record that starts with a UTF-8 byte-order mark (exports joined with `cat`) loses it
 /// from its first cell, as csv-core drops it at the start of every record the reference
 /// reader unquotes.
@@ -1242,6 +1239,9 @@ fn skip_bom(record: &[u8], cells: &mut [(usize, usize)]) {
     }
 }
 
+/// Text without the white space `str::trim` removes: ASCII white space (vertical tab
+/// included) here, and Unicode white space through `str::trim` when the ends are not ASCII.
+#[inline]
 fn trim_text(text: &[u8]) -> &[u8] {
     // Nearly every value is written without white space around it.
     if let (Some(first), Some(last)) = (text.first(), text.last())

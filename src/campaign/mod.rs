@@ -275,7 +275,7 @@ pub(crate) fn read_within(
 /// most `max_mb` MB, which must be UTF-8.
 pub(crate) fn read_text_within(path: &Path, max_mb: u64) -> Result<String> {
     let bytes = read_within(path, max_mb * 1_000_000, || {
-        format!("the file goes on past {max_mb} MB, more than such a file can be")
+        format!("the file goes on past {max_mb} MB, the most campaign-lint reads of such a file")
     })?;
     String::from_utf8(bytes).map_err(|e| {
         Error::new(

@@ -120,8 +120,9 @@ impl Default for Params {
 
 /// Most `words` of one rule, and most bytes of them together: a list past these is a
 /// load error, not a regular expression that takes gigabytes to build and then fails.
-pub const MAX_WORDS: usize = 10_000;
-pub const MAX_WORDS_BYTES: usize = 256 * 1024;
+/// A list at both bounds compiles within the regex crate's size limit (a test says so).
+pub const MAX_WORDS: usize = 5_000;
+pub const MAX_WORDS_BYTES: usize = 64 * 1024;
 
 pub struct PatternRule {
     scope: Scope,
@@ -368,6 +369,30 @@ mod tests {
             .into_iter()
             .map(|f| f.message)
             .collect()
+    }
+
+    #[test]
+    fn a_word_list_at_its_bounds_compiles() {
+        use super::{MAX_WORDS, MAX_WORDS_BYTES, Params, compile};
+        let list = |n: usize, word: fn(usize) -> String| Params {
+            words: (0..n).map(word).collect(),
+            ..Params::default()
+        };
+        // Cyrillic letters (two bytes each, each folding to two cases): as many words as
+        // allowed, and as few long words as fill the bytes allowed.
+        let short = |i: usize| format!("ж{i:04}абв");
+        let long = |i: usize| format!("ж{i:04}абвгдеёжзийклм");
+        for (n, word) in [(MAX_WORDS, short as fn(usize) -> String), (1_900, long)] {
+            let params = list(n, word);
+            let bytes: usize = params.words.iter().map(String::len).sum();
+            assert!(
+                bytes <= MAX_WORDS_BYTES && bytes > MAX_WORDS_BYTES * 3 / 4,
+                "{bytes}"
+            );
+            assert!(compile(&params).is_ok(), "{n} words of {bytes} bytes");
+        }
+        let over = list(MAX_WORDS + 1, short);
+        assert!(compile(&over).unwrap_err().contains("over the limit"));
     }
 
     #[test]

@@ -1012,6 +1012,38 @@ mod quote_tests {
     }
 
     #[test]
+    fn a_line_past_the_byte_limit_inside_an_open_quote_is_a_broken_row_of_its_own() {
+        let map = FieldMap::default();
+        let mut mapping = Mapping {
+            given: &map,
+            detect: false,
+            join: false,
+            chosen: None,
+        };
+        let options = ReadOptions {
+            record_limits: RecordLimits {
+                lines: 100,
+                bytes: 64,
+                json_bytes: 64,
+            },
+            ..ReadOptions::default()
+        };
+        let text = format!(
+            "email,note\na@example.com,\"open\n{}\nb@example.com,x\n",
+            "y".repeat(200)
+        );
+        let mut out = Vec::new();
+        read_csv(text.as_bytes(), &mut mapping, &options, &mut |row: Row| {
+            out.push((row.number, row.line, row.profile.is_ok()));
+        })
+        .unwrap();
+        assert_eq!(
+            out,
+            [(1, Some(2), false), (2, Some(3), false), (3, Some(4), true)]
+        );
+    }
+
+    #[test]
     fn quoted_line_breaks_and_doubled_quotes_are_kept() {
         let got = rows("email,note\na@example.com,\"say \"\"hi\"\"\nthere\"\nb@example.com,x");
         assert_eq!(got, [(1, Some(2), true), (2, Some(4), true)]);

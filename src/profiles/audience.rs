@@ -977,6 +977,11 @@ mod quote_tests {
     use std::fmt::Write as _;
 
     fn rows(text: &str) -> Vec<(u64, Option<u64>, bool)> {
+        rows_within(text, &ReadOptions::default())
+    }
+
+    /// Row number, line and whether it was read, of the CSV `text` read with `options`.
+    fn rows_within(text: &str, options: &ReadOptions) -> Vec<(u64, Option<u64>, bool)> {
         let map = FieldMap::default();
         let mut mapping = Mapping {
             given: &map,
@@ -985,14 +990,9 @@ mod quote_tests {
             chosen: None,
         };
         let mut out = Vec::new();
-        read_csv(
-            text.as_bytes(),
-            &mut mapping,
-            &ReadOptions::default(),
-            &mut |row: Row| {
-                out.push((row.number, row.line, row.profile.is_ok()));
-            },
-        )
+        read_csv(text.as_bytes(), &mut mapping, options, &mut |row: Row| {
+            out.push((row.number, row.line, row.profile.is_ok()));
+        })
         .unwrap();
         out
     }
@@ -1013,13 +1013,6 @@ mod quote_tests {
 
     #[test]
     fn a_line_past_the_byte_limit_inside_an_open_quote_is_a_broken_row_of_its_own() {
-        let map = FieldMap::default();
-        let mut mapping = Mapping {
-            given: &map,
-            detect: false,
-            join: false,
-            chosen: None,
-        };
         let options = ReadOptions {
             record_limits: RecordLimits {
                 lines: 100,
@@ -1032,13 +1025,8 @@ mod quote_tests {
             "email,note\na@example.com,\"open\n{}\nb@example.com,x\n",
             "y".repeat(200)
         );
-        let mut out = Vec::new();
-        read_csv(text.as_bytes(), &mut mapping, &options, &mut |row: Row| {
-            out.push((row.number, row.line, row.profile.is_ok()));
-        })
-        .unwrap();
         assert_eq!(
-            out,
+            rows_within(&text, &options),
             [(1, Some(2), false), (2, Some(3), false), (3, Some(4), true)]
         );
     }

@@ -568,3 +568,30 @@ fn settings_files_stop_at_their_bound() {
         assert!(all.contains("/dev/zero") && all.contains(bound), "{all}");
     }
 }
+
+#[test]
+fn a_header_row_past_the_limit_says_so() {
+    let dir = temp_dir("long-header");
+    let config = small_record_limits(&dir);
+    std::fs::write(
+        dir.join("wide.csv"),
+        format!("email,{}\na@example.com,1\n", "x".repeat(10_000)),
+    )
+    .unwrap();
+    let campaign = common::root().join("samples/campaigns/free-phone.eml");
+    for engine in [&[][..], &["--reference-engine"][..]] {
+        let mut args = vec![
+            "check",
+            campaign.to_str().unwrap(),
+            "--audience",
+            "wide.csv",
+            "--config",
+            &config,
+        ];
+        args.extend_from_slice(engine);
+        let out = run_in(&dir, &args);
+        assert_eq!(out.code, 2, "{engine:?}: {}{}", out.stdout, out.stderr);
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert!(all.contains("wide.csv:1:1: the header row has a quote that is not closed, or is longer than 100 lines or 4 KB"), "{all}");
+    }
+}

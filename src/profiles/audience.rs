@@ -482,12 +482,7 @@ fn read_csv(
             let n = unquote(&mut parser, &bytes, &mut out, &mut ends);
             header_names(&out, &ends, n)
         }
-        Record::Broken { .. } => {
-            return Err((
-                "the header row has a quote that is not closed".to_owned(),
-                Some(1),
-            ));
-        }
+        Record::Broken { .. } => return Err((options.record_limits.header_message(), Some(1))),
         Record::End => return Ok(()),
     };
     let map = mapping.settle(&headers).clone();

@@ -39,6 +39,15 @@ impl RecordLimits {
         )
     }
 
+    /// Why a CSV header row past these limits ends the reading.
+    pub fn header_message(&self) -> String {
+        format!(
+            "the header row has a quote that is not closed, or is longer than {} lines or {} KB",
+            self.lines,
+            self.bytes / 1024
+        )
+    }
+
     /// Why a JSON row past these limits is skipped.
     pub fn json_message(&self) -> String {
         format!(

@@ -239,10 +239,7 @@ pub fn start(
                 match record_end(&stream.buf, 0, stream.delimiter, stream.eof, stream.limits) {
                     RecordEnd::At(end) => break end,
                     RecordEnd::Broken => {
-                        return Err(fail((
-                            "the header row has a quote that is not closed".to_owned(),
-                            Some(1),
-                        )));
+                        return Err(fail((stream.limits.header_message(), Some(1))));
                     }
                     RecordEnd::More => stream.fill().map_err(fail)?,
                 }

@@ -270,10 +270,23 @@ fn owned_export_rows_past_the_limit_are_skipped_and_listed() {
         long_json_line,
         200_000,
     );
+    let element = |i: usize| {
+        let comma = if i == 1 { "" } else { "," };
+        format!("{comma}{{\"email\": \"user{i}@example.com\", \"sku\": \"KD-55X85J\"}}\n")
+    };
+    let array = dir.join("owned.json");
+    write_export(&array, "[\n", 20, 4, element, long_json_line, 200_000);
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&array)
+        .unwrap();
+    file.write_all(b"]\n").unwrap();
+    drop(file);
     let audience = dir.join("audience.csv");
     std::fs::write(&audience, "email,language\nuser1@example.com,en\n").unwrap();
-    // The header is line 1 of the CSV: its fourth row is on line 5.
-    for (owned, line) in [("owned.csv.gz", 5), ("owned.jsonl", 4)] {
+    // The header is line 1 of the CSV and the bracket of the array: their fourth row is
+    // on line 5.
+    for (owned, line) in [("owned.csv.gz", 5), ("owned.jsonl", 4), ("owned.json", 5)] {
         let report = audience_report(&dir, "audience.csv", &["--owned", owned], "64");
         let summary = &report["summary"]["audience"]["owned"];
         let (at, reason) = one_skipped(summary);

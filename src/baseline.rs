@@ -168,12 +168,14 @@ pub fn write(path: &Path, report: &Report, cwd: &Path) -> Result<usize> {
     Ok(count)
 }
 
+/// Largest baseline read, in MB.
+const MAX_BASELINE_MB: u64 = 100;
+
 /// Removes the findings recorded in the baseline at `path` (relative to `cwd`); returns
 /// how many.
 pub fn apply(path: &Path, report: &mut Report, cwd: &Path) -> Result<usize> {
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::new(&display, crate::campaign::io_message(&e)))?;
+    let text = crate::campaign::read_text_within(path, MAX_BASELINE_MB)?;
     let baseline: BaselineFile = serde_json::from_str(&text).map_err(|e| {
         Error::new(&display, format!("not a campaign-lint baseline: {e}")).at(e.line(), e.column())
     })?;

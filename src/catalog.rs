@@ -71,12 +71,14 @@ pub struct CatalogIndex {
     by_key: HashMap<String, usize>,
 }
 
+/// Largest catalog file read, in MB: a catalog is held in memory whole.
+const MAX_CATALOG_MB: u64 = 100;
+
 impl CatalogIndex {
     /// Reads a catalog file: `.csv` as CSV, anything else as TOML.
     pub fn load(path: &Path) -> Result<CatalogIndex> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::new(&display, crate::campaign::io_message(&e)))?;
+        let text = crate::campaign::read_text_within(path, MAX_CATALOG_MB)?;
         let is_csv = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"));

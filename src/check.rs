@@ -88,7 +88,9 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     let profile = match (&request.profile, &config.profile) {
         // A profile holds personal data: its error quotes the address masked, as audience
         // rows are (`--show-emails` is for audiences only).
-        (Some(path), _) => Some(ProfileFile::load(path, &config.fields).map_err(masked)?),
+        (Some(path), _) => {
+            Some(ProfileFile::load(path, &config.fields, &config.limits).map_err(masked)?)
+        }
         (None, Some(table)) if request.audience.is_none() => Some(config_profile(config, table)?),
         _ => None,
     };
@@ -133,6 +135,30 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
             findings,
         })
     };
+    // Without a recipient or an audience, nothing later needs a campaign's facts: each
+    // file is finished as it is checked, and only its findings (with the sources they
+    // point into) are kept, so that memory grows with the findings, not the files.
+    if recipient.is_none() && request.audience.is_none() {
+        let finished = parallel_map(&inputs, |input| {
+            analyze(input).map(|c| {
+                let (mut file, _) = finish(c, config, rules);
+                if file.findings.is_empty() {
+                    file.sources = Vec::new();
+                }
+                file
+            })
+        });
+        for result in finished {
+            match result {
+                Ok(file) => {
+                    outcome.report.campaigns += 1;
+                    outcome.report.files.push(file);
+                }
+                Err(e) => outcome.errors.push(e),
+            }
+        }
+        return Ok(outcome);
+    }
     let mut checked = Vec::new();
     for result in parallel_map(&inputs, analyze) {
         match result {
@@ -216,22 +242,11 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     }
 
     let mut outcome_facts = Vec::with_capacity(checked.len());
-    for mut c in checked {
-        let mut suppressions = suppress::collect(&c.facts);
-        suppress::apply(&mut suppressions, &mut c.findings);
-        c.findings.extend(suppress::unused(&suppressions, rules));
-        ignore_per_file(config, &c.disk, &mut c.findings);
-        if let Some(hint) = &c.facts.transactional_hint {
-            declare_help(config, rules, hint, &c.disk, &mut c.findings);
-        }
-        sort(&mut c.findings);
+    for c in checked {
+        let (file, facts) = finish(c, config, rules);
         outcome.report.campaigns += 1;
-        outcome.report.files.push(FileReport {
-            path: c.path,
-            sources: c.sources,
-            findings: c.findings,
-        });
-        outcome_facts.push(c.facts);
+        outcome.report.files.push(file);
+        outcome_facts.push(facts);
     }
     outcome.report.files.extend(audience_report);
 
@@ -250,6 +265,26 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
     }
     commit(pending, &mut outcome);
     Ok(outcome)
+}
+
+/// A campaign's report once all its findings are in: suppression comments applied (and
+/// the unused ones reported), per-file ignores, help for undeclared transactional mail,
+/// sorted. Its facts are handed back for the checks of a profile.
+fn finish(mut c: Checked, config: &Config, rules: &RuleSet) -> (FileReport, Facts) {
+    let mut suppressions = suppress::collect(&c.facts);
+    suppress::apply(&mut suppressions, &mut c.findings);
+    c.findings.extend(suppress::unused(&suppressions, rules));
+    ignore_per_file(config, &c.disk, &mut c.findings);
+    if let Some(hint) = &c.facts.transactional_hint {
+        declare_help(config, rules, hint, &c.disk, &mut c.findings);
+    }
+    sort(&mut c.findings);
+    let file = FileReport {
+        path: c.path,
+        sources: c.sources,
+        findings: c.findings,
+    };
+    (file, c.facts)
 }
 
 /// Moves the outputs into place when everything was checked; otherwise leaves the old

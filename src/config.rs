@@ -48,6 +48,9 @@ struct CampaignsSection {
     transactional: Vec<String>,
 }
 
+/// Largest config or rule file read, in MB (before any config says otherwise).
+pub const MAX_SETTINGS_MB: u64 = 10;
+
 /// Bounds on what one run reads, so hostile input finishes quickly with a clear message.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -70,6 +73,9 @@ pub struct Limits {
     pub max_csv_record_lines: usize,
     /// A CSV row of an audience export longer than this (in KB) is skipped the same way.
     pub max_csv_record_kb: usize,
+    /// A JSON row (a line of JSON Lines, an element of a JSON array) of an audience or
+    /// owned-products export longer than this (in KB) is skipped without being held.
+    pub max_json_record_kb: usize,
     /// Example recipients shown per audience finding.
     pub examples: usize,
     /// An audience run that skips more than this share of its rows (bad addresses,
@@ -87,6 +93,7 @@ impl Default for Limits {
             max_html_depth: 1000,
             max_csv_record_lines: records.lines,
             max_csv_record_kb: records.bytes / 1024,
+            max_json_record_kb: records.json_bytes / 1024,
             examples: 3,
             max_skipped_percent: 10.0,
         }
@@ -99,6 +106,7 @@ impl Limits {
         crate::profiles::scan::RecordLimits {
             lines: self.max_csv_record_lines,
             bytes: self.max_csv_record_kb.saturating_mul(1024),
+            json_bytes: self.max_json_record_kb.saturating_mul(1024),
         }
     }
 }
@@ -143,8 +151,7 @@ impl Config {
 
     pub fn load(path: &Path) -> Result<Config> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::new(&display, crate::campaign::io_message(&e)))?;
+        let text = crate::campaign::read_text_within(path, MAX_SETTINGS_MB)?;
         let file: ConfigFile =
             toml::from_str(&text).map_err(|e| toml_error(&display, &text, &e))?;
         let dir = path.parent().unwrap_or(Path::new(""));

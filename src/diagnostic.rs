@@ -174,6 +174,18 @@ pub struct Report {
     pub audience: Option<AudienceSummary>,
 }
 
+/// The owned-products export joined by email: what was read and what was skipped.
+#[derive(Debug, Clone, Default)]
+pub struct OwnedSummary {
+    pub path: String,
+    /// Distinct addresses with owned products.
+    pub addresses: u64,
+    pub rows: u64,
+    pub rows_skipped: u64,
+    /// The first skipped rows: row number, line (when known), reason.
+    pub skipped: Vec<(u64, Option<u64>, String)>,
+}
+
 /// The rows of an audience export: read, checked, skipped (with the first few reasons).
 #[derive(Debug, Clone, Default)]
 pub struct AudienceSummary {
@@ -186,8 +198,8 @@ pub struct AudienceSummary {
     pub seconds: f64,
     /// The export layout used (a preset), when not the config's own field names.
     pub preset: Option<String>,
-    /// The owned-products export joined by email: path, addresses, rows, rows skipped.
-    pub owned: Option<(String, u64, u64, u64)>,
+    /// The owned-products export joined by email.
+    pub owned: Option<OwnedSummary>,
     /// How many distinct recipients each rule hit.
     pub rule_recipients: std::collections::BTreeMap<String, u64>,
     /// Checked recipients with at least one error-level finding (the ones

@@ -511,7 +511,10 @@ impl<'p, 'a> Worker<'p, 'a> {
             Piece::Broken => {
                 let reason = self
                     .layout
-                    .map(|l| l.record_limits.message())
+                    .map(|l| match l.format {
+                        AudienceFormat::Csv => l.record_limits.message(),
+                        _ => l.record_limits.json_message(),
+                    })
                     .unwrap_or_default();
                 self.tally.rows += 1;
                 self.tally.lines = 1;
@@ -591,6 +594,7 @@ impl<'p, 'a> Worker<'p, 'a> {
                     let s = c.as_ptr() as usize - base;
                     (s, s + c.len())
                 }));
+                skip_bom(record, &mut cells);
             }
             let out = std::mem::take(&mut self.out);
             let base: &[u8] = if unquoted { &out } else { record };
@@ -620,6 +624,7 @@ impl<'p, 'a> Worker<'p, 'a> {
                 at
             };
             cells.push((cell_start - record_start, end - record_start));
+            skip_bom(&bytes[record_start..], &mut cells);
             self.plain_record(layout, &bytes[record_start..=at], &cells, line, utf8);
             line += 1;
             record_start = at + 1;
@@ -628,6 +633,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         }
         if record_start < bytes.len() {
             cells.push((cell_start - record_start, bytes.len() - record_start));
+            skip_bom(&bytes[record_start..], &mut cells);
             self.plain_record(layout, &bytes[record_start..], &cells, line, utf8);
         }
         line
@@ -769,6 +775,15 @@ impl<'p, 'a> Worker<'p, 'a> {
             let this_line = line;
             line += 1;
             pos += end;
+            // Past the limit, a line is no row, blank or not (as the reference reader,
+            // which never holds it, sees it).
+            if let Some(layout) = self.layout
+                && text.len() > layout.record_limits.json_bytes
+            {
+                self.tally.rows += 1;
+                self.skip(Some(this_line), layout.record_limits.json_message());
+                continue;
+            }
             if keyed.is_none() && is_blank(text) {
                 continue;
             }
@@ -1277,6 +1292,17 @@ fn split_items(text: &[u8]) -> impl Iterator<Item = &[u8]> {
         .split(|&b| b == b';' || b == b'|')
         .map(trim_text)
         .filter(|i| !i.is_empty())
+}
+
+/// A record that starts with a UTF-8 byte-order mark (exports joined with `cat`) loses it
+/// from its first cell, as csv-core drops it at the start of every record the reference
+/// reader unquotes.
+fn skip_bom(record: &[u8], cells: &mut [(usize, usize)]) {
+    if record.starts_with(b"\xef\xbb\xbf")
+        && let Some(first) = cells.first_mut()
+    {
+        first.0 = (first.0 + 3).min(first.1);
+    }
 }
 
 /// Text without the white space `str::trim` removes: ASCII white space (vertical tab

@@ -18,12 +18,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use crate::config::Config;
-use crate::diagnostic::{AudienceSummary, Finding, Span};
+use crate::diagnostic::{AudienceSummary, Finding, OwnedSummary, Span};
 use crate::error::Error;
 use crate::error::Result;
 use crate::facts::Facts;
 use crate::output::PendingFile;
 use crate::profiles::audience::{ReadOptions, for_each_row};
+use crate::profiles::scan::RecordLimits;
 use crate::profiles::{FieldMap, Profile, presets, stream};
 use crate::rules::{Env, RuleSet};
 use crate::variants::Variants;
@@ -205,7 +206,11 @@ pub fn run(
         bytes_read: progress.as_ref().map(|p| Arc::clone(&p.bytes)),
         record_limits: config.limits.records(),
     };
-    let owned = options.owned.as_deref().map(OwnedIndex::load).transpose()?;
+    let owned = options
+        .owned
+        .as_deref()
+        .map(|path| OwnedIndex::load(path, config.limits.records()))
+        .transpose()?;
     let mut outputs = Outputs::create(options)?;
     let started = Instant::now();
     let plan = engine::Plan {
@@ -290,12 +295,13 @@ pub fn run(
         (None, None) => None,
     };
     if let Some(index) = &owned {
-        summary.owned = Some((
-            index.path.clone(),
-            index.by_email.len() as u64,
-            index.rows,
-            index.skipped,
-        ));
+        summary.owned = Some(OwnedSummary {
+            path: index.path.clone(),
+            addresses: index.by_email.len() as u64,
+            rows: index.rows,
+            rows_skipped: index.skipped,
+            skipped: index.skipped_list.clone(),
+        });
     }
     let total = summary.rows_checked;
     Ok(AudienceRun {
@@ -418,19 +424,23 @@ pub struct OwnedIndex {
     pub by_email: HashMap<String, Vec<String>>,
     pub rows: u64,
     pub skipped: u64,
+    /// The first skipped rows: row number, line (when known), reason.
+    pub skipped_list: Vec<(u64, Option<u64>, String)>,
     pub path: String,
 }
 
 impl OwnedIndex {
     /// Reads an orders or registrations export (CSV, JSON Lines, JSON array; .gz too)
-    /// with an email and a SKU column (`Email` + `Lineitem sku` for Shopify orders).
-    pub fn load(path: &Path) -> Result<OwnedIndex> {
+    /// with an email and a SKU column (`Email` + `Lineitem sku` for Shopify orders),
+    /// within the record limits of an audience export.
+    pub fn load(path: &Path, record_limits: RecordLimits) -> Result<OwnedIndex> {
         let mut index = OwnedIndex {
             path: path.display().to_string(),
             ..OwnedIndex::default()
         };
         let read = ReadOptions {
             owned_join: true,
+            record_limits,
             ..ReadOptions::default()
         };
         // Shopify writes the email only on an order's first line item; later lines of the
@@ -438,9 +448,15 @@ impl OwnedIndex {
         let mut last: Option<(String, String)> = None;
         for_each_row(path, &FieldMap::default(), &read, |row| {
             index.rows += 1;
-            let Ok(profile) = row.profile else {
-                index.skipped += 1;
-                return;
+            let profile = match row.profile {
+                Ok(profile) => profile,
+                Err(reason) => {
+                    index.skipped += 1;
+                    if index.skipped_list.len() < SKIPPED_LISTED {
+                        index.skipped_list.push((row.number, row.line, reason));
+                    }
+                    return;
+                }
             };
             let order = profile
                 .fields
@@ -452,6 +468,10 @@ impl OwnedIndex {
                 (None, Some((last_order, e)), Some(o)) if last_order == o => e.clone(),
                 _ => {
                     index.skipped += 1;
+                    if index.skipped_list.len() < SKIPPED_LISTED {
+                        let reason = "no email address".to_owned();
+                        index.skipped_list.push((row.number, row.line, reason));
+                    }
                     return;
                 }
             };

@@ -83,6 +83,8 @@ pub(super) fn parse(path: &str, bytes: &[u8], limits: &Limits) -> Result<Campaig
 
     let mut sources = vec![raw];
     let mut parts = Vec::new();
+    // A text part left out as an attachment, for the message that has no other.
+    let mut attached: Option<String> = None;
     for part in &message.parts {
         let (kind, decoded) = match &part.body {
             PartType::Html(text) => (PartKind::Html, text),
@@ -98,6 +100,9 @@ pub(super) fn parse(path: &str, bytes: &[u8], limits: &Limits) -> Result<Campaig
                     s.eq_ignore_ascii_case("plain") || s.eq_ignore_ascii_case("html")
                 })
         });
+        if is_attachment && subtype_ok && attached.is_none() {
+            attached = Some(part.attachment_name().unwrap_or("unnamed").to_owned());
+        }
         if is_attachment || !subtype_ok {
             continue;
         }
@@ -167,6 +172,19 @@ pub(super) fn parse(path: &str, bytes: &[u8], limits: &Limits) -> Result<Campaig
         });
     }
 
+    let unread_body = parts.is_empty().then(|| {
+        let at = headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("content-type"))
+            .map_or(header_end..header_end, |h| h.value_range.clone());
+        let body = message_bytes
+            .get(message.root_part().offset_body as usize..)
+            .unwrap_or_default();
+        (
+            unread_reason(&message, body, attached.as_deref()),
+            Span::new(0, at),
+        )
+    });
     Ok(Campaign {
         path: path.to_owned(),
         format: Format::Eml,
@@ -175,7 +193,27 @@ pub(super) fn parse(path: &str, bytes: &[u8], limits: &Limits) -> Result<Campaig
         subject,
         parts,
         header_end,
+        unread_body,
     })
+}
+
+/// Why a message has no body part that could be read as text.
+fn unread_reason(message: &Message, body: &[u8], attached: Option<&str>) -> String {
+    let content_type = message.content_type();
+    let multipart = content_type.is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart"));
+    let boundary = content_type.and_then(|ct| ct.attribute("boundary"));
+    match (multipart, boundary) {
+        (true, None | Some("")) => {
+            "the multipart message has no boundary (boundary=\"\")".to_owned()
+        }
+        (true, Some(b)) if memchr::memmem::find(body, format!("--{b}").as_bytes()).is_none() => {
+            format!("the multipart boundary {b:?} never appears in the body")
+        }
+        _ => match attached {
+            Some(name) => format!("the only text part is an attachment ({name})"),
+            None => "the message has no text/plain or text/html part".to_owned(),
+        },
+    }
 }
 
 /// Where a decoding problem shows: a byte offset in the decoded text, or in the part's

@@ -8,6 +8,7 @@ mod mime;
 pub mod stylesheet;
 pub mod text;
 
+use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
 
@@ -108,6 +109,9 @@ pub struct Campaign {
     pub parts: Vec<Part>,
     /// Offset in source 0 just after the header block (where a missing header would go).
     pub header_end: usize,
+    /// A message none of whose body parts could be read as text: why, and where (the
+    /// Content-Type header, or the end of the header block).
+    pub unread_body: Option<(String, Span)>,
 }
 
 impl Campaign {
@@ -119,7 +123,12 @@ impl Campaign {
             .map_err(|e| Error::new(&display, io_message(&e)))?
             .len();
         within_size_limit(&display, size, limits)?;
-        let bytes = std::fs::read(path).map_err(|e| Error::new(&display, io_message(&e)))?;
+        let bytes = read_within(path, max_bytes(limits), || {
+            format!(
+                "the file goes on past the {} limit for a campaign (raise [limits] max-campaign-mb in campaign-lint.toml)",
+                human_size(max_bytes(limits))
+            )
+        })?;
         let format = format_of(path).unwrap_or_else(|| sniff(&bytes));
         Campaign::parse_with(&display, &bytes, format, limits)
     }
@@ -175,6 +184,7 @@ impl Campaign {
                         decode_problem,
                     }],
                     header_end: 0,
+                    unread_body: None,
                 })
             }
         }
@@ -242,6 +252,42 @@ fn sniff(bytes: &[u8]) -> Format {
     }
 }
 
+/// Reads a whole file of at most `max` bytes; past it, the error says `too_long()`. The
+/// bound is kept while reading, one byte past it being enough to tell: the metadata says
+/// nothing about a FIFO or a device (`/dev/zero` has size 0).
+pub(crate) fn read_within(
+    path: &Path,
+    max: u64,
+    too_long: impl FnOnce() -> String,
+) -> Result<Vec<u8>> {
+    let display = path.display().to_string();
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(max.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(|e| Error::new(&display, io_message(&e)))?;
+    if bytes.len() as u64 > max {
+        return Err(Error::new(&display, too_long()));
+    }
+    Ok(bytes)
+}
+
+/// [`read_within`] for a text file (a config, a rule file, a catalog, a baseline) of at
+/// most `max_mb` MB, which must be UTF-8.
+pub(crate) fn read_text_within(path: &Path, max_mb: u64) -> Result<String> {
+    let bytes = read_within(path, max_mb * 1_000_000, || {
+        format!("the file goes on past {max_mb} MB, the most campaign-lint reads of such a file")
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            path.display().to_string(),
+            format!(
+                "cannot read: the file is not valid UTF-8 (at byte {})",
+                e.utf8_error().valid_up_to() + 1
+            ),
+        )
+    })
+}
+
 /// A short, user-facing description of an I/O error.
 pub(crate) fn io_message(e: &std::io::Error) -> String {
     match e.kind() {
@@ -255,23 +301,29 @@ pub(crate) fn io_message(e: &std::io::Error) -> String {
 /// Err when a campaign of `size` bytes is over `[limits] max-campaign-mb`: such a file is
 /// not read.
 fn within_size_limit(path: &str, size: u64, limits: &Limits) -> Result<()> {
-    let max_bytes = (limits.max_campaign_mb.max(0.0) * 1_000_000.0) as u64;
+    let max_bytes = max_bytes(limits);
     if size <= max_bytes {
         return Ok(());
     }
-    let human = |b: u64| {
-        if b >= 1_000_000 {
-            format!("{:.1} MB", b as f64 / 1_000_000.0)
-        } else {
-            format!("{:.0} KB", b as f64 / 1_000.0)
-        }
-    };
     Err(Error::new(
         path,
         format!(
             "the file is {}, over the {} limit for a campaign (raise [limits] max-campaign-mb in campaign-lint.toml)",
-            human(size),
-            human(max_bytes)
+            human_size(size),
+            human_size(max_bytes)
         ),
     ))
+}
+
+/// `[limits] max-campaign-mb` in bytes.
+fn max_bytes(limits: &Limits) -> u64 {
+    (limits.max_campaign_mb.max(0.0) * 1_000_000.0) as u64
+}
+
+fn human_size(bytes: u64) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    } else {
+        format!("{:.0} KB", bytes as f64 / 1_000.0)
+    }
 }

@@ -204,6 +204,8 @@ pub struct Facts {
     /// Why the campaign reads like transactional mail, if it does (help for the findings
     /// of marketing-only rules on an undeclared campaign).
     pub transactional_hint: Option<TransactionalHint>,
+    /// A message none of whose body parts could be read: why, and where.
+    pub unread_body: Option<(String, Span)>,
 }
 
 impl Facts {
@@ -312,6 +314,7 @@ impl Facts {
             sources: campaign.sources.clone(),
             kind: CampaignKind::Marketing,
             transactional_hint,
+            unread_body: campaign.unread_body.clone(),
         }
     }
 

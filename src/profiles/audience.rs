@@ -5,18 +5,16 @@
 //! a truncated gzip stream) ends the stream, with the number of rows read so far.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::presets::{self, Preset};
-use super::scan::{RecordLimits, unquote};
+use super::scan::{Line, RecordLimits, read_line_within, unquote};
 use super::{FieldMap, Profile, from_fields, json_message};
 use crate::error::{Error, Result};
 
@@ -50,7 +48,7 @@ pub struct ReadOptions {
     pub owned_join: bool,
     /// Counts the bytes read from the file (before decompression), for a progress display.
     pub bytes_read: Option<Arc<AtomicU64>>,
-    /// Longest CSV record before it is taken for broken.
+    /// Longest CSV record before it is taken for broken, longest JSON row.
     pub record_limits: RecordLimits,
 }
 
@@ -188,8 +186,8 @@ pub fn for_each_row(
     let mut mapping = Mapping::new(map, options);
     let result = match format {
         AudienceFormat::Csv => read_csv(reader, &mut mapping, options, &mut count),
-        AudienceFormat::JsonLines => read_json_lines(reader, &mut mapping, &mut count),
-        AudienceFormat::JsonArray => read_json_array(reader, &mut mapping, &mut count),
+        AudienceFormat::JsonLines => read_json_lines(reader, &mut mapping, options, &mut count),
+        AudienceFormat::JsonArray => read_json_array(reader, &mut mapping, options, &mut count),
     };
     let preset = mapping.chosen.as_ref().and_then(|(_, p)| *p);
     result.map_err(|failure| read_failure(&display, failure, rows))?;
@@ -256,6 +254,18 @@ pub(crate) fn open(path: &Path, options: &ReadOptions) -> Result<Opened> {
         None => Box::new(raw),
     };
     let mut reader = BufReader::with_capacity(1 << 16, raw);
+    // A NUL byte is in no text export: such a file (a binary file, `/dev/zero`) would
+    // be read to its end as one endless line.
+    let head = reader.fill_buf().map_err(|e| read_error(&display, &e, 0))?;
+    if let Some(at) = memchr::memchr(0, head) {
+        return Err(Error::new(
+            &display,
+            format!(
+                "not a text export: byte {} is a NUL byte (a binary file, or UTF-16 without a byte-order mark?)",
+                at + 1
+            ),
+        ));
+    }
     let format = detect(&inner_name, &mut reader).map_err(|e| read_error(&display, &e, 0))?;
     Ok((Box::new(reader), format))
 }
@@ -350,48 +360,58 @@ struct Records<R> {
     reader: R,
     delimiter: u8,
     /// Lines read ahead and given back by a broken record.
-    pending: std::collections::VecDeque<(Vec<u8>, u64)>,
+    pending: std::collections::VecDeque<(Option<Vec<u8>>, u64)>,
     lines: u64,
     limits: RecordLimits,
 }
 
 impl<R: BufRead> Records<R> {
-    fn line(&mut self) -> std::io::Result<Option<(Vec<u8>, u64)>> {
+    /// The next line and its number; None for a line past the byte limit, which is read
+    /// to its end without being kept.
+    fn line(&mut self) -> std::io::Result<Option<(Option<Vec<u8>>, u64)>> {
         if let Some(line) = self.pending.pop_front() {
             return Ok(Some(line));
         }
         let mut buf = Vec::new();
-        if self.reader.read_until(b'\n', &mut buf)? == 0 {
-            return Ok(None);
-        }
+        let kept = match read_line_within(&mut self.reader, &mut buf, self.limits.bytes)? {
+            Line::End => return Ok(None),
+            Line::TooLong => None,
+            Line::Read => Some(buf),
+        };
         self.lines += 1;
-        Ok(Some((buf, self.lines)))
+        Ok(Some((kept, self.lines)))
     }
 
     fn next(&mut self) -> std::io::Result<Record> {
-        let Some((mut bytes, line)) = self.line()? else {
+        let Some((bytes, line)) = self.line()? else {
             return Ok(Record::End);
         };
         // A line past the byte limit is no row (quoted or not).
-        if bytes.len() > self.limits.bytes {
+        let Some(mut bytes) = bytes else {
             return Ok(Record::Broken { line });
-        }
+        };
         let mut state = scan(&bytes, Quote::FieldStart, self.delimiter);
-        let mut extra: Vec<(Vec<u8>, u64)> = Vec::new();
+        let mut extra: Vec<(Option<Vec<u8>>, u64)> = Vec::new();
         while state == Quote::Quoted {
-            let Some(next) = (extra.len() < self.limits.lines && bytes.len() < self.limits.bytes)
-                .then(|| self.line())
-                .transpose()?
-                .flatten()
-            else {
-                for l in extra.into_iter().rev() {
-                    self.pending.push_front(l);
-                }
-                return Ok(Record::Broken { line });
+            let next = if extra.len() < self.limits.lines && bytes.len() < self.limits.bytes {
+                self.line()?
+            } else {
+                None
             };
-            state = scan(&next.0, state, self.delimiter);
-            bytes.extend_from_slice(&next.0);
-            extra.push(next);
+            let (text, number) = match next {
+                Some((Some(text), number)) => (text, number),
+                too_long => {
+                    // The lines after the first are read again as rows of their own.
+                    extra.extend(too_long);
+                    for l in extra.into_iter().rev() {
+                        self.pending.push_front(l);
+                    }
+                    return Ok(Record::Broken { line });
+                }
+            };
+            state = scan(&text, state, self.delimiter);
+            bytes.extend_from_slice(&text);
+            extra.push((Some(text), number));
         }
         Ok(Record::Row { bytes, line })
     }
@@ -462,12 +482,7 @@ fn read_csv(
             let n = unquote(&mut parser, &bytes, &mut out, &mut ends);
             header_names(&out, &ends, n)
         }
-        Record::Broken { .. } => {
-            return Err((
-                "the header row has a quote that is not closed".to_owned(),
-                Some(1),
-            ));
-        }
+        Record::Broken { .. } => return Err((options.record_limits.header_message(), Some(1))),
         Record::End => return Ok(()),
     };
     let map = mapping.settle(&headers).clone();
@@ -557,86 +572,207 @@ pub(crate) fn kind_of(v: &Value) -> &'static str {
 }
 
 fn read_json_lines(
-    reader: impl BufRead,
+    mut reader: impl BufRead,
     mapping: &mut Mapping,
+    options: &ReadOptions,
     on_row: &mut dyn FnMut(Row),
 ) -> std::result::Result<(), ReadFailure> {
-    let mut number = 0u64;
-    for (i, line) in reader.split(b'\n').enumerate() {
-        let line_no = i as u64 + 1;
-        let line = line.map_err(|e| (format!("cannot read on: {e}"), Some(line_no)))?;
-        let Some(value) = json_line(&line) else {
-            continue;
+    let limits = options.record_limits;
+    let (mut number, mut line_no) = (0u64, 0u64);
+    let mut line = Vec::new();
+    loop {
+        line_no += 1;
+        let read = read_line_within(&mut reader, &mut line, limits.json_bytes)
+            .map_err(|e| (format!("cannot read on: {e}"), Some(line_no)))?;
+        let profile = match read {
+            Line::End => return Ok(()),
+            Line::TooLong => Err(limits.json_message()),
+            Line::Read => match json_line(&line) {
+                None => continue,
+                Some(value) => value.and_then(|v| object_row(v, mapping)),
+            },
         };
         number += 1;
-        let profile = value.and_then(|v| object_row(v, mapping));
         on_row(Row {
             number,
             line: Some(line_no),
             profile,
         });
     }
-    Ok(())
 }
 
-/// Visits the elements of a top-level JSON array one at a time.
-struct Elements<'a, 'm> {
-    mapping: &'a mut Mapping<'m>,
-    on_row: &'a mut dyn FnMut(Row),
+/// Where the splitter of a JSON array is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ArrayPhase {
+    /// Before the opening bracket.
+    Before,
+    /// Between the brackets.
+    Inside,
+    /// After the closing bracket.
+    After,
 }
 
-impl<'de> Visitor<'de> for Elements<'_, '_> {
-    type Value = ();
+/// The element of a JSON array being read: how its strings and brackets nest, where it
+/// starts, and its bytes while they are within the limit.
+#[derive(Default)]
+struct Element {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    /// The line and column of its first byte; None before it.
+    start: Option<(u64, u64)>,
+    bytes: Vec<u8>,
+    /// Past the limit: its bytes are no longer kept.
+    over: bool,
+}
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of profile objects")
+impl Element {
+    /// Whether `b` ends the element: a `,` or `]` outside its strings and brackets.
+    fn ends_at(&self, b: u8) -> bool {
+        !self.in_string && self.depth == 0 && (b == b',' || b == b']')
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        let mut number = 0u64;
-        while let Some(value) = seq.next_element::<Value>()? {
-            number += 1;
-            (self.on_row)(Row {
-                number,
-                line: None,
-                profile: object_row(value, self.mapping),
-            });
+    /// Takes the next byte of the element, at line and column `at`.
+    fn push(&mut self, b: u8, at: (u64, u64), max: usize) {
+        if self.in_string {
+            match b {
+                _ if self.escaped => self.escaped = false,
+                b'\\' => self.escaped = true,
+                b'"' => self.in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => self.in_string = true,
+                b'[' | b'{' => self.depth += 1,
+                b']' | b'}' => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
         }
-        Ok(())
+        if self.start.is_none() {
+            if b.is_ascii_whitespace() {
+                return;
+            }
+            self.start = Some(at);
+        }
+        if !self.over && self.bytes.len() >= max {
+            self.over = true;
+            self.bytes = Vec::new();
+        }
+        if !self.over {
+            self.bytes.push(b);
+        }
+    }
+
+    /// Empties it for the next element, keeping its storage.
+    fn clear(&mut self) {
+        let mut bytes = std::mem::take(&mut self.bytes);
+        bytes.clear();
+        *self = Element {
+            bytes,
+            ..Element::default()
+        };
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Elements<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
+/// Reads the elements of a top-level JSON array one at a time. An element's extent is
+/// found from its strings and brackets, as JSON nests them, before it is parsed: an
+/// element past `max-json-record-kb` is read to its end without being kept, skipped and
+/// counted, and reading goes on with the next element.
 fn read_json_array(
-    reader: impl BufRead,
+    mut reader: impl BufRead,
     mapping: &mut Mapping,
+    options: &ReadOptions,
     on_row: &mut dyn FnMut(Row),
 ) -> std::result::Result<(), ReadFailure> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
-    Elements { mapping, on_row }
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
-        .map_err(|e| {
-            if e.is_io() {
-                (format!("cannot read on: {}", json_message(&e)), None)
+    let limits = options.record_limits;
+    let mut phase = ArrayPhase::Before;
+    let (mut line, mut column) = (1u64, 0u64);
+    let mut element = Element::default();
+    let (mut number, mut after_comma) = (0u64, false);
+    let malformed = |what: &str, line: u64, column: u64| {
+        (
+            format!("malformed JSON: {what} at column {column}"),
+            Some(line),
+        )
+    };
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err((format!("cannot read on: {e}"), None)),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        let n = chunk.len();
+        for &b in chunk {
+            if b == b'\n' {
+                (line, column) = (line + 1, 0);
             } else {
-                (
-                    format!(
-                        "malformed JSON: {} at column {}",
-                        json_message(&e),
-                        e.column()
-                    ),
-                    Some(e.line() as u64),
-                )
+                column += 1;
             }
-        })
+            match phase {
+                ArrayPhase::Before => match b {
+                    b'[' => phase = ArrayPhase::Inside,
+                    // A byte-order mark (EF BB BF) and white space may come first.
+                    0xEF | 0xBB | 0xBF => {}
+                    b if b.is_ascii_whitespace() => {}
+                    _ => return Err(malformed("expected an array", line, column)),
+                },
+                ArrayPhase::After if !b.is_ascii_whitespace() => {
+                    return Err(malformed("trailing characters", line, column));
+                }
+                ArrayPhase::After => {}
+                ArrayPhase::Inside if !element.ends_at(b) => {
+                    element.push(b, (line, column), limits.json_bytes);
+                }
+                ArrayPhase::Inside => {
+                    let Some((start_line, start_column)) = element.start else {
+                        // `[]` is an empty array; `[,` and `[1,]` lack an element.
+                        if b == b']' && !after_comma {
+                            phase = ArrayPhase::After;
+                            continue;
+                        }
+                        return Err(malformed("expected a value", line, column));
+                    };
+                    number += 1;
+                    let profile = if element.over {
+                        Err(limits.json_message())
+                    } else {
+                        match serde_json::from_slice::<Value>(&element.bytes) {
+                            Ok(value) => object_row(value, mapping),
+                            Err(e) => {
+                                let (e_line, e_column) = (e.line() as u64, e.column() as u64);
+                                let column = if e_line == 1 {
+                                    start_column + e_column - 1
+                                } else {
+                                    e_column
+                                };
+                                let at = start_line + e_line - 1;
+                                return Err(malformed(&json_message(&e), at, column));
+                            }
+                        }
+                    };
+                    on_row(Row {
+                        number,
+                        line: Some(start_line),
+                        profile,
+                    });
+                    element.clear();
+                    after_comma = b == b',';
+                    if b == b']' {
+                        phase = ArrayPhase::After;
+                    }
+                }
+            }
+        }
+        reader.consume(n);
+    }
+    match phase {
+        ArrayPhase::After => Ok(()),
+        _ => Err(malformed("EOF while parsing a list", line, column)),
+    }
 }
 
 #[cfg(test)]
@@ -713,6 +849,22 @@ mod tests {
         assert_eq!(rows.len(), 1);
         let err = result.unwrap_err();
         assert!(err.message.contains("after 1 rows"), "{err}");
+    }
+
+    #[test]
+    fn json_array_elements_are_found_by_their_brackets_and_strings() {
+        let array = "\u{feff} [ {\"email\": \"a@example.com\", \"note\": \"],{\\\"\"},\n {\"email\": \"b@example.com\", \"x\": [1, {\"y\": \"}\"}]} ]\n";
+        let (result, rows) = read("nested.json", array.as_bytes());
+        assert_eq!(result.unwrap(), 2);
+        assert_eq!(rows[0], (1, Ok("a@example.com".to_owned())));
+        assert_eq!(rows[1], (2, Ok("b@example.com".to_owned())));
+        let (result, rows) = read("empty.json", b"[]");
+        assert_eq!((result.unwrap(), rows.len()), (0, 0));
+        for broken in ["[{}, ]", "[,{}]", "[{}] x", "[{} {}]", "[{\"a\": 1"] {
+            let (result, _) = read("broken.json", broken.as_bytes());
+            let err = result.unwrap_err();
+            assert!(err.message.contains("malformed JSON"), "{broken}: {err}");
+        }
     }
 
     #[test]
@@ -820,6 +972,11 @@ mod quote_tests {
     use std::fmt::Write as _;
 
     fn rows(text: &str) -> Vec<(u64, Option<u64>, bool)> {
+        rows_within(text, &ReadOptions::default())
+    }
+
+    /// Row number, line and whether it was read, of the CSV `text` read with `options`.
+    fn rows_within(text: &str, options: &ReadOptions) -> Vec<(u64, Option<u64>, bool)> {
         let map = FieldMap::default();
         let mut mapping = Mapping {
             given: &map,
@@ -828,14 +985,9 @@ mod quote_tests {
             chosen: None,
         };
         let mut out = Vec::new();
-        read_csv(
-            text.as_bytes(),
-            &mut mapping,
-            &ReadOptions::default(),
-            &mut |row: Row| {
-                out.push((row.number, row.line, row.profile.is_ok()));
-            },
-        )
+        read_csv(text.as_bytes(), &mut mapping, options, &mut |row: Row| {
+            out.push((row.number, row.line, row.profile.is_ok()));
+        })
         .unwrap();
         out
     }
@@ -852,6 +1004,26 @@ mod quote_tests {
         assert_eq!(got[1], (2, Some(3), false));
         assert!(got[2..].iter().all(|(_, _, ok)| *ok));
         assert_eq!(got[2], (3, Some(4), true));
+    }
+
+    #[test]
+    fn a_line_past_the_byte_limit_inside_an_open_quote_is_a_broken_row_of_its_own() {
+        let options = ReadOptions {
+            record_limits: RecordLimits {
+                lines: 100,
+                bytes: 64,
+                json_bytes: 64,
+            },
+            ..ReadOptions::default()
+        };
+        let text = format!(
+            "email,note\na@example.com,\"open\n{}\nb@example.com,x\n",
+            "y".repeat(200)
+        );
+        assert_eq!(
+            rows_within(&text, &options),
+            [(1, Some(2), false), (2, Some(3), false), (3, Some(4), true)]
+        );
     }
 
     #[test]

@@ -137,11 +137,21 @@ pub struct ProfileFile {
 }
 
 impl ProfileFile {
-    /// Reads one JSON profile.
-    pub fn load(path: &Path, map: &FieldMap) -> Result<ProfileFile> {
+    /// Reads one JSON profile, of at most `[limits] max-json-record-kb` (kept while
+    /// reading: a FIFO or a device has no size to check first).
+    pub fn load(
+        path: &Path,
+        map: &FieldMap,
+        limits: &crate::config::Limits,
+    ) -> Result<ProfileFile> {
         let display = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::new(&display, crate::campaign::io_message(&e)))?;
+        let max = limits.records().json_bytes;
+        let bytes = crate::campaign::read_within(path, max as u64, || {
+            format!(
+                "the profile is longer than {} KB (raise [limits] max-json-record-kb in campaign-lint.toml)",
+                max / 1024
+            )
+        })?;
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             let text = String::from_utf8_lossy(&bytes);
             Error::new(&display, "the profile is not valid UTF-8").at_offset(&text, e.valid_up_to())

@@ -10,11 +10,13 @@ use memchr::{memchr, memchr2};
 /// Longest CSV record, in line breaks inside quotes and in bytes: past either, the row
 /// is taken for broken (a quote that never closes, or not CSV at all) and skipped, and
 /// reading goes on with the next line. `[limits] max-csv-record-lines` and
-/// `max-csv-record-kb`.
+/// `max-csv-record-kb`. Longest JSON row (a line of JSON Lines, an element of a JSON
+/// array) in bytes: past it, the row is skipped: `max-json-record-kb`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordLimits {
     pub lines: usize,
     pub bytes: usize,
+    pub json_bytes: usize,
 }
 
 impl Default for RecordLimits {
@@ -22,12 +24,13 @@ impl Default for RecordLimits {
         Self {
             lines: 100,
             bytes: 1 << 20,
+            json_bytes: 1 << 20,
         }
     }
 }
 
 impl RecordLimits {
-    /// Why a row past these limits is skipped.
+    /// Why a CSV row past these limits is skipped.
     pub fn message(&self) -> String {
         format!(
             "the row is longer than {} lines or {} KB (a quoted field that is never closed?); it is skipped and reading goes on with the next line",
@@ -35,6 +38,77 @@ impl RecordLimits {
             self.bytes / 1024
         )
     }
+
+    /// Why a CSV header row past these limits ends the reading.
+    pub fn header_message(&self) -> String {
+        format!(
+            "the header row has a quote that is not closed, or is longer than {} lines or {} KB",
+            self.lines,
+            self.bytes / 1024
+        )
+    }
+
+    /// Why a JSON row past these limits is skipped.
+    pub fn json_message(&self) -> String {
+        format!(
+            "the row is longer than {} KB (raise [limits] max-json-record-kb); it is skipped and reading goes on with the next row",
+            self.json_bytes / 1024
+        )
+    }
+}
+
+/// How [`read_line_within`] found the next line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line {
+    /// The line, with its line break (none at the end of the input), is in the buffer.
+    Read,
+    /// The line is longer than the limit: it was read to its end and not kept.
+    TooLong,
+    /// No more input.
+    End,
+}
+
+/// Reads the next line into `buf` (cleared first) when it is at most `max` bytes long,
+/// its line break included; a longer line is read to its end without being kept, so that
+/// memory stays within the limit whatever the input.
+pub fn read_line_within(
+    reader: &mut impl std::io::BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<Line> {
+    buf.clear();
+    let (mut any, mut over) = (false, false);
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let (take, done) = match memchr(b'\n', chunk) {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if !over && buf.len() + take > max {
+            over = true;
+            *buf = Vec::new();
+        }
+        if !over {
+            buf.extend_from_slice(&chunk[..take]);
+        }
+        reader.consume(take);
+        if done {
+            break;
+        }
+    }
+    Ok(match (any, over) {
+        (false, _) => Line::End,
+        (true, true) => Line::TooLong,
+        (true, false) => Line::Read,
+    })
 }
 
 /// Where the CSV record starting at some offset ends.
@@ -1061,7 +1135,11 @@ mod tests {
             record_end(long.as_bytes(), 0, b',', false, limits),
             RecordEnd::Broken
         );
-        let small = RecordLimits { lines: 1, bytes: 8 };
+        let small = RecordLimits {
+            lines: 1,
+            bytes: 8,
+            json_bytes: 8,
+        };
         assert_eq!(
             record_end(b"a,b,c,d,e\n", 0, b',', true, small),
             RecordEnd::Broken
@@ -1341,5 +1419,30 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn lines_past_the_limit_are_read_through_and_not_kept() {
+        // A reader with a tiny buffer: lines arrive in many pieces.
+        let text = format!("short\n{}\nlast", "y".repeat(100));
+        let mut reader = std::io::BufReader::with_capacity(7, text.as_bytes());
+        let mut buf = Vec::new();
+        let mut got = Vec::new();
+        loop {
+            let line = read_line_within(&mut reader, &mut buf, 10).unwrap();
+            if line == Line::End {
+                break;
+            }
+            got.push((line, String::from_utf8(buf.clone()).unwrap()));
+            assert!(buf.capacity() <= 16, "{}", buf.capacity());
+        }
+        assert_eq!(
+            got,
+            [
+                (Line::Read, "short\n".to_owned()),
+                (Line::TooLong, String::new()),
+                (Line::Read, "last".to_owned()),
+            ]
+        );
     }
 }

@@ -61,7 +61,8 @@ pub enum Piece {
     /// piece starts where the line breaks of the pieces before it end.
     Rows { bytes: Buffer, plain: bool },
     /// The first line of a CSV record past the [`RecordLimits`] (a quoted field that
-    /// never closes, or a line that is too long); reading goes on with the line after it.
+    /// never closes, or a line that is too long), or a JSON line past them; reading goes
+    /// on with the line after it.
     Broken,
 }
 
@@ -238,10 +239,7 @@ pub fn start(
                 match record_end(&stream.buf, 0, stream.delimiter, stream.eof, stream.limits) {
                     RecordEnd::At(end) => break end,
                     RecordEnd::Broken => {
-                        return Err(fail((
-                            "the header row has a quote that is not closed".to_owned(),
-                            Some(1),
-                        )));
+                        return Err(fail((stream.limits.header_message(), Some(1))));
                     }
                     RecordEnd::More => stream.fill().map_err(fail)?,
                 }
@@ -352,6 +350,14 @@ impl Stream {
         failure.map_or(Ok(()), Err)
     }
 
+    /// Most bytes in one row of this export.
+    fn row_limit(&self) -> usize {
+        match self.format {
+            AudienceFormat::Csv => self.limits.bytes,
+            _ => self.limits.json_bytes,
+        }
+    }
+
     /// The file line of the first row.
     pub fn first_line(&self) -> u64 {
         self.first_line
@@ -423,7 +429,7 @@ impl Stream {
                 self.buf.len()
             } else if let Some(i) = memrchr(b'\n', &self.buf) {
                 i + 1
-            } else if self.format == AudienceFormat::Csv && self.buf.len() > self.limits.bytes {
+            } else if self.buf.len() > self.row_limit() {
                 // One line longer than a record may be: it is no row; drop it.
                 self.buf.clear();
                 self.dropping = true;

@@ -79,6 +79,7 @@ pub fn effective_config(config: &Config, rules: &RuleSet) -> String {
         ("max-html-depth", config.limits.max_html_depth),
         ("max-csv-record-lines", config.limits.max_csv_record_lines),
         ("max-csv-record-kb", config.limits.max_csv_record_kb),
+        ("max-json-record-kb", config.limits.max_json_record_kb),
         ("examples", config.limits.examples),
     ] {
         limits.insert(

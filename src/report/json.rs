@@ -1,6 +1,7 @@
 //! `--format json`: one object with `findings` and `summary`, as the design's contract
 //! says; `labels`, `source` and `errors` are additions.
 
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Value, json};
 
 use crate::diagnostic::{FileReport, Finding, Report, Severity, Span};
@@ -54,11 +55,46 @@ fn share(a: &crate::diagnostic::AudienceSummary, n: u64) -> f64 {
     share_of(a.share(n))
 }
 
+/// The findings, each made a value only while it is written: a directory of many files
+/// never holds all of them as values at once.
+struct Findings<'a>(&'a Report);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.findings().count()))?;
+        for (file, f) in self.0.findings() {
+            seq.serialize_element(&finding_json(file, f))?;
+        }
+        seq.end()
+    }
+}
+
+/// The report object: `findings` written in its place among the other members, which
+/// are in key order as a `serde_json` object keeps them.
+struct Whole<'a> {
+    report: &'a Report,
+    rest: &'a serde_json::Map<String, Value>,
+}
+
+impl Serialize for Whole<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.rest.len() + 1))?;
+        let mut written = false;
+        for (key, value) in self.rest {
+            if !written && key.as_str() > "findings" {
+                map.serialize_entry("findings", &Findings(self.report))?;
+                written = true;
+            }
+            map.serialize_entry(key, value)?;
+        }
+        if !written {
+            map.serialize_entry("findings", &Findings(self.report))?;
+        }
+        map.end()
+    }
+}
+
 pub fn render(report: &Report, errors: &[Error]) -> String {
-    let findings: Vec<Value> = report
-        .findings()
-        .map(|(file, f)| finding_json(file, f))
-        .collect();
     let errors: Vec<Value> = errors
         .iter()
         .map(|e| {
@@ -71,7 +107,6 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
         })
         .collect();
     let mut value = json!({
-        "findings": findings,
         "errors": errors,
         "summary": {
             "files": report.campaigns,
@@ -108,12 +143,26 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
             "rows_skipped": a.rows_skipped,
             "preset": a.preset,
             "rule_recipients": a.rule_recipients,
-            "owned": a.owned.as_ref().map(|(path, addresses, rows, skipped)| json!({"file": path, "addresses": addresses, "rows": rows, "rows_skipped": skipped})),
+            "owned": a.owned.as_ref().map(|o| json!({
+                "file": o.path,
+                "addresses": o.addresses,
+                "rows": o.rows,
+                "rows_skipped": o.rows_skipped,
+                "skipped": o.skipped.iter().map(|(row, line, reason)| json!({"row": row, "line": line, "reason": reason})).collect::<Vec<_>>(),
+            })),
             "seconds": a.seconds,
             "skipped": a.skipped.iter().map(|(row, line, reason)| json!({"row": row, "line": line, "reason": reason})).collect::<Vec<_>>(),
         });
     }
-    let mut out = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".to_owned());
+    let rest = match value {
+        Value::Object(members) => members,
+        _ => serde_json::Map::new(),
+    };
+    let whole = Whole {
+        report,
+        rest: &rest,
+    };
+    let mut out = serde_json::to_string_pretty(&whole).unwrap_or_else(|_| "{}".to_owned());
     out.push('\n');
     out
 }

@@ -140,17 +140,28 @@ pub fn render(report: &Report, a: &AudienceSummary, width: usize) -> String {
         ),
         "    ",
     );
-    if let Some((path, addresses, rows, skipped)) = &a.owned {
+    if let Some(owned) = &a.owned {
         line(
             format!(
                 "  owned products from {}: {} for {} ({} skipped), held in memory",
-                neutralize(path),
-                plural(*rows, "row", "rows"),
-                plural(*addresses, "address", "addresses"),
-                thousands(*skipped),
+                neutralize(&owned.path),
+                plural(owned.rows, "row", "rows"),
+                plural(owned.addresses, "address", "addresses"),
+                thousands(owned.rows_skipped),
             ),
             "    ",
         );
+        for (row, at, reason) in &owned.skipped {
+            let at = at.map(|l| format!(" (line {l})")).unwrap_or_default();
+            line(
+                format!(
+                    "  skipped row {row}{at} of {}: {}",
+                    neutralize(&owned.path),
+                    neutralize(reason)
+                ),
+                "    ",
+            );
+        }
     }
     for (row, at, reason) in &a.skipped {
         let at = at.map(|l| format!(" (line {l})")).unwrap_or_default();

@@ -288,6 +288,21 @@ impl Decl {
                 ),
             },
         )?;
+        // A shipped rule's work on first use is tested; a rule a user wrote or changed does
+        // it now, so that it cannot fail later and silently find nothing.
+        if self.origin != "built-in" || self.params_from.is_some() {
+            check.prepare().map_err(|(key, message)| {
+                let (path, text) = match &self.params_from {
+                    Some((from, text)) if key_offset(text, &self.name, key).is_some() => {
+                        (from.as_str(), text.as_str())
+                    }
+                    _ => (self.path.as_str(), self.text.as_str()),
+                };
+                let at = key_offset(text, &self.name, key).unwrap_or(0);
+                Error::new(path, format!("`{key}` of rule {}: {message}", self.name))
+                    .at_offset(text, at)
+            })?;
+        }
         let when = match &self.when {
             None => None,
             Some((when, path, text, at)) => {
@@ -329,6 +344,34 @@ fn builtin_decls() -> Result<Vec<Decl>> {
         .collect()
 }
 
+/// Where `key` is set among the parameters of rule `name` in a rule file (`[params]`) or
+/// a config (`[rules.NAME.params]`): the start of its line. Tables hold no positions, so
+/// the key is found in the text.
+fn key_offset(text: &str, name: &str, key: &str) -> Option<usize> {
+    let section = text
+        .find(&format!("[rules.{name}.params]"))
+        .or_else(|| text.find("[params]"))?;
+    let mut at = section;
+    for (i, line) in text[section..].split_inclusive('\n').enumerate() {
+        let start = at;
+        at += line.len();
+        let trimmed = line.trim_start();
+        if i == 0 {
+            continue;
+        }
+        if trimmed.starts_with('[') {
+            return None;
+        }
+        if trimmed
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            return Some(start + line.len() - trimmed.len());
+        }
+    }
+    None
+}
+
 /// Reads one pack directory into `decls`.
 fn load_pack(dir: &Path, decls: &mut Vec<Decl>) -> Result<()> {
     let display = dir.display().to_string();
@@ -359,8 +402,7 @@ fn load_pack(dir: &Path, decls: &mut Vec<Decl>) -> Result<()> {
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_owned();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Error::new(&path_display, crate::campaign::io_message(&e)))?;
+        let text = crate::campaign::read_text_within(&path, crate::config::MAX_SETTINGS_MB)?;
         add_pack_file(&display, &path_display, &name, &text, decls)?;
     }
     Ok(())

@@ -42,6 +42,12 @@ pub trait Check: Send + Sync {
     fn owned_matters(&self, _env: Env, _facts: &Facts, _item: &str) -> bool {
         true
     }
+    /// Does now what the check would otherwise do on first use and could fail at
+    /// (compiling a regular expression), so that a rule a user wrote or changed fails to
+    /// load instead of finding nothing: Err names the parameter at fault, and why.
+    fn prepare(&self) -> std::result::Result<(), (&'static str, String)> {
+        Ok(())
+    }
 }
 
 /// How a check reads the owned products.

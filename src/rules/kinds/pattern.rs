@@ -118,12 +118,19 @@ impl Default for Params {
     }
 }
 
+/// Most `words` of one rule, and most bytes of them together: a list past these is a
+/// load error, not a regular expression that takes gigabytes to build and then fails.
+/// A list at both bounds compiles within the regex crate's size limit (a test says so).
+pub const MAX_WORDS: usize = 5_000;
+pub const MAX_WORDS_BYTES: usize = 64 * 1024;
+
 pub struct PatternRule {
     scope: Scope,
     mode: Mode,
     params: Params,
-    /// Compiled on first use; None when it cannot be (too large), and the rule finds nothing.
-    regex: std::sync::OnceLock<Option<Regex>>,
+    /// Compiled on first use, or when the rule is loaded from a user's file
+    /// ([`Check::prepare`]), where an error is a load error.
+    regex: std::sync::OnceLock<Result<Regex, String>>,
 }
 
 impl RuleKind for PatternRule {
@@ -150,12 +157,22 @@ impl RuleKind for PatternRule {
 impl PatternRule {
     fn regex(&self) -> Option<&Regex> {
         self.regex
-            .get_or_init(|| compile(&self.params).ok())
+            .get_or_init(|| compile(&self.params))
             .as_ref()
+            .ok()
     }
 }
 
 fn compile(params: &Params) -> Result<Regex, String> {
+    let bytes: usize = params.words.iter().map(String::len).sum();
+    if params.words.len() > MAX_WORDS || bytes > MAX_WORDS_BYTES {
+        return Err(format!(
+            "{} words of {} KB, over the limit of {MAX_WORDS} words and {} KB (split the list into several rules, or write a `pattern`)",
+            params.words.len(),
+            bytes.div_ceil(1024),
+            MAX_WORDS_BYTES / 1024
+        ));
+    }
     let source = match &params.pattern {
         Some(Pattern(p)) => p.clone(),
         None => {
@@ -175,7 +192,14 @@ fn compile(params: &Params) -> Result<Regex, String> {
     RegexBuilder::new(&source)
         .case_insensitive(!params.case_sensitive)
         .build()
-        .map_err(|e| format!("invalid regular expression: {e}"))
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(limit) => format!(
+                "the regular expression is too large once compiled (over {} MB{}); simplify it or split it into several rules",
+                limit / (1 << 20),
+                if params.pattern.is_none() { ", from the word list" } else { "" }
+            ),
+            e => format!("invalid regular expression: {e}"),
+        })
 }
 
 /// A text to search and how to turn its match ranges into spans.
@@ -281,6 +305,18 @@ impl Check for PatternRule {
     /// About the campaign alone: reads nothing of a profile.
     fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
 
+    fn prepare(&self) -> Result<(), (&'static str, String)> {
+        let key = if self.params.pattern.is_some() {
+            "pattern"
+        } else {
+            "words"
+        };
+        match self.regex.get_or_init(|| compile(&self.params)) {
+            Ok(_) => Ok(()),
+            Err(message) => Err((key, message.clone())),
+        }
+    }
+
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         let haystacks = self.haystacks(facts);
         // Compiling a pattern with Unicode classes costs milliseconds: not for a template
@@ -333,6 +369,30 @@ mod tests {
             .into_iter()
             .map(|f| f.message)
             .collect()
+    }
+
+    #[test]
+    fn a_word_list_at_its_bounds_compiles() {
+        use super::{MAX_WORDS, MAX_WORDS_BYTES, Params, compile};
+        let list = |n: usize, word: fn(usize) -> String| Params {
+            words: (0..n).map(word).collect(),
+            ..Params::default()
+        };
+        // Cyrillic letters (two bytes each, each folding to two cases): as many words as
+        // allowed, and as few long words as fill the bytes allowed.
+        let short = |i: usize| format!("ж{i:04}абв");
+        let long = |i: usize| format!("ж{i:04}абвгдеёжзийклм");
+        for (n, word) in [(MAX_WORDS, short as fn(usize) -> String), (1_900, long)] {
+            let params = list(n, word);
+            let bytes: usize = params.words.iter().map(String::len).sum();
+            assert!(
+                bytes <= MAX_WORDS_BYTES && bytes > MAX_WORDS_BYTES * 3 / 4,
+                "{bytes}"
+            );
+            assert!(compile(&params).is_ok(), "{n} words of {bytes} bytes");
+        }
+        let over = list(MAX_WORDS + 1, short);
+        assert!(compile(&over).unwrap_err().contains("over the limit"));
     }
 
     #[test]

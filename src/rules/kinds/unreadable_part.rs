@@ -2,7 +2,8 @@
 //! bytes are not valid in the declared charset (or none is declared and they are not
 //! UTF-8), the charset is unknown, or its HTML stopped being read part way (nested past
 //! `[limits] max-html-depth`, or untokenizable). Such text is mojibake for recipients too,
-//! and every other check of that part is blind to it.
+//! and every other check of that part is blind to it. Also a message with no body part
+//! read at all, which every check of the body would otherwise pass.
 
 use serde::Deserialize;
 
@@ -39,6 +40,18 @@ impl Check for UnreadablePart {
     fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
 
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
+        // A message with no part to read: every check of the body would pass unseen.
+        if let Some((why, span)) = &facts.unread_body {
+            cx.report(
+                Diag::new()
+                    .arg("part", "the message body".to_owned())
+                    .arg("problem", why.clone())
+                    .label(*span, "no text/plain or text/html part read under this")
+                    .help(Some(
+                        "give the message a text/html or text/plain part that is not an attachment, inside boundaries that match its Content-Type".to_owned(),
+                    )),
+            );
+        }
         for part in &facts.parts {
             let name = part_name(facts.format, part.kind);
             if let Some(problem) = &part.decode_problem {
@@ -118,6 +131,48 @@ mod tests {
             check(utf8.as_bytes()).is_empty(),
             "ASCII text reads the same in any charset"
         );
+    }
+
+    /// A multipart message with `content_type` and `body`.
+    fn multipart(content_type: &str, body: &str) -> String {
+        format!(
+            "From: Shop <news@example.com>\r\nSubject: News\r\nMIME-Version: 1.0\r\nContent-Type: {content_type}\r\n\r\n{body}"
+        )
+    }
+
+    #[test]
+    fn a_message_with_no_body_part_read() {
+        let part = "Content-Type: text/html\r\n\r\n<p>Hello</p>\r\n";
+        for (content_type, body, reason) in [
+            (
+                "multipart/alternative; boundary=\"XYZ\"",
+                format!("--ABC\r\n{part}--ABC--\r\n"),
+                "the multipart boundary \"XYZ\" never appears in the body",
+            ),
+            (
+                "multipart/alternative; boundary=\"\"",
+                format!("--\r\n{part}----\r\n"),
+                "the multipart message has no boundary (boundary=\"\")",
+            ),
+            (
+                "multipart/mixed; boundary=\"B\"",
+                format!(
+                    "--B\r\nContent-Disposition: attachment; filename=\"offer.html\"\r\n{part}--B--\r\n"
+                ),
+                "the only text part is an attachment (offer.html)",
+            ),
+        ] {
+            let found = check(multipart(content_type, &body).as_bytes());
+            assert_eq!(found.len(), 1, "{content_type}: {found:?}");
+            assert_eq!(
+                found[0].message,
+                format!("the message body could not be read as written: {reason}")
+            );
+        }
+        // With the boundary that the body uses, the part is read.
+        let body = format!("--ABC\r\n{part}--ABC--\r\n");
+        let fine = multipart("multipart/alternative; boundary=\"ABC\"", &body);
+        assert!(check(fine.as_bytes()).is_empty());
     }
 
     #[test]

@@ -209,7 +209,8 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
         // The reasons quote the rows (`invalid email address "Anna Smith <anna@…>"`), and
         // a recipient finding's message and values may quote a field.
         if !show_emails {
-            for (_, _, reason) in &mut run.summary.skipped {
+            let owned_skipped = run.summary.owned.iter_mut().flat_map(|o| &mut o.skipped);
+            for (_, _, reason) in run.summary.skipped.iter_mut().chain(owned_skipped) {
                 *reason = audience::mask_addresses(reason).into_owned();
             }
             let findings = run.per_campaign.iter_mut().flatten();

@@ -271,6 +271,43 @@ fn skipped_rows_mask_the_addresses_they_quote() {
     );
 }
 
+/// The rows of an `--owned` export skipped for a bad address are listed masked too.
+#[test]
+fn skipped_owned_rows_mask_the_addresses_they_quote() {
+    let dir = common::temp_dir("owned-skipped-masked");
+    std::fs::write(
+        dir.join("export.csv"),
+        "email,language\nanna@example.com,en\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("orders.csv"),
+        "email,sku\n\"Erik Holm <erik.holm@example.com>\",KD-55X85J\nanna@example.com,XQ-DQ54\n",
+    )
+    .unwrap();
+    let campaign = common::root().join("samples/campaigns/clean-newsletter.eml");
+    let args = [
+        "check",
+        campaign.to_str().unwrap(),
+        "--audience",
+        "export.csv",
+        "--owned",
+        "orders.csv",
+    ];
+    for format in ["human", "json"] {
+        let out = common::run_in(&dir, &[&args[..], &["--format", format]].concat());
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert!(all.contains("<e•••@example.com>"), "{all}");
+        assert!(!all.contains("erik.holm"), "{all}");
+    }
+    let shown = common::run_in(&dir, &[&args[..], &["--show-emails"]].concat());
+    assert!(
+        shown.stdout.contains("Erik Holm <erik.holm@example.com>"),
+        "{}",
+        shown.stdout
+    );
+}
+
 /// A recipient finding that quotes a field (an owned product the catalog does not know,
 /// which is an address here) masks the address in its message, help and values.
 #[test]

@@ -193,6 +193,10 @@ pub struct AudienceSummary {
     pub rows_read: u64,
     pub rows_checked: u64,
     pub rows_skipped: u64,
+    /// Checked rows answered by the memo of recipient shapes (the others were read into
+    /// a profile and checked by every rule). Depends on how the export was cut and on
+    /// the threads, so it is shown with the timing, not in the report.
+    pub rows_from_memo: u64,
     /// The first skipped rows: row number, line (when known), reason.
     pub skipped: Vec<(u64, Option<u64>, String)>,
     pub seconds: f64,

@@ -817,3 +817,59 @@ fn truncated_gzip_export_says_how_far_it_got() {
     assert!(after > 10_000, "{after} rows");
     assert_eq!(after, complete_rows);
 }
+
+/// A merge tag decides on whether its field is filled in, so recipients with different
+/// first names are one shape: 5,000 unique names take a handful of full checks (at most
+/// the shapes times the threads), not 5,000; and the engines agree on blank, white-space
+/// and missing names.
+#[test]
+fn unique_first_names_are_one_shape_for_a_merge_tag() {
+    let dir = common::temp_dir("unique-names");
+    let mut csv = String::from("email,FNAME,language\n");
+    for i in 0..5_000 {
+        let name = match i % 10 {
+            0 => String::new(),
+            1 => "   ".to_owned(),
+            2 => "\u{a0}".to_owned(),
+            _ => format!("Name{i}"),
+        };
+        let language = ["en", "en-GB", "de", "fr"][i % 4];
+        writeln!(csv, "user{i}@example.com,{name},{language}").unwrap();
+    }
+    std::fs::write(dir.join("export.csv"), csv).unwrap();
+    let campaign = common::root().join("samples/templates/greeting-fields.html");
+    let args = [
+        "check",
+        campaign.to_str().unwrap(),
+        "--audience",
+        "export.csv",
+        "--format",
+        "json",
+    ];
+    let fast = common::run_in(&dir, &args);
+    let in_full: u64 = fast
+        .stderr
+        .split(" checked in full")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("{}", fast.stderr));
+    assert!(
+        in_full < 1_000,
+        "{in_full} rows checked in full: {}",
+        fast.stderr
+    );
+    let reference = common::run_in(&dir, &[&args[..], &["--reference-engine"]].concat());
+    let summary = |out: &common::Run| {
+        let mut v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        v["summary"]["audience"]["seconds"] = serde_json::Value::Null;
+        v
+    };
+    let (fast, reference) = (summary(&fast), summary(&reference));
+    assert_eq!(fast, reference);
+    // 1,500 blank names (empty, spaces, a no-break space) without a fallback.
+    assert_eq!(
+        fast["summary"]["audience"]["rule_recipients"]["empty-merge-field"], 1_500,
+        "{fast}"
+    );
+}

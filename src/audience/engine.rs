@@ -147,6 +147,8 @@ pub(super) struct PieceResult {
     pub suppress: Vec<u8>,
     /// `--findings-out` lines without their opening `{"row":N,`: (row within the piece, rest).
     pub findings: Vec<(u64, String)>,
+    /// Rows answered by the memo of shapes.
+    pub from_memo: u64,
 }
 
 /// What one shape of recipient produces.
@@ -465,6 +467,8 @@ pub(super) struct Worker<'p, 'a> {
     rule_names: Vec<String>,
     rule_ids: HashMap<String, usize>,
     tally: Tally,
+    /// Rows of this piece answered by the memo.
+    from_memo: u64,
     key: Vec<u8>,
     json_layout: Option<JsonLayout>,
     /// JSON layouts settled so far.
@@ -496,6 +500,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             rule_names: Vec::new(),
             rule_ids: HashMap::new(),
             tally: Tally::default(),
+            from_memo: 0,
             key: Vec::new(),
             json_layout: None,
             layouts: 0,
@@ -1073,6 +1078,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         profile: impl FnOnce(&Self) -> std::result::Result<Profile, String>,
     ) {
         if let Some(o) = self.memo.get(self.key.as_slice()) {
+            self.from_memo += 1;
             self.tally.record(self.plan, Some(line), o, Some(email));
             return;
         }
@@ -1226,6 +1232,7 @@ impl<'p, 'a> Worker<'p, 'a> {
             worst: t.worst,
             suppress: t.suppress,
             findings: t.findings,
+            from_memo: std::mem::take(&mut self.from_memo),
         }
     }
 }

@@ -329,6 +329,7 @@ impl Merged {
         s.rows_read += piece.rows;
         s.rows_checked += piece.checked;
         s.rows_skipped += piece.skipped;
+        s.rows_from_memo += piece.from_memo;
         for (row, line, reason) in piece.skipped_list {
             if s.skipped.len() < SKIPPED_LISTED {
                 s.skipped

@@ -351,7 +351,7 @@ fn unchecked_rows(
     config: &Config,
 ) -> Option<Error> {
     let display = path.display().to_string();
-    let read = crate::profiles::audience::ReadOptions {
+    let read = crate::audience::reader::ReadOptions {
         delimiter: request.audience_options.delimiter,
         record_limits: config.limits.records(),
         ..Default::default()
@@ -378,7 +378,7 @@ fn unchecked_rows(
                 config.fields.email
             ),
             (None, None) => {
-                let names: Vec<&str> = crate::profiles::presets::PRESETS
+                let names: Vec<&str> = crate::audience::presets::PRESETS
                     .iter()
                     .map(|p| p.name)
                     .collect();
@@ -397,7 +397,7 @@ fn unchecked_rows(
                 reasons()
             )
         };
-        let why = crate::profiles::diagnose::explain_unread(path, &read, &tried);
+        let why = crate::audience::diagnose::explain_unread(path, &read, &tried);
         return Some(Error::new(display, format!("{what}{why}")));
     }
     let limit = config.limits.max_skipped_percent;

@@ -85,7 +85,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        let records = crate::profiles::scan::RecordLimits::default();
+        let records = crate::audience::scan::RecordLimits::default();
         Self {
             max_campaign_mb: 25.0,
             max_mime_depth: 50,
@@ -102,8 +102,8 @@ impl Default for Limits {
 
 impl Limits {
     /// The audience reader's limits on one CSV record.
-    pub fn records(&self) -> crate::profiles::scan::RecordLimits {
-        crate::profiles::scan::RecordLimits {
+    pub fn records(&self) -> crate::audience::scan::RecordLimits {
+        crate::audience::scan::RecordLimits {
             lines: self.max_csv_record_lines,
             bytes: self.max_csv_record_kb.saturating_mul(1024),
             json_bytes: self.max_json_record_kb.saturating_mul(1024),

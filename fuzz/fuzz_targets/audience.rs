@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use campaign_lint::profiles::FieldMap;
-use campaign_lint::profiles::audience::{ReadOptions, for_each_row};
+use campaign_lint::audience::reader::{ReadOptions, for_each_row};
 use libfuzzer_sys::fuzz_target;
 
 static DIR: LazyLock<PathBuf> = LazyLock::new(|| {

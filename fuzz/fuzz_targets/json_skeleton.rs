@@ -4,7 +4,7 @@
 //! accepts, serde_json must accept.
 #![no_main]
 
-use campaign_lint::profiles::scan::{Marks, MemberValue, Skeleton, object_members};
+use campaign_lint::audience::scan::{Marks, MemberValue, Skeleton, object_members};
 use libfuzzer_sys::fuzz_target;
 
 fn serde_accepts(line: &[u8]) -> bool {

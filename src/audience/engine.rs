@@ -21,17 +21,17 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use super::{OwnedIndex, SKIPPED_LISTED, csv_cell, mask, shows, validate};
-use crate::diagnostic::{Finding, Severity, Span};
-use crate::error::{Error, Result};
-use crate::facts::Facts;
-use crate::profiles::audience::{
+use crate::audience::reader::{
     AudienceFormat, ReadFailure, Row, json_line, read_failure, to_profile,
 };
-use crate::profiles::scan::{
+use crate::audience::scan::{
     self, JsonKind, Marks, Member, MemberValue, Skeleton, count_breaks, is_blank, object_members,
     same, split_plain, string_items,
 };
-use crate::profiles::stream::{Layout, Piece, Stream};
+use crate::audience::stream::{Layout, Piece, Stream};
+use crate::diagnostic::{Finding, Severity, Span};
+use crate::error::{Error, Result};
+use crate::facts::Facts;
 use crate::profiles::{
     FieldMap, Profile, check_email, common_address, lookup, plain_domain, plain_local,
 };
@@ -730,7 +730,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         base: &[u8],
         cells: &[(usize, usize)],
     ) -> std::result::Result<Profile, String> {
-        let fields = crate::profiles::audience::csv_fields(
+        let fields = crate::audience::reader::csv_fields(
             &layout.headers,
             cells.iter().map(|&(s, e)| &base[s..e]),
         );
@@ -1434,7 +1434,7 @@ fn json_profile(text: &[u8], map: &FieldMap) -> Option<std::result::Result<Profi
         Value::Object(o) => to_profile(o.into_iter().collect(), map),
         other => Err(format!(
             "expected a JSON object, found {}",
-            crate::profiles::audience::kind_of(&other)
+            crate::audience::reader::kind_of(&other)
         )),
     }))
 }

@@ -3,10 +3,15 @@
 //! it hits and shows at most a few (masked) addresses: never one line per recipient, and
 //! never a whole list of personal data on the terminal.
 //!
-//! The export is streamed (`profiles::audience`); what is kept grows with the number of
+//! The export is streamed (`reader`, `stream`, `scan`); what is kept grows with the number of
 //! distinct findings, not with the number of rows.
 
+pub mod diagnose;
 mod engine;
+pub mod presets;
+pub mod reader;
+pub mod scan;
+pub mod stream;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -17,15 +22,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use crate::audience::reader::{ReadOptions, for_each_row};
+use crate::audience::scan::RecordLimits;
 use crate::config::Config;
 use crate::diagnostic::{AudienceSummary, Finding, OwnedSummary, Span};
 use crate::error::Error;
 use crate::error::Result;
 use crate::facts::Facts;
 use crate::output::PendingFile;
-use crate::profiles::audience::{ReadOptions, for_each_row};
-use crate::profiles::scan::RecordLimits;
-use crate::profiles::{FieldMap, Profile, presets, stream};
+use crate::profiles::{FieldMap, Profile};
 use crate::rules::{Env, RuleSet};
 use crate::variants::Variants;
 

@@ -1,12 +1,9 @@
-//! Recipients: the normalised [`Profile`] and its readers. Exports name fields in their
-//! own way (`Email Address`, `hs_language`); a [`FieldMap`] from the config maps them.
+//! Recipients: the normalised [`Profile`], its JSON reader, the field mapping, language
+//! tags and the address check. Exports name fields in their own way (`Email Address`,
+//! `hs_language`); a [`FieldMap`] from the config maps them. The export readers are in
+//! `audience`.
 
-pub mod audience;
-pub mod diagnose;
 pub mod language;
-pub mod presets;
-pub mod scan;
-pub mod stream;
 
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use std::io::Read;
 use std::path::Path;
 
-use super::FieldMap;
-use super::audience::{AudienceFormat, ReadOptions, open, sniff_delimiter};
+use super::reader::{AudienceFormat, ReadOptions, open, sniff_delimiter};
+use crate::profiles::FieldMap;
 
 /// What the start of an export shows.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Field mappings for the exports people really have, and recognising them from the
 //! header row. A preset names the export's columns for the fields the rules use.
 
-use super::FieldMap;
+use crate::profiles::FieldMap;
 
 /// A known export layout.
 #[derive(Debug, Clone, Copy)]

@@ -5,7 +5,7 @@
 //! whoever took the piece.
 //!
 //! JSON arrays are not split (one document); [`start`] leaves them to
-//! [`super::audience::for_each_row`].
+//! [`super::reader::for_each_row`].
 
 use std::io::{BufRead, ErrorKind, Read};
 use std::path::Path;
@@ -13,14 +13,14 @@ use std::sync::{Arc, Mutex};
 
 use memchr::{memchr, memrchr};
 
-use super::FieldMap;
-use super::audience::{
+use super::presets::Preset;
+use super::reader::{
     AudienceFormat, Mapping, ReadFailure, ReadOptions, header_names, open, read_failure,
     sniff_delimiter,
 };
-use super::presets::Preset;
 use super::scan::{RecordEnd, RecordLimits, count_breaks, record_end, unquote};
 use crate::error::Result;
+use crate::profiles::FieldMap;
 
 /// Bytes per piece: small enough to keep both cores busy and memory flat, large enough
 /// that what a piece costs beyond its rows (examples, grouping, merging: about 100,000

@@ -15,8 +15,8 @@ use serde_json::Value;
 
 use super::presets::{self, Preset};
 use super::scan::{Line, RecordLimits, read_line_within, unquote};
-use super::{FieldMap, Profile, from_fields, json_message};
 use crate::error::{Error, Result};
+use crate::profiles::{FieldMap, Profile, from_fields, json_message};
 
 /// How the export is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,7 +20,8 @@ use std::sync::{Arc, Mutex, mpsc};
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
-use super::{OwnedIndex, SKIPPED_LISTED, csv_cell, mask, shows, validate};
+use super::owned::OwnedIndex;
+use super::rows::{SKIPPED_LISTED, csv_cell, validate};
 use crate::audience::reader::{
     AudienceFormat, ReadFailure, Row, json_line, read_failure, to_profile,
 };
@@ -32,6 +33,7 @@ use crate::audience::stream::{Layout, Piece, Stream};
 use crate::diagnostic::{Finding, Severity, Span};
 use crate::error::{Error, Result};
 use crate::facts::Facts;
+use crate::profiles::privacy::{mask, shows};
 use crate::profiles::{
     FieldMap, Profile, check_email, common_address, lookup, plain_domain, plain_local,
 };

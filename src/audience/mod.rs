@@ -8,8 +8,10 @@
 
 pub mod diagnose;
 mod engine;
+mod owned;
 pub mod presets;
 pub mod reader;
+mod rows;
 pub mod scan;
 pub mod stream;
 
@@ -23,19 +25,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use crate::audience::reader::{ReadOptions, for_each_row};
-use crate::audience::scan::RecordLimits;
 use crate::config::Config;
 use crate::diagnostic::{AudienceSummary, Finding, OwnedSummary, Span};
 use crate::error::Error;
 use crate::error::Result;
 use crate::facts::Facts;
 use crate::output::PendingFile;
-use crate::profiles::{FieldMap, Profile};
+use crate::profiles::FieldMap;
 use crate::rules::{Env, RuleSet};
 use crate::variants::Variants;
 
-/// Skipped rows listed by number (the rest are counted).
-pub const SKIPPED_LISTED: usize = 10;
+pub use crate::profiles::privacy::{mask, mask_addresses};
+pub use owned::OwnedIndex;
+pub use rows::SKIPPED_LISTED;
 
 /// What an audience run found.
 #[derive(Debug, Default)]
@@ -155,19 +157,6 @@ impl Outputs {
 
     fn into_pending(self) -> Vec<PendingFile> {
         self.suppress.into_iter().chain(self.findings).collect()
-    }
-}
-
-/// A CSV cell, quoted when it needs to be. A cell that a spreadsheet would take for a
-/// formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return: OWASP's CSV
-/// injection rule) gets a leading `'` and quotes, which spreadsheets show as text.
-pub(crate) fn csv_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("\"'{}\"", text.replace('"', "\"\""))
-    } else if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
     }
 }
 
@@ -423,171 +412,6 @@ impl Progress {
     }
 }
 
-/// Owned products from a separate export, by lowercased email: the only thing an
-/// audience run holds in memory that grows with the data.
-#[derive(Debug, Default)]
-pub struct OwnedIndex {
-    pub by_email: HashMap<String, Vec<String>>,
-    pub rows: u64,
-    pub skipped: u64,
-    /// The first skipped rows: row number, line (when known), reason.
-    pub skipped_list: Vec<(u64, Option<u64>, String)>,
-    pub path: String,
-}
-
-impl OwnedIndex {
-    /// Reads an orders or registrations export (CSV, JSON Lines, JSON array; .gz too)
-    /// with an email and a SKU column (`Email` + `Lineitem sku` for Shopify orders),
-    /// within the record limits of an audience export.
-    pub fn load(path: &Path, record_limits: RecordLimits) -> Result<OwnedIndex> {
-        let mut index = OwnedIndex {
-            path: path.display().to_string(),
-            ..OwnedIndex::default()
-        };
-        let read = ReadOptions {
-            owned_join: true,
-            record_limits,
-            ..ReadOptions::default()
-        };
-        // Shopify writes the email only on an order's first line item; later lines of the
-        // same order (same `Name`) inherit it.
-        let mut last: Option<(String, String)> = None;
-        for_each_row(path, &FieldMap::default(), &read, |row| {
-            index.rows += 1;
-            let profile = match row.profile {
-                Ok(profile) => profile,
-                Err(reason) => {
-                    index.skipped += 1;
-                    if index.skipped_list.len() < SKIPPED_LISTED {
-                        index.skipped_list.push((row.number, row.line, reason));
-                    }
-                    return;
-                }
-            };
-            let order = profile
-                .fields
-                .get("Name")
-                .and_then(|v| v.as_str())
-                .map(str::to_owned);
-            let email = match (&profile.email, &last, &order) {
-                (Some(e), _, _) => e.to_lowercase(),
-                (None, Some((last_order, e)), Some(o)) if last_order == o => e.clone(),
-                _ => {
-                    index.skipped += 1;
-                    if index.skipped_list.len() < SKIPPED_LISTED {
-                        let reason = "no email address".to_owned();
-                        index.skipped_list.push((row.number, row.line, reason));
-                    }
-                    return;
-                }
-            };
-            if let Some(o) = order {
-                last = Some((o, email.clone()));
-            }
-            let owned = index.by_email.entry(email).or_default();
-            for p in profile.owned_products {
-                if !owned.contains(&p) {
-                    owned.push(p);
-                }
-            }
-        })?;
-        Ok(index)
-    }
-
-    /// Adds the products this recipient owns according to the index.
-    pub(crate) fn extend(&self, profile: &mut Profile) {
-        let Some(email) = &profile.email else { return };
-        if let Some(more) = self.by_email.get(&email.to_lowercase()) {
-            for p in more {
-                if !profile.owned_products.contains(p) {
-                    profile.owned_products.push(p.clone());
-                }
-            }
-        }
-    }
-}
-
-/// A row is checked only with an address and languages campaign-lint understands.
-pub(crate) fn validate(profile: Profile) -> std::result::Result<Profile, String> {
-    if profile.email.is_none() {
-        return Err("no email address".to_owned());
-    }
-    // An unknown language is not a reason to skip the row: the language rule reports it
-    // (a warning, with its recipients and examples), as it does for one --profile.
-    Ok(profile)
-}
-
-/// `anna.schmidt@example.com` as `a•••@example.com`: enough to recognise a test address,
-/// not enough to leak a customer's.
-pub fn mask(email: &str) -> String {
-    match split_at_sign(email) {
-        Some((local, domain)) => {
-            let first: String = local.chars().take(1).collect();
-            format!("{first}•••@{domain}")
-        }
-        None => "•••".to_owned(),
-    }
-}
-
-/// `text` with every word that holds an `@` masked like [`mask`]. Messages quote rows,
-/// including values the address parser could not accept (`"Anna Smith
-/// <anna.smith@example.com>"` becomes `"Anna Smith <a•••@example.com>"`), so the words
-/// are found by the `@`, not by parsing addresses.
-pub fn mask_addresses(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('@') {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let apart = |c: char| c.is_whitespace() || "<>()[],;".contains(c);
-    // Quotes (and the backslashes of `{:?}`) around a word are kept as they are.
-    let wrapping: &[char] = &['"', '\'', '\\', '`'];
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        let end = rest.find(apart).unwrap_or(rest.len());
-        let (word, after) = rest.split_at(end);
-        let inner = word.trim_start_matches(wrapping);
-        let lead = &word[..word.len() - inner.len()];
-        let inner = inner.trim_end_matches(wrapping);
-        // A lone `'@'` is the message talking about the sign, not an address.
-        if inner.contains('@') && inner != "@" {
-            let trail = &word[lead.len() + inner.len()..];
-            out.push_str(lead);
-            out.push_str(&mask(inner));
-            out.push_str(trail);
-        } else {
-            out.push_str(word);
-        }
-        let sep = after.chars().next().map_or(0, char::len_utf8);
-        out.push_str(&after[..sep]);
-        rest = &after[sep..];
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-/// Whether `shown` is how `email` is shown (in full, or masked), without masking it.
-pub(crate) fn shows(shown: &str, email: &str, full: bool) -> bool {
-    if full {
-        return shown == email;
-    }
-    match split_at_sign(email) {
-        Some((local, domain)) => {
-            let first = local.chars().next().map_or(0, char::len_utf8);
-            shown
-                .strip_prefix(&local[..first])
-                .and_then(|rest| rest.strip_prefix("•••@"))
-                == Some(domain)
-        }
-        None => shown == "•••",
-    }
-}
-
-/// The address before and after its first `@`, found byte by byte: addresses are
-/// short, and a `char` search costs more than the loop.
-fn split_at_sign(email: &str) -> Option<(&str, &str)> {
-    let at = email.bytes().position(|b| b == b'@')?;
-    Some((&email[..at], &email[at + 1..]))
-}
-
 /// `1234567` as `1,234,567`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -636,35 +460,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn masking_and_numbers() {
-        assert_eq!(mask("anna.schmidt@example.com"), "a•••@example.com");
-        assert_eq!(mask("x"), "•••");
-        for email in [
-            "anna@example.com",
-            "x",
-            "\u{e9}mile@example.fr",
-            "@example.com",
-        ] {
-            assert!(shows(&mask(email), email, false), "{email}");
-            assert!(shows(email, email, true));
-        }
-        assert!(!shows(&mask("anna@example.com"), "bert@example.com", false));
-        for (text, masked) in [
-            (
-                r#"invalid email address "Anna Smith <anna.smith@example.com>" in field "email""#,
-                r#"invalid email address "Anna Smith <a•••@example.com>" in field "email""#,
-            ),
-            (
-                r#"invalid email address "\"anna\"@example.com""#,
-                r#"invalid email address "\"a•••@example.com""#,
-            ),
-            ("x@y, bert@example.com;", "x•••@y, b•••@example.com;"),
-            ("no address here", "no address here"),
-            ("more than one '@'", "more than one '@'"),
-            ("@@", "•••@@"),
-        ] {
-            assert_eq!(mask_addresses(text), masked);
-        }
+    fn numbers() {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(999), "999");

@@ -4,6 +4,7 @@
 //! `audience`.
 
 pub mod language;
+pub mod privacy;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -534,7 +535,7 @@ mod tests {
         let long = format!("{} {}@example.com", "x".repeat(70), "secret");
         let message = check_email(&long, "email").unwrap_err();
         assert!(message.contains("xxxxxxxx…@example.com"), "{message}");
-        let masked = crate::audience::mask_addresses(&message);
+        let masked = privacy::mask_addresses(&message);
         assert!(
             !masked.contains("secret") && !masked.contains("xx"),
             "{masked}"

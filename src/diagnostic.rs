@@ -299,11 +299,14 @@ impl LineIndex {
         let chars = if text.is_ascii() {
             Vec::new()
         } else {
+            // One checkpoint per block start, the end of the text included (a text of
+            // exactly 512 bytes has checkpoints at 0, 256 and 512).
             let mut total = 0;
             let mut chars = Vec::with_capacity(bytes.len() / CHECKPOINT + 1);
-            for block in bytes.chunks(CHECKPOINT) {
+            for block in 0..=bytes.len() / CHECKPOINT {
                 chars.push(total);
-                total += char_starts(block);
+                let end = (block * CHECKPOINT + CHECKPOINT).min(bytes.len());
+                total += char_starts(&bytes[block * CHECKPOINT..end]);
             }
             chars
         };
@@ -385,6 +388,9 @@ mod tests {
             long.as_str(),
             &format!("{long}\n{long}\nx"),
             &"x".repeat(1000),
+            // Lengths on a checkpoint: the end of the text is one too.
+            &"é".repeat(128),
+            &format!("{}\n{}", "€".repeat(85), "é".repeat(127)),
         ] {
             let index = LineIndex::new(text);
             for offset in 0..=text.len() + 2 {

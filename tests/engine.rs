@@ -524,3 +524,33 @@ fn engines_agree_on_a_byte_order_mark_in_mid_file() {
         assert_eq!(audience["rows_skipped"], 0, "{name}: {audience}");
     }
 }
+
+/// Found by the `engines` fuzz target: when no line of a JSON Lines export can be read
+/// (the first is not UTF-8), both engines explain it the same way: the fast one used to
+/// take the layout from the unreadable first line.
+#[test]
+fn engines_explain_an_unreadable_json_lines_export_alike() {
+    let dir = temp_dir("engine-unreadable-jsonl");
+    let mut export = b"{\"email\": \"a0@examp,e.com\", \"language\": \"e".to_vec();
+    export.extend([0xff; 64]);
+    export.extend(
+        b"n\"}\n\xef\xbb\xbf{\"email\": \"a2@exampl\xbe.com\", \"language\": \"de\"}\n>>>>\n",
+    );
+    std::fs::write(dir.join("audience.jsonl"), export).unwrap();
+    let campaign = common::root().join("samples/campaigns/free-phone.eml");
+    let args = [
+        "check",
+        campaign.to_str().unwrap(),
+        "--audience",
+        "audience.jsonl",
+        "--format",
+        "json",
+    ];
+    let errors = |extra: &[&str]| {
+        let out = common::run_in(&dir, &[&args[..], extra].concat());
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        let v: Value = serde_json::from_str(&out.stdout).unwrap();
+        v["errors"].clone()
+    };
+    assert_eq!(errors(&[]), errors(&["--reference-engine"]));
+}

@@ -309,8 +309,10 @@ fn settle_from_first_object(
     }
 }
 
+/// The keys of a line that is a JSON object, read as the reference reader reads it: a
+/// line that is not UTF-8 settles nothing (it is a skipped row there).
 fn object_keys(line: &[u8]) -> Option<Vec<String>> {
-    let text = String::from_utf8_lossy(line);
+    let text = std::str::from_utf8(line).ok()?;
     let text = text.trim().trim_start_matches('\u{feff}');
     match serde_json::from_str::<serde_json::Value>(text).ok()? {
         serde_json::Value::Object(o) => Some(o.keys().cloned().collect()),

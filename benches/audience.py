@@ -54,7 +54,7 @@ def generate_classic(rows, fmt):
     jsonl_path = f"{DATA}/audience-{rows}.jsonl"
     if not (os.path.exists(csv_path) and os.path.exists(jsonl_path)):
         rnd = random.Random(rows)
-        with open(csv_path, "w") as c, open(jsonl_path, "w") as j:
+        with open(csv_path + ".part", "w") as c, open(jsonl_path + ".part", "w") as j:
             c.write("email,first_name,language,country,owned_products,status\n")
             for i in range(rows):
                 lang = rnd.choice(LANGS)
@@ -64,6 +64,8 @@ def generate_classic(rows, fmt):
                 c.write(f"{email},Ann,{lang},DE,{';'.join(owned)},{status}\n")
                 j.write(json.dumps({"email": email, "first_name": "Ann", "language": lang, "country": "DE",
                                     "owned_products": owned, "status": status}) + "\n")
+        os.replace(csv_path + ".part", csv_path)
+        os.replace(jsonl_path + ".part", jsonl_path)
     return {"csv": csv_path, "jsonl": jsonl_path}[fmt], []
 
 
@@ -221,7 +223,8 @@ def generate_mailchimp(rows, fmt):
                     as_json[k] = float(as_json[k])
             middles.append(json.dumps(as_json, ensure_ascii=False)[1:-1])
     mailchimp_tags = [",".join(f'"{t.strip()}"' for t in tags.split(",")) if tags else "" for tags in p.tags]
-    with open(path, "w") as out:
+    # Written beside and renamed when complete: an interrupted run leaves no short file.
+    with open(path + ".part", "w") as out:
         if fmt == "csv":
             out.write(",".join(MAILCHIMP_COLUMNS) + "\n")
         for i in range(rows):
@@ -244,6 +247,7 @@ def generate_mailchimp(rows, fmt):
                           f'"EUID": "{euid}", "NOTES": {d(note or None)}, "TAGS": {d(tags or None)}, '
                           f'"Language": {d(lang or None)}, "Products": {d(owned)}, '
                           f'"UNSUB_TIME": {d(unsub or None)}, "CLEAN_TIME": {d(clean or None)}}}\n')
+    os.replace(path + ".part", path)
     return path, []
 
 
@@ -275,9 +279,8 @@ def generate_shopify(rows, fmt):
     p = pools()
     rnd = random.Random(rows * 37 + 2)  # the customers
     ornd = random.Random(rows * 41 + 3)  # their orders: the same whatever the format
-    tmp = orders_path + ".part"
     order_no = 1000
-    with open(path, "w") as out, open(tmp, "w") as orders:
+    with open(path + ".part", "w") as out, open(orders_path + ".part", "w") as orders:
         if fmt == "csv":
             out.write(",".join(SHOPIFY_CUSTOMERS) + "\n")
         orders.write(",".join(SHOPIFY_ORDERS) + "\n")
@@ -340,7 +343,8 @@ def generate_shopify(rows, fmt):
                 row["Customer ID"] = int(values[0])
                 row["Total Orders"] = count
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    os.replace(tmp, orders_path)
+    os.replace(path + ".part", path)
+    os.replace(orders_path + ".part", orders_path)
     return path, ["--owned", orders_path]
 
 
@@ -355,8 +359,24 @@ def timed(cmd, ok=(0,)):
     return wall, rss_kb / 1024, p.stdout
 
 
-def campaign_lint(path, extra):
-    cmd = [BIN, "check", CAMPAIGN, "--audience", path, "--catalog", CATALOG, "--format", "json"] + extra
+def full_catalog():
+    """samples/catalog.toml with the other 19,991 SKUs of the realistic exports as products
+    (no line, so that owning one changes nothing for this campaign): a shop's catalogue
+    knows what it sold, so unknown-owned-product has nothing to report."""
+    path = f"{DATA}/catalog-20000.toml"
+    if not os.path.exists(path):
+        os.makedirs(DATA, exist_ok=True)
+        with open(CATALOG) as f, open(path + ".part", "w") as out:
+            out.write(f.read())
+            for sku in pools().skus:
+                if sku not in CATALOGUE:
+                    out.write(f'\n[[product]]\nsku = "{sku}"\nname = "Model {sku}"\nkind = "product"\n')
+        os.replace(path + ".part", path)
+    return path
+
+
+def campaign_lint(path, extra, catalog):
+    cmd = [BIN, "check", CAMPAIGN, "--audience", path, "--catalog", catalog, "--format", "json"] + extra
     wall, rss, out = timed(cmd, ok=(0, 1))
     summary = json.loads(out)["summary"]["audience"]
     rules = summary["rule_recipients"]
@@ -447,12 +467,16 @@ def main():
     parser.add_argument("rows", nargs="*", type=int, default=[100_000, 1_000_000])
     parser.add_argument("--shape", choices=sorted(SHAPES), default="classic")
     parser.add_argument("--format", choices=["csv", "jsonl", "both"], default="both")
+    parser.add_argument("--catalog", choices=["sample", "full"], default="sample",
+                        help="samples/catalog.toml (9 products: most owned SKUs are unknown to it, "
+                             "unknown-owned-product reports them), or it with all 20,000 SKUs")
     parser.add_argument("--generate-only", action="store_true", help="write the exports, time nothing")
     args = parser.parse_args()
+    catalog = full_catalog() if args.catalog == "full" else CATALOG
     formats = ["csv", "jsonl"] if args.format == "both" else [args.format]
     if not args.generate_only:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-        print(f"commit {commit.stdout.strip()}, shape {args.shape}, {RUNS} runs each")
+        print(f"commit {commit.stdout.strip()}, shape {args.shape}, catalog {catalog}, {RUNS} runs each")
         print(f"{'export':36} {'tool':14} {'median s':>9} {'min s':>7} {'peak MB':>8} {'rows/s':>12}  counts")
     for rows in args.rows:
         for fmt in formats:
@@ -462,7 +486,7 @@ def main():
                 print(f"{path}: {time.perf_counter() - start:.1f} s")
                 continue
             sql = question(args.shape, path, extra)
-            tools = (("campaign-lint", lambda: campaign_lint(path, extra)), ("duckdb", lambda: duckdb(sql)))
+            tools = (("campaign-lint", lambda: campaign_lint(path, extra, catalog)), ("duckdb", lambda: duckdb(sql)))
             runs = {name: [] for name, _ in tools}
             for _ in range(RUNS):
                 for name, tool in tools:

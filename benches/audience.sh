@@ -2,13 +2,15 @@
 # Audience throughput: `campaign-lint check --audience` against DuckDB answering the same
 # question over the same export, whole process, medians of several runs, peak memory.
 #
-#   bash benches/audience.sh [ROWS ...]      (default: 100000 1000000)
+#   bash benches/audience.sh [ROWS ...] [--shape classic|mailchimp|shopify] [--format csv|jsonl|both]
 #
-# Needs python3; installs DuckDB from PyPI into target/bench-venv when it is missing.
+# ROWS default to 100000 1000000; the shapes are described in benches/audience.py. Needs
+# python3; installs DuckDB from PyPI into $CARGO_TARGET_DIR/bench-venv (target/bench-venv)
+# when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
-venv=target/bench-venv
+venv=${CARGO_TARGET_DIR:-target}/bench-venv
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi

@@ -833,3 +833,33 @@ fn engines_agree_on_high_cardinality_exports() {
         }
     }
 }
+
+/// Found by the `engines` fuzz target: a header that names a column twice (`language`)
+/// is read by both engines as its first column of that name, short rows included.
+#[test]
+fn engines_agree_on_a_column_named_twice() {
+    let dir = temp_dir("engine-duplicate-column");
+    let export = dir.join("twice.csv");
+    std::fs::write(
+        &export,
+        "email,language,note,language,status\n\
+         a1@example.com,en,x\n\
+         a2@example.com,de,y,en,subscribed\n\
+         a3@example.com,en,z,de\n\
+         a4@example.com\n\
+         a5@example.com,fr,,,unsubscribed\n",
+    )
+    .unwrap();
+    agree_loose("twice.csv", &export, &["samples/campaigns/free-phone.eml"]);
+    let r = run(&[
+        "check",
+        "samples/campaigns/free-phone.eml",
+        "--audience",
+        export.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let rules = &report(&r.stdout)["summary"]["audience"]["rule_recipients"];
+    // German (a2), French (a5), no language (a4); a1 and a3 read English.
+    assert_eq!(rules["language-mismatch"], 3, "{rules}");
+}

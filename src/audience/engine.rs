@@ -404,11 +404,11 @@ struct Columns {
 
 impl Columns {
     fn new(plan: &Plan, headers: &[String], map: &FieldMap) -> Columns {
-        let by_header: BTreeMap<String, usize> = headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.clone(), i))
-            .collect();
+        // A name given to two columns is the first of them, as the row reader takes it.
+        let mut by_header: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, h) in headers.iter().enumerate() {
+            by_header.entry(h.clone()).or_insert(i);
+        }
         let col = |name: &str| lookup(&by_header, name).map(|(_, &i)| i);
         let reads = &plan.reads;
         let mut raw: Vec<bool> = headers

@@ -445,7 +445,9 @@ pub(crate) fn csv_fields(
     for (name, cell) in headers.iter().zip(cells) {
         match std::str::from_utf8(cell.as_ref()) {
             Ok(text) => {
-                row.insert(name.clone(), Value::String(text.to_owned()));
+                // A name given to two columns is the first of them.
+                row.entry(name.clone())
+                    .or_insert_with(|| Value::String(text.to_owned()));
             }
             Err(_) => bad = Some(format!("field {name:?} is not valid UTF-8")),
         }

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Value, json};
 
 use super::lines::place;
@@ -69,6 +70,95 @@ fn location(file: &FileReport, finding: &Finding, label: usize) -> Option<Value>
     Some(location)
 }
 
+/// One finding as a SARIF result.
+fn result_json(file: &FileReport, f: &Finding, rules: &RuleSet) -> Value {
+    let mut message = f.message.clone();
+    if let Some(note) = place(file, f).and_then(|p| p.note) {
+        let _ = write!(message, " ({note})");
+    }
+    let mut result = json!({
+        "ruleId": f.rule,
+        "level": level(f.severity),
+        "message": { "text": message },
+        "locations": location(file, f, 0).map_or_else(Vec::new, |l| vec![l]),
+    });
+    if let Some(index) = rules.rules.iter().position(|r| r.name == f.rule) {
+        result["ruleIndex"] = json!(index);
+    }
+    let related: Vec<Value> = (1..f.labels.len())
+        .filter_map(|i| {
+            location(file, f, i).map(|mut l| {
+                l["id"] = json!(i);
+                l
+            })
+        })
+        .collect();
+    if !related.is_empty() {
+        result["relatedLocations"] = json!(related);
+    }
+    if let Some(n) = f.recipients {
+        result["properties"] = json!({ "recipients": n });
+    }
+    result
+}
+
+/// The results, each made a value only while it is written: 200,000 findings are never
+/// held as values at once.
+struct Results<'a> {
+    report: &'a Report,
+    rules: &'a RuleSet,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.report.findings().count()))?;
+        for (file, f) in self.report.findings() {
+            seq.serialize_element(&result_json(file, f, self.rules))?;
+        }
+        seq.end()
+    }
+}
+
+/// The run object: `results` written in its place among the other members, which are
+/// in key order as a `serde_json` object keeps them.
+struct Run<'a> {
+    rest: serde_json::Map<String, Value>,
+    results: Results<'a>,
+}
+
+impl Serialize for Run<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.rest.len() + 1))?;
+        let mut written = false;
+        for (key, value) in &self.rest {
+            if !written && key.as_str() > "results" {
+                map.serialize_entry("results", &self.results)?;
+                written = true;
+            }
+            map.serialize_entry(key, value)?;
+        }
+        if !written {
+            map.serialize_entry("results", &self.results)?;
+        }
+        map.end()
+    }
+}
+
+/// The log: `$schema`, `runs` and `version`, in that (key) order.
+struct Log<'a> {
+    run: Run<'a>,
+}
+
+impl Serialize for Log<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry("$schema", "https://json.schemastore.org/sarif-2.1.0.json")?;
+        map.serialize_entry("runs", std::slice::from_ref(&self.run))?;
+        map.serialize_entry("version", "2.1.0")?;
+        map.end()
+    }
+}
+
 pub fn render(report: &Report, errors: &[Error], rules: &RuleSet) -> String {
     let descriptors: Vec<Value> = rules
         .rules
@@ -88,39 +178,6 @@ pub fn render(report: &Report, errors: &[Error], rules: &RuleSet) -> String {
             d
         })
         .collect();
-    let results: Vec<Value> = report
-        .findings()
-        .map(|(file, f)| {
-            let mut message = f.message.clone();
-            if let Some(note) = place(file, f).and_then(|p| p.note) {
-                let _ = write!(message, " ({note})");
-            }
-            let mut result = json!({
-                "ruleId": f.rule,
-                "level": level(f.severity),
-                "message": { "text": message },
-                "locations": location(file, f, 0).map_or_else(Vec::new, |l| vec![l]),
-            });
-            if let Some(index) = rules.rules.iter().position(|r| r.name == f.rule) {
-                result["ruleIndex"] = json!(index);
-            }
-            let related: Vec<Value> = (1..f.labels.len())
-                .filter_map(|i| {
-                    location(file, f, i).map(|mut l| {
-                        l["id"] = json!(i);
-                        l
-                    })
-                })
-                .collect();
-            if !related.is_empty() {
-                result["relatedLocations"] = json!(related);
-            }
-            if let Some(n) = f.recipients {
-                result["properties"] = json!({ "recipients": n });
-            }
-            result
-        })
-        .collect();
     let notifications: Vec<Value> = errors
         .iter()
         .map(|e| {
@@ -133,22 +190,26 @@ pub fn render(report: &Report, errors: &[Error], rules: &RuleSet) -> String {
             n
         })
         .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "campaign-lint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": descriptors,
-            } },
-            "results": results,
-            "invocations": [{
-                "executionSuccessful": errors.is_empty(),
-                "toolExecutionNotifications": notifications,
-            }],
+    let rest = json!({
+        "tool": { "driver": {
+            "name": "campaign-lint",
+            "version": env!("CARGO_PKG_VERSION"),
+            "rules": descriptors,
+        } },
+        "invocations": [{
+            "executionSuccessful": errors.is_empty(),
+            "toolExecutionNotifications": notifications,
         }],
     });
+    let log = Log {
+        run: Run {
+            rest: match rest {
+                Value::Object(members) => members,
+                _ => serde_json::Map::new(),
+            },
+            results: Results { report, rules },
+        },
+    };
     let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_owned());
     out.push('\n');
     out

@@ -149,7 +149,7 @@ pub(super) struct PieceResult {
     pub suppress: Vec<u8>,
     /// `--findings-out` lines without their opening `{"row":N,`: (row within the piece, rest).
     pub findings: Vec<(u64, String)>,
-    /// Rows answered by the memo of shapes.
+    /// Checked rows answered by the memo of shapes.
     pub from_memo: u64,
 }
 
@@ -1080,7 +1080,8 @@ impl<'p, 'a> Worker<'p, 'a> {
         profile: impl FnOnce(&Self) -> std::result::Result<Profile, String>,
     ) {
         if let Some(o) = self.memo.get(self.key.as_slice()) {
-            self.from_memo += 1;
+            // A kept outcome that skips the row answers a skipped row, not a checked one.
+            self.from_memo += u64::from(o.skip.is_none());
             self.tally.record(self.plan, Some(line), o, Some(email));
             return;
         }

@@ -65,15 +65,6 @@ fn hash(parts: &[&str]) -> String {
 /// The version written: files named relative to the baseline's directory.
 const VERSION: u32 = 2;
 
-/// Each finding's fingerprint, in report order: stable across runs and line shifts, and
-/// unique within the report. GitLab's Code Quality report uses it.
-pub fn fingerprint_list(report: &Report) -> Vec<String> {
-    fingerprints(report, as_given)
-        .into_iter()
-        .map(|(_, _, print, _)| print)
-        .collect()
-}
-
 /// A file as the command line named it, less a leading `./` (baselines of version 1).
 fn as_given(path: &str) -> String {
     path.strip_prefix("./").unwrap_or(path).to_owned()
@@ -116,13 +107,30 @@ fn relative_to(baseline: &Path, cwd: &Path) -> impl Fn(&str) -> String {
     }
 }
 
+/// Fingerprints given one finding at a time, in report order: each is ranked among the
+/// identical ones before it.
+#[derive(Debug, Default)]
+pub struct Fingerprints {
+    seen: HashMap<String, usize>,
+}
+
+impl Fingerprints {
+    /// The fingerprint of `f`, a finding of `file`, whose file is named `path`.
+    pub fn next(&mut self, file: &FileReport, f: &Finding, path: &str) -> String {
+        let base = hash(&[&f.rule, path, &snippet(file, f)]);
+        let rank = self.seen.entry(base.clone()).or_default();
+        *rank += 1;
+        hash(&[&base, &rank.to_string()])
+    }
+}
+
 /// Rule, file (as `name` gives it), fingerprint and message of every finding, in report
 /// order.
 fn fingerprints(
     report: &Report,
     name: impl Fn(&str) -> String,
 ) -> Vec<(String, String, String, String)> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut prints = Fingerprints::default();
     let mut names: HashMap<&str, String> = HashMap::new();
     report
         .findings()
@@ -131,15 +139,8 @@ fn fingerprints(
                 .entry(file.path.as_str())
                 .or_insert_with(|| name(&file.path))
                 .clone();
-            let base = hash(&[&f.rule, &path, &snippet(file, f)]);
-            let rank = seen.entry(base.clone()).or_default();
-            *rank += 1;
-            (
-                f.rule.clone(),
-                path,
-                hash(&[&base, &rank.to_string()]),
-                f.message.clone(),
-            )
+            let print = prints.next(file, f, &path);
+            (f.rule.clone(), path, print, f.message.clone())
         })
         .collect()
 }

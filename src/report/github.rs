@@ -3,9 +3,11 @@
 //! the pull request.
 
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use super::lines::place;
-use crate::diagnostic::{Report, Severity};
+use super::stream::Stream;
+use crate::diagnostic::{FileReport, Severity};
 use crate::error::Error;
 
 /// Escapes a workflow command's message (GitHub's rules: `%`, CR, LF). The log that
@@ -23,44 +25,61 @@ fn property(text: &str) -> String {
     data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(report: &Report, errors: &[Error]) -> String {
-    let mut out = String::new();
-    for (file, f) in report.findings() {
-        let level = match f.severity {
-            Severity::Error | Severity::Off => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
-        let mut props = format!("file={}", property(&file.path));
-        let mut message = f.message.clone();
-        if let Some(p) = place(file, f) {
-            let _ = write!(props, ",line={},col={}", p.line, p.column);
-            if let Some(note) = p.note {
-                let _ = write!(message, " ({note})");
+pub struct Github<'a> {
+    out: &'a mut dyn Write,
+}
+
+impl<'a> Github<'a> {
+    pub fn new(out: &'a mut dyn Write) -> Self {
+        Github { out }
+    }
+}
+
+impl Stream for Github<'_> {
+    fn file(&mut self, file: &FileReport) -> io::Result<()> {
+        let mut out = String::new();
+        for f in &file.findings {
+            let level = match f.severity {
+                Severity::Error | Severity::Off => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let mut props = format!("file={}", property(&file.path));
+            let mut message = f.message.clone();
+            if let Some(p) = place(file, f) {
+                let _ = write!(props, ",line={},col={}", p.line, p.column);
+                if let Some(note) = p.note {
+                    let _ = write!(message, " ({note})");
+                }
             }
+            if let Some(help) = &f.help {
+                let _ = write!(message, "\nhelp: {help}");
+            }
+            let _ = writeln!(
+                out,
+                "::{level} {props},title={}::{}",
+                property(&f.rule),
+                data(&message)
+            );
         }
-        if let Some(help) = &f.help {
-            let _ = write!(message, "\nhelp: {help}");
-        }
-        let _ = writeln!(
-            out,
-            "::{level} {props},title={}::{}",
-            property(&f.rule),
-            data(&message)
-        );
+        self.out.write_all(out.as_bytes())
     }
-    for e in errors {
-        let mut props = format!("file={}", property(&e.file));
-        if let Some((line, col)) = e.position {
-            let _ = write!(props, ",line={line},col={col}");
+
+    fn finish(self: Box<Self>, _campaigns: usize, errors: &[Error]) -> io::Result<()> {
+        let mut out = String::new();
+        for e in errors {
+            let mut props = format!("file={}", property(&e.file));
+            if let Some((line, col)) = e.position {
+                let _ = write!(props, ",line={line},col={col}");
+            }
+            let _ = writeln!(
+                out,
+                "::error {props},title=campaign-lint::{}",
+                data(&e.message)
+            );
         }
-        let _ = writeln!(
-            out,
-            "::error {props},title=campaign-lint::{}",
-            data(&e.message)
-        );
+        self.out.write_all(out.as_bytes())
     }
-    out
 }
 
 #[cfg(test)]

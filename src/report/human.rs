@@ -6,7 +6,7 @@
 //! texts and help are wrapped.
 
 use std::fmt::{self, Write as _};
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
@@ -14,6 +14,7 @@ use super::breakdown::{self, Item};
 use super::excerpt::{Excerpt, text_columns};
 use super::neutralize;
 use super::recipients::{self, plural};
+use super::stream::{Stream, Tally};
 
 use crate::audience::thousands;
 use crate::diagnostic::{FileReport, Finding, Label, Report, Severity, Source};
@@ -353,20 +354,61 @@ fn handler(options: &HumanOptions) -> GraphicalReportHandler {
         .with_word_separator(textwrap::WordSeparator::AsciiSpace)
 }
 
-/// Renders every finding (under a header per file when several campaigns were
-/// checked), then the inputs that could not be checked, the clean files, the audience
-/// summary, and a last line with the counts.
-pub fn render(report: &Report, errors: &[Error], options: &HumanOptions) -> String {
-    let handler = handler(options);
-    let width = options.width;
-    let several = report.campaigns > 1;
-    let mut out = String::new();
-    let mut shown = [0usize; 3];
-    for file in &report.files {
-        if file.findings.is_empty() {
-            continue;
+/// Every finding (under a header per file when several campaigns were checked), then
+/// the inputs that could not be checked, the clean files, the audience summary, and a
+/// last line with the counts.
+pub struct Human<'a> {
+    context: &'a Report,
+    options: HumanOptions,
+    several: bool,
+    out: &'a mut dyn Write,
+    /// Findings shown (a merged finding counts once): errors, warnings, infos.
+    shown: [usize; 3],
+    /// The files without findings, as shown.
+    clean: Vec<String>,
+    files: usize,
+    /// The campaigns' own findings, which every recipient gets.
+    own: Tally,
+}
+
+impl<'a> Human<'a> {
+    pub fn new(
+        context: &'a Report,
+        options: HumanOptions,
+        several: bool,
+        out: &'a mut dyn Write,
+    ) -> Self {
+        Human {
+            context,
+            options,
+            several,
+            out,
+            shown: [0; 3],
+            clean: Vec::new(),
+            files: 0,
+            own: Tally::default(),
         }
-        let items = breakdown::items(file, report);
+    }
+}
+
+impl Stream for Human<'_> {
+    fn file(&mut self, file: &FileReport) -> io::Result<()> {
+        self.files += 1;
+        let audience = self.context.audience.as_ref().map(|a| a.path.as_str());
+        if Some(file.path.as_str()) != audience {
+            self.own
+                .add(file.findings.iter().filter(|f| f.recipients.is_none()));
+        }
+        if file.findings.is_empty() {
+            if self.several {
+                self.clean.push(neutralize(&file.path).into_owned());
+            }
+            return Ok(());
+        }
+        let handler = handler(&self.options);
+        let width = self.options.width;
+        let mut out = String::new();
+        let items = breakdown::items(file, self.context);
         let findings: Vec<&Finding> = items
             .iter()
             .map(|item| match item {
@@ -374,7 +416,7 @@ pub fn render(report: &Report, errors: &[Error], options: &HumanOptions) -> Stri
                 Item::Merged(m) => &m.finding,
             })
             .collect();
-        if several {
+        if self.several {
             out.push_str(&file_header(&file.path, &findings, width));
         }
         for (item, finding) in items.iter().zip(&findings) {
@@ -382,14 +424,14 @@ pub fn render(report: &Report, errors: &[Error], options: &HumanOptions) -> Stri
                 Item::One(_) => None,
                 Item::Merged(m) => Some(breakdown::table(
                     m,
-                    report.recipients,
+                    self.context.recipients,
                     width.saturating_sub(10),
                 )),
             };
             match finding.severity {
-                Severity::Error | Severity::Off => shown[0] += 1,
-                Severity::Warning => shown[1] += 1,
-                Severity::Info => shown[2] += 1,
+                Severity::Error | Severity::Off => self.shown[0] += 1,
+                Severity::Warning => self.shown[1] += 1,
+                Severity::Info => self.shown[2] += 1,
             }
             let rendered = to_rendered(file, finding, width, table);
             if handler.render_report(&mut out, &rendered).is_err() {
@@ -397,20 +439,28 @@ pub fn render(report: &Report, errors: &[Error], options: &HumanOptions) -> Stri
             }
             out.push('\n');
         }
+        // Each file's part ends a line: no command can start across two parts.
+        self.out.write_all(super::defuse_commands(&out).as_bytes())
     }
-    for error in errors {
-        out.push_str(&render_error(error));
+
+    fn finish(self: Box<Self>, campaigns: usize, errors: &[Error]) -> io::Result<()> {
+        let report = super::stream::tail_report(self.context, campaigns);
+        let width = self.options.width;
+        let mut out = String::new();
+        for error in errors {
+            out.push_str(&render_error(error));
+            out.push('\n');
+        }
+        if self.several {
+            out.push_str(&clean_files(&self.clean, self.files, campaigns, width));
+        }
+        if let Some(a) = &report.audience {
+            out.push_str(&recipients::render(&report, a, width, self.own));
+        }
+        out.push_str(&summary(&report, errors, self.shown));
         out.push('\n');
+        self.out.write_all(super::defuse_commands(&out).as_bytes())
     }
-    if several {
-        out.push_str(&clean_files(report, width));
-    }
-    if let Some(a) = &report.audience {
-        out.push_str(&recipients::render(report, a, width));
-    }
-    out.push_str(&summary(report, errors, shown));
-    out.push('\n');
-    out
 }
 
 /// `── promo.eml: 2 errors, 1 info ─────…`, as wide as the report.
@@ -428,20 +478,14 @@ fn file_header(path: &str, findings: &[&Finding], width: usize) -> String {
 }
 
 /// The campaigns without findings, in a run over several that has some with findings.
-fn clean_files(report: &Report, width: usize) -> String {
-    let clean: Vec<String> = report
-        .files
-        .iter()
-        .filter(|f| f.findings.is_empty())
-        .map(|f| neutralize(&f.path).into_owned())
-        .collect();
-    if clean.is_empty() || clean.len() == report.files.len() {
+fn clean_files(clean: &[String], files: usize, campaigns: usize, width: usize) -> String {
+    if clean.is_empty() || clean.len() == files {
         return String::new();
     }
     let mut out = format!(
         "No findings in {} of {}:\n",
         clean.len(),
-        plural(report.campaigns as u64, "campaign", "campaigns")
+        plural(campaigns as u64, "campaign", "campaigns")
     );
     let options = textwrap::Options::new(width.max(MIN_WIDTH))
         .initial_indent("  ")

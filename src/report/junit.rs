@@ -2,9 +2,11 @@
 //! findings; CI systems that read test reports show them next to the tests.
 
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use super::lines::place;
-use crate::diagnostic::{Report, Severity};
+use super::stream::{Spool, SpoolKind, Stream};
+use crate::diagnostic::{FileReport, Severity};
 use crate::error::Error;
 
 /// Escapes text for XML content and attribute values; drops characters XML 1.0 forbids.
@@ -35,20 +37,38 @@ fn xml(text: &str) -> String {
     out
 }
 
-pub fn render(report: &Report, errors: &[Error]) -> String {
-    let mut cases = String::new();
-    let (mut tests, mut failures, mut unreadable) = (0, 0, 0);
-    for file in &report.files {
-        tests += 1;
+/// One test case per file, after a header that counts them: the cases are spooled.
+pub struct Junit<'a> {
+    out: &'a mut dyn Write,
+    cases: Spool,
+    tests: usize,
+    failures: usize,
+}
+
+impl<'a> Junit<'a> {
+    pub fn new(out: &'a mut dyn Write, spool: SpoolKind) -> io::Result<Self> {
+        Ok(Junit {
+            out,
+            cases: Spool::new(spool)?,
+            tests: 0,
+            failures: 0,
+        })
+    }
+}
+
+impl Stream for Junit<'_> {
+    fn file(&mut self, file: &FileReport) -> io::Result<()> {
+        let mut cases = String::new();
+        self.tests += 1;
         let name = xml(&file.path);
         if file.findings.is_empty() {
             let _ = writeln!(
                 cases,
                 "    <testcase classname=\"campaign-lint\" name=\"{name}\" file=\"{name}\"/>"
             );
-            continue;
+            return self.cases.text(&cases);
         }
-        failures += 1;
+        self.failures += 1;
         let count = file.findings.len();
         let errors_here = file
             .findings
@@ -92,18 +112,28 @@ pub fn render(report: &Report, errors: &[Error]) -> String {
             errors_here,
             body
         );
+        self.cases.text(&cases)
     }
-    for e in errors {
-        tests += 1;
-        unreadable += 1;
-        let name = xml(&e.file);
-        let _ = writeln!(
-            cases,
-            "    <testcase classname=\"campaign-lint\" name=\"{name}\" file=\"{name}\">\n      <error message=\"could not be checked\" type=\"input\">{}</error>\n    </testcase>",
-            xml(&e.to_string())
-        );
+
+    fn finish(mut self: Box<Self>, _campaigns: usize, errors: &[Error]) -> io::Result<()> {
+        let (mut tests, failures, mut unreadable) = (self.tests, self.failures, 0);
+        let mut cases = String::new();
+        for e in errors {
+            tests += 1;
+            unreadable += 1;
+            let name = xml(&e.file);
+            let _ = writeln!(
+                cases,
+                "    <testcase classname=\"campaign-lint\" name=\"{name}\" file=\"{name}\">\n      <error message=\"could not be checked\" type=\"input\">{}</error>\n    </testcase>",
+                xml(&e.to_string())
+            );
+        }
+        self.cases.text(&cases)?;
+        write!(
+            self.out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"campaign-lint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{unreadable}\">\n  <testsuite name=\"campaign-lint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{unreadable}\">\n"
+        )?;
+        self.cases.copy_to(self.out)?;
+        self.out.write_all(b"  </testsuite>\n</testsuites>\n")
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"campaign-lint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{unreadable}\">\n  <testsuite name=\"campaign-lint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{unreadable}\">\n{cases}  </testsuite>\n</testsuites>\n"
-    )
 }

@@ -14,6 +14,7 @@ mod junit;
 mod lines;
 mod recipients;
 mod sarif;
+mod stream;
 
 use crate::diagnostic::Report;
 use crate::error::Error;
@@ -21,6 +22,7 @@ use crate::error::Error;
 pub use config::effective_config;
 pub use human::{HumanOptions, render_error};
 pub use recipients::plural;
+pub use stream::{SpoolKind, Stream};
 
 /// Whether `c` must not reach a terminal or a log raw: control characters (C0 with line
 /// breaks and tabs, DEL, C1 such as the one-byte CSI U+009B) start escape sequences,
@@ -126,6 +128,28 @@ pub enum OutputFormat {
     Gitlab,
 }
 
+/// A report in `format` written to `out` a file at a time: the files of `context` are
+/// not read (hand them to [`Stream::file`]); its recipients and audience summary are.
+pub fn open<'a>(
+    format: OutputFormat,
+    context: &'a Report,
+    several: bool,
+    human: &'a HumanOptions,
+    rules: &'a crate::rules::RuleSet,
+    spool: SpoolKind,
+    out: &'a mut dyn std::io::Write,
+) -> std::io::Result<Box<dyn Stream + 'a>> {
+    Ok(match format {
+        OutputFormat::Human => Box::new(human::Human::new(context, *human, several, out)),
+        OutputFormat::Json => Box::new(json::Json::new(context, out, spool)?),
+        OutputFormat::Concise => Box::new(concise::Concise::new(context, out)),
+        OutputFormat::Github => Box::new(github::Github::new(out)),
+        OutputFormat::Sarif => Box::new(sarif::Sarif::new(rules, out, spool)?),
+        OutputFormat::Junit => Box::new(junit::Junit::new(out, spool)?),
+        OutputFormat::Gitlab => Box::new(gitlab::Gitlab::new(out, spool)?),
+    })
+}
+
 /// Renders a report (and the inputs that could not be checked) in `format`.
 pub fn render(
     format: OutputFormat,
@@ -134,15 +158,26 @@ pub fn render(
     human: &HumanOptions,
     rules: &crate::rules::RuleSet,
 ) -> String {
-    match format {
-        OutputFormat::Human => defuse_commands(&human::render(report, errors, human)).into_owned(),
-        OutputFormat::Json => json::render(report, errors),
-        OutputFormat::Concise => defuse_commands(&concise::render(report, errors)).into_owned(),
-        OutputFormat::Github => github::render(report, errors),
-        OutputFormat::Sarif => sarif::render(report, errors, rules),
-        OutputFormat::Junit => junit::render(report, errors),
-        OutputFormat::Gitlab => gitlab::render(report, errors),
-    }
+    let mut out = Vec::new();
+    let several = report.campaigns > 1;
+    let written = open(
+        format,
+        report,
+        several,
+        human,
+        rules,
+        SpoolKind::Memory,
+        &mut out,
+    )
+    .and_then(|mut stream| {
+        for file in &report.files {
+            stream.file(file)?;
+        }
+        stream.finish(report.campaigns, errors)
+    });
+    // Writing to memory fails only if a value cannot be serialized, which ours can.
+    debug_assert!(written.is_ok(), "{written:?}");
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@
 use std::fmt::Write as _;
 
 use super::neutralize;
+use super::stream::Tally;
 use crate::audience::{percent, thousands};
-use crate::diagnostic::{AudienceSummary, Report, Severity};
+use crate::diagnostic::{AudienceSummary, Report};
 
 /// `184 of 297 (62.0%)`, the count right-aligned to `count_w`.
 fn of(a: &AudienceSummary, n: u64, count_w: usize) -> String {
@@ -40,7 +41,8 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
 }
 
 /// The audience summary, lines wrapped to `width` columns.
-pub fn render(report: &Report, a: &AudienceSummary, width: usize) -> String {
+/// `own`: the campaigns' own findings (the same for every recipient), by severity.
+pub fn render(report: &Report, a: &AudienceSummary, width: usize, own: Tally) -> String {
     let mut lines: Vec<(String, &str)> = Vec::new();
     let mut line = |text: String, indent: &'static str| lines.push((text, indent));
     let checked = a.rows_checked;
@@ -114,7 +116,7 @@ pub fn render(report: &Report, a: &AudienceSummary, width: usize) -> String {
                 "    ",
             );
         }
-        if let Some(own) = campaign_findings(report) {
+        if let Some(own) = counts(own.errors, own.warnings, own.infos) {
             let whose = if report.campaigns == 1 {
                 "the campaign's"
             } else {
@@ -202,25 +204,6 @@ fn rate_text(rate: f64) -> String {
 }
 
 /// The findings about the campaigns alone (every recipient gets them), counted.
-fn campaign_findings(report: &Report) -> Option<String> {
-    let audience = report.audience.as_ref().map(|a| a.path.as_str());
-    let own = |severity: Severity| {
-        report
-            .findings()
-            .filter(|(file, f)| {
-                f.recipients.is_none()
-                    && f.severity == severity
-                    && Some(file.path.as_str()) != audience
-            })
-            .count()
-    };
-    counts(
-        own(Severity::Error),
-        own(Severity::Warning),
-        own(Severity::Info),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

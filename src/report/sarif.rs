@@ -4,13 +4,14 @@
 //! labels as related locations. Inputs that could not be read are tool notifications.
 
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Value, json};
 
 use super::lines::place;
-use crate::diagnostic::{FileReport, Finding, Report, Severity};
+use super::stream::{SPLICE, Spool, SpoolKind, Stream, splice};
+use crate::diagnostic::{FileReport, Finding, Severity};
 use crate::error::Error;
 use crate::rules::RuleSet;
 
@@ -102,65 +103,35 @@ fn result_json(file: &FileReport, f: &Finding, rules: &RuleSet) -> Value {
     result
 }
 
-/// The results, each made a value only while it is written: 200,000 findings are never
-/// held as values at once.
-struct Results<'a> {
-    report: &'a Report,
+/// The SARIF log: the results are spooled as they come (each made a value only while it
+/// is written), and put in their place in the run when it is over.
+pub struct Sarif<'a> {
     rules: &'a RuleSet,
+    out: &'a mut dyn Write,
+    results: Spool,
 }
 
-impl Serialize for Results<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.report.findings().count()))?;
-        for (file, f) in self.report.findings() {
-            seq.serialize_element(&result_json(file, f, self.rules))?;
-        }
-        seq.end()
+impl<'a> Sarif<'a> {
+    pub fn new(rules: &'a RuleSet, out: &'a mut dyn Write, spool: SpoolKind) -> io::Result<Self> {
+        Ok(Sarif {
+            rules,
+            out,
+            results: Spool::new(spool)?,
+        })
     }
 }
 
-/// The run object: `results` written in its place among the other members, which are
-/// in key order as a `serde_json` object keeps them.
-struct Run<'a> {
-    rest: serde_json::Map<String, Value>,
-    results: Results<'a>,
-}
-
-impl Serialize for Run<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.rest.len() + 1))?;
-        let mut written = false;
-        for (key, value) in &self.rest {
-            if !written && key.as_str() > "results" {
-                map.serialize_entry("results", &self.results)?;
-                written = true;
-            }
-            map.serialize_entry(key, value)?;
+impl Stream for Sarif<'_> {
+    fn file(&mut self, file: &FileReport) -> io::Result<()> {
+        for f in &file.findings {
+            self.results.element(&result_json(file, f, self.rules))?;
         }
-        if !written {
-            map.serialize_entry("results", &self.results)?;
-        }
-        map.end()
+        Ok(())
     }
-}
 
-/// The log: `$schema`, `runs` and `version`, in that (key) order.
-struct Log<'a> {
-    run: Run<'a>,
-}
-
-impl Serialize for Log<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(3))?;
-        map.serialize_entry("$schema", "https://json.schemastore.org/sarif-2.1.0.json")?;
-        map.serialize_entry("runs", std::slice::from_ref(&self.run))?;
-        map.serialize_entry("version", "2.1.0")?;
-        map.end()
-    }
-}
-
-pub fn render(report: &Report, errors: &[Error], rules: &RuleSet) -> String {
-    let descriptors: Vec<Value> = rules
+    fn finish(self: Box<Self>, _campaigns: usize, errors: &[Error]) -> io::Result<()> {
+        let rules = self.rules;
+        let descriptors: Vec<Value> = rules
         .rules
         .iter()
         .map(|r| {
@@ -178,41 +149,40 @@ pub fn render(report: &Report, errors: &[Error], rules: &RuleSet) -> String {
             d
         })
         .collect();
-    let notifications: Vec<Value> = errors
-        .iter()
-        .map(|e| {
-            let mut n = json!({ "level": "error", "message": { "text": e.message } });
-            let mut physical = json!({ "artifactLocation": { "uri": uri(&e.file) } });
-            if let Some((line, column)) = e.position {
-                physical["region"] = json!({ "startLine": line, "startColumn": column });
-            }
-            n["locations"] = json!([{ "physicalLocation": physical }]);
-            n
-        })
-        .collect();
-    let rest = json!({
-        "tool": { "driver": {
-            "name": "campaign-lint",
-            "version": env!("CARGO_PKG_VERSION"),
-            "rules": descriptors,
-        } },
-        "invocations": [{
-            "executionSuccessful": errors.is_empty(),
-            "toolExecutionNotifications": notifications,
-        }],
-    });
-    let log = Log {
-        run: Run {
-            rest: match rest {
-                Value::Object(members) => members,
-                _ => serde_json::Map::new(),
-            },
-            results: Results { report, rules },
-        },
-    };
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_owned());
-    out.push('\n');
-    out
+        let notifications: Vec<Value> = errors
+            .iter()
+            .map(|e| {
+                let mut n = json!({ "level": "error", "message": { "text": e.message } });
+                let mut physical = json!({ "artifactLocation": { "uri": uri(&e.file) } });
+                if let Some((line, column)) = e.position {
+                    physical["region"] = json!({ "startLine": line, "startColumn": column });
+                }
+                n["locations"] = json!([{ "physicalLocation": physical }]);
+                n
+            })
+            .collect();
+        let rest = json!({
+            "tool": { "driver": {
+                "name": "campaign-lint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": descriptors,
+            } },
+            "invocations": [{
+                "executionSuccessful": errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+        });
+        let mut run = rest;
+        run["results"] = json!(SPLICE);
+        let log = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "runs": [run],
+            "version": "2.1.0",
+        });
+        let skeleton = serde_json::to_string_pretty(&log)?;
+        splice(&skeleton, self.results, self.out)?;
+        self.out.write_all(b"\n")
+    }
 }
 
 #[cfg(test)]

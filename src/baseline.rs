@@ -88,7 +88,7 @@ fn absolute(cwd: &Path, path: &Path) -> PathBuf {
 
 /// How a baseline at `baseline` names files: relative to its directory, with `/`
 /// (`bl/a.html`, `../other/b.html`).
-fn relative_to(baseline: &Path, cwd: &Path) -> impl Fn(&str) -> String {
+fn relative_to(baseline: &Path, cwd: &Path) -> impl Fn(&str) -> String + use<> {
     let dir = absolute(cwd, baseline)
         .parent()
         .map(Path::to_path_buf)
@@ -172,42 +172,66 @@ pub fn write(path: &Path, report: &Report, cwd: &Path) -> Result<usize> {
 /// Largest baseline read, in MB.
 const MAX_BASELINE_MB: u64 = 100;
 
+/// A baseline read for a run: the fingerprints it records, and how it names files.
+pub struct Baseline {
+    known: std::collections::HashSet<String>,
+    name: Box<dyn Fn(&str) -> String>,
+    prints: Fingerprints,
+}
+
+impl Baseline {
+    /// Reads the baseline at `path` (relative to `cwd`).
+    pub fn load(path: &Path, cwd: &Path) -> Result<Baseline> {
+        let display = path.display().to_string();
+        let text = crate::campaign::read_text_within(path, MAX_BASELINE_MB)?;
+        let baseline: BaselineFile = serde_json::from_str(&text).map_err(|e| {
+            Error::new(&display, format!("not a campaign-lint baseline: {e}"))
+                .at(e.line(), e.column())
+        })?;
+        let name: Box<dyn Fn(&str) -> String> = match baseline.version {
+            1 => Box::new(as_given),
+            VERSION => Box::new(relative_to(path, cwd)),
+            other => {
+                return Err(Error::new(
+                    &display,
+                    format!(
+                        "baseline version {other} is not one this campaign-lint reads (1 or {VERSION}); record it again with --update-baseline"
+                    ),
+                ));
+            }
+        };
+        Ok(Baseline {
+            known: baseline
+                .findings
+                .into_iter()
+                .map(|e| e.fingerprint)
+                .collect(),
+            name,
+            prints: Fingerprints::default(),
+        })
+    }
+
+    /// Removes the findings of `file` that the baseline records (the files of a run are
+    /// handed in report order); returns how many.
+    pub fn filter(&mut self, file: &mut FileReport) -> usize {
+        let path = (self.name)(&file.path);
+        let mut keep = Vec::with_capacity(file.findings.len());
+        for f in &file.findings {
+            let print = self.prints.next(file, f, &path);
+            keep.push(!self.known.contains(&print));
+        }
+        let mut keep = keep.into_iter();
+        let before = file.findings.len();
+        file.findings.retain(|_| keep.next().unwrap_or(true));
+        before - file.findings.len()
+    }
+}
+
 /// Removes the findings recorded in the baseline at `path` (relative to `cwd`); returns
 /// how many.
 pub fn apply(path: &Path, report: &mut Report, cwd: &Path) -> Result<usize> {
-    let display = path.display().to_string();
-    let text = crate::campaign::read_text_within(path, MAX_BASELINE_MB)?;
-    let baseline: BaselineFile = serde_json::from_str(&text).map_err(|e| {
-        Error::new(&display, format!("not a campaign-lint baseline: {e}")).at(e.line(), e.column())
-    })?;
-    let known: std::collections::HashSet<&str> = baseline
-        .findings
-        .iter()
-        .map(|e| e.fingerprint.as_str())
-        .collect();
-    let prints = match baseline.version {
-        1 => fingerprints(report, as_given),
-        VERSION => fingerprints(report, relative_to(path, cwd)),
-        other => {
-            return Err(Error::new(
-                &display,
-                format!(
-                    "baseline version {other} is not one this campaign-lint reads (1 or {VERSION}); record it again with --update-baseline"
-                ),
-            ));
-        }
-    };
-    let mut index = 0;
-    let mut removed = 0;
-    for file in &mut report.files {
-        file.findings.retain(|_| {
-            let keep = !known.contains(prints[index].2.as_str());
-            index += 1;
-            removed += usize::from(!keep);
-            keep
-        });
-    }
-    Ok(removed)
+    let mut baseline = Baseline::load(path, cwd)?;
+    Ok(report.files.iter_mut().map(|f| baseline.filter(f)).sum())
 }
 
 #[cfg(test)]

@@ -81,6 +81,36 @@ struct Checked {
 /// audience or catalog); a bad campaign file is recorded in `Outcome::errors` and the
 /// rest go on.
 pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result<Outcome> {
+    let mut streamed = Vec::new();
+    let mut outcome = check_each(request, config, rules, &mut |file| {
+        streamed.push(file);
+        true
+    })?;
+    if !streamed.is_empty() {
+        outcome.report.files = streamed;
+    }
+    Ok(outcome)
+}
+
+/// Campaigns checked at a time when their reports are handed on as they are done.
+const CHUNK: usize = 256;
+
+/// Whether [`check_each`] hands on every file as it is checked: when no recipient is
+/// checked (no profile, no audience), nothing later needs the campaigns.
+pub fn streams(request: &CheckRequest, config: &Config) -> bool {
+    request.profile.is_none() && request.audience.is_none() && config.profile.is_none()
+}
+
+/// [`check`], handing each campaign's report to `each` in order as soon as it and the
+/// ones before it are done, when the run [`streams`] (the outcome then has no files);
+/// otherwise the files are in the outcome. `each` returns false to stop the run (its
+/// reader went away).
+pub fn check_each(
+    request: &CheckRequest,
+    config: &Config,
+    rules: &RuleSet,
+    each: &mut dyn FnMut(FileReport) -> bool,
+) -> Result<Outcome> {
     let catalog = match request.catalog.as_ref().or(config.catalog.as_ref()) {
         Some(path) => Some(CatalogIndex::load(path)?),
         None => None,
@@ -136,25 +166,29 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
         })
     };
     // Without a recipient or an audience, nothing later needs a campaign's facts: each
-    // file is finished as it is checked, and only its findings (with the sources they
-    // point into) are kept, so that memory grows with the findings, not the files.
+    // file is finished as it is checked and handed on, a few hundred at a time, so that
+    // memory does not grow with the files.
     if recipient.is_none() && request.audience.is_none() {
-        let finished = parallel_map(&inputs, |input| {
-            analyze(input).map(|c| {
-                let (mut file, _) = finish(c, config, rules);
-                if file.findings.is_empty() {
-                    file.sources = Vec::new();
+        for chunk in inputs.chunks(CHUNK) {
+            let finished = parallel_map(chunk, |input| {
+                analyze(input).map(|c| {
+                    let (mut file, _) = finish(c, config, rules);
+                    if file.findings.is_empty() {
+                        file.sources = Vec::new();
+                    }
+                    file
+                })
+            });
+            for result in finished {
+                match result {
+                    Ok(file) => {
+                        outcome.report.campaigns += 1;
+                        if !each(file) {
+                            return Ok(outcome);
+                        }
+                    }
+                    Err(e) => outcome.errors.push(e),
                 }
-                file
-            })
-        });
-        for result in finished {
-            match result {
-                Ok(file) => {
-                    outcome.report.campaigns += 1;
-                    outcome.report.files.push(file);
-                }
-                Err(e) => outcome.errors.push(e),
             }
         }
         return Ok(outcome);

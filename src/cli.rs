@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::check::{CheckRequest, Outcome, check};
 use crate::config::Config;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{AudienceSummary, Severity};
 use crate::error::Error;
 use crate::output::Named;
 use crate::report::{self, HumanOptions, OutputFormat};
@@ -354,6 +354,19 @@ fn run_check(
             .collect(),
         baseline_out: args.baseline.clone().filter(|_| args.update_baseline),
     };
+    if !args.update_baseline && crate::check::streams(&request, config) {
+        let baseline = args.baseline.as_deref();
+        return stream_check(
+            &request,
+            args.format,
+            baseline,
+            &fail_on,
+            config,
+            rules,
+            out,
+            err,
+        );
+    }
     let mut outcome = match check(&request, config, rules) {
         Ok(outcome) => outcome,
         Err(e) => {
@@ -401,18 +414,94 @@ fn run_check(
             };
         }
         match crate::baseline::apply(path, &mut outcome.report, &cwd) {
-            Ok(n) if n > 0 => writeln!(
-                err,
-                "{} recorded in the baseline {} {} not shown",
-                report::plural(n as u64, "finding", "findings"),
-                report::neutralize(&path.display().to_string()),
-                if n == 1 { "is" } else { "are" }
-            )?,
+            Ok(n) if n > 0 => hidden_by_baseline(err, n, path)?,
             Ok(_) => {}
             Err(e) => return fail(err, &e),
         }
     }
     show(args.format, &outcome, rules, &fail_on, out, err)
+}
+
+/// A check without recipients, its report written a file at a time as the campaigns
+/// are checked: memory stays flat over a directory of any size.
+#[allow(clippy::too_many_arguments)]
+fn stream_check(
+    request: &CheckRequest,
+    format: OutputFormat,
+    baseline: Option<&std::path::Path>,
+    fail_on: &[(String, f64)],
+    config: &Config,
+    rules: &RuleSet,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<ExitStatus> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let baseline_path = baseline;
+    let mut baseline = match baseline.map(|path| crate::baseline::Baseline::load(path, &cwd)) {
+        Some(Err(e)) => return fail(err, &e),
+        Some(Ok(b)) => Some(b),
+        None => None,
+    };
+    let human = HumanOptions::detect();
+    let context = crate::diagnostic::Report::default();
+    let mut verdict = Verdict::new(fail_on);
+    let mut hidden = 0;
+    let mut stream = report::open(
+        format,
+        &context,
+        false,
+        &human,
+        rules,
+        report::SpoolKind::File,
+        &mut *out,
+    )?;
+    // The report says whether it covers several campaigns (the human one then heads each
+    // file): the first campaign waits for a second, or for the end.
+    let mut first = None;
+    let mut several = false;
+    let mut written = Ok(());
+    let checked = crate::check::check_each(request, config, rules, &mut |mut file| {
+        if let Some(b) = &mut baseline {
+            hidden += b.filter(&mut file);
+        }
+        verdict.add(&file, fail_on);
+        written = match first.take() {
+            _ if several => stream.file(&file),
+            None => {
+                first = Some(file);
+                Ok(())
+            }
+            Some(before) => {
+                several = true;
+                stream.set_several(true);
+                stream.file(&before).and_then(|()| stream.file(&file))
+            }
+        };
+        written.is_ok()
+    });
+    written?;
+    let outcome = match checked {
+        Ok(outcome) => outcome,
+        Err(e) => return fail(err, &e),
+    };
+    if let Some(file) = first {
+        stream.file(&file)?;
+    }
+    stream.finish(outcome.report.campaigns, &outcome.errors)?;
+    if let Some(path) = baseline_path.filter(|_| hidden > 0) {
+        hidden_by_baseline(err, hidden, path)?;
+    }
+    conclude(format, &outcome, &verdict, fail_on, out, err)
+}
+
+fn hidden_by_baseline(err: &mut dyn Write, n: usize, path: &std::path::Path) -> io::Result<()> {
+    writeln!(
+        err,
+        "{} recorded in the baseline {} {} not shown",
+        report::plural(n as u64, "finding", "findings"),
+        report::neutralize(&path.display().to_string()),
+        if n == 1 { "is" } else { "are" }
+    )
 }
 
 fn not_written(err: &mut dyn Write, file: &str) -> io::Result<()> {
@@ -436,9 +525,24 @@ fn show(
     out.write_all(
         report::render(format, &outcome.report, &outcome.errors, &human, rules).as_bytes(),
     )?;
+    let verdict = Verdict::of(&outcome.report, fail_on);
+    conclude(format, outcome, &verdict, fail_on, out, err)
+}
+
+/// What follows a check's report: the `--fail-on` rates it went over, what could not be
+/// checked or written, the audience's speed; the exit status the run calls for.
+fn conclude(
+    format: OutputFormat,
+    outcome: &Outcome,
+    verdict: &Verdict,
+    fail_on: &[(String, f64)],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<ExitStatus> {
+    let audience = outcome.report.audience.as_ref();
     // The audience summary says which rates tripped; for one profile, say it here.
-    if format == OutputFormat::Human && outcome.report.audience.is_none() {
-        for t in tripped(&outcome.report, fail_on) {
+    if format == OutputFormat::Human && audience.is_none() {
+        for t in verdict.tripped(None, fail_on) {
             writeln!(
                 out,
                 "--fail-on {}={}: it hit {} of the recipients, more than allowed.",
@@ -458,7 +562,7 @@ fn show(
     for file in &outcome.unwritten {
         not_written(err, file)?;
     }
-    if let Some(a) = &outcome.report.audience {
+    if let Some(a) = audience {
         // Timing varies from run to run: stderr, so that stdout can be compared.
         let rate = if a.seconds > 0.0 {
             a.rows_read as f64 / a.seconds
@@ -478,7 +582,7 @@ fn show(
     }
     Ok(if !outcome.errors.is_empty() {
         ExitStatus::Failure
-    } else if fails(&outcome.report, fail_on) {
+    } else if verdict.fails(audience, fail_on) {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
@@ -565,42 +669,77 @@ pub struct Tripped {
     pub share: f64,
 }
 
-/// The share of the recipients a rule hits: over an audience, the recipients it fired
-/// for; for one profile, all of them (1 of 1) when it fired; for a finding about the
-/// campaign alone, all of them.
-fn share_of(report: &crate::diagnostic::Report, rule: &str) -> Option<f64> {
-    if let Some(a) = &report.audience {
-        let hit = a.rule_recipients.get(rule).copied().unwrap_or(0);
-        return (hit > 0 && a.rows_checked > 0).then(|| hit as f64 / a.rows_checked as f64);
+/// What the findings say about the exit status, gathered a file at a time: whether an
+/// error-level finding of a rule without a `--fail-on` rate is among them, and which of
+/// the rules with a rate fired.
+#[derive(Debug, Default)]
+struct Verdict {
+    error: bool,
+    fired: Vec<bool>,
+}
+
+impl Verdict {
+    fn new(fail_on: &[(String, f64)]) -> Verdict {
+        Verdict {
+            error: false,
+            fired: vec![false; fail_on.len()],
+        }
     }
-    report
-        .findings()
-        .any(|(_, f)| f.rule == rule)
-        .then_some(1.0)
-}
 
-/// The `--fail-on` thresholds that the run went over.
-pub fn tripped(report: &crate::diagnostic::Report, fail_on: &[(String, f64)]) -> Vec<Tripped> {
-    fail_on
-        .iter()
-        .filter_map(|(rule, rate)| {
-            let share = share_of(report, rule)?;
-            (share > *rate).then(|| Tripped {
-                rule: rule.clone(),
-                rate: *rate,
-                share,
+    fn add(&mut self, file: &crate::diagnostic::FileReport, fail_on: &[(String, f64)]) {
+        for f in &file.findings {
+            match fail_on.iter().position(|(r, _)| *r == f.rule) {
+                Some(i) => self.fired[i] = true,
+                None => self.error |= f.severity == Severity::Error,
+            }
+        }
+    }
+
+    fn of(report: &crate::diagnostic::Report, fail_on: &[(String, f64)]) -> Verdict {
+        let mut verdict = Verdict::new(fail_on);
+        for file in &report.files {
+            verdict.add(file, fail_on);
+        }
+        verdict
+    }
+
+    /// The share of the recipients the `i`th `--fail-on` rule hits: over an audience,
+    /// the recipients it fired for; for one profile, all of them (1 of 1) when it fired;
+    /// for a finding about the campaign alone, all of them.
+    fn share(&self, i: usize, rule: &str, audience: Option<&AudienceSummary>) -> Option<f64> {
+        if let Some(a) = audience {
+            let hit = a.rule_recipients.get(rule).copied().unwrap_or(0);
+            return (hit > 0 && a.rows_checked > 0).then(|| hit as f64 / a.rows_checked as f64);
+        }
+        self.fired[i].then_some(1.0)
+    }
+
+    /// The `--fail-on` thresholds that the run went over.
+    fn tripped(
+        &self,
+        audience: Option<&AudienceSummary>,
+        fail_on: &[(String, f64)],
+    ) -> Vec<Tripped> {
+        fail_on
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (rule, rate))| {
+                let share = self.share(i, rule, audience)?;
+                (share > *rate).then(|| Tripped {
+                    rule: rule.clone(),
+                    rate: *rate,
+                    share,
+                })
             })
-        })
-        .collect()
-}
+            .collect()
+    }
 
-/// Whether the findings fail the run: any error-level finding, except that a rule with a
-/// `--fail-on` rate fails it exactly when it hits more than that share of the recipients.
-fn fails(report: &crate::diagnostic::Report, fail_on: &[(String, f64)]) -> bool {
-    let by_severity = report
-        .findings()
-        .any(|(_, f)| f.severity == Severity::Error && !fail_on.iter().any(|(r, _)| *r == f.rule));
-    by_severity || !tripped(report, fail_on).is_empty()
+    /// Whether the findings fail the run: any error-level finding, except that a rule
+    /// with a `--fail-on` rate fails it exactly when it hits more than that share of the
+    /// recipients.
+    fn fails(&self, audience: Option<&AudienceSummary>, fail_on: &[(String, f64)]) -> bool {
+        self.error || !self.tripped(audience, fail_on).is_empty()
+    }
 }
 
 /// Writes text made of pack text and names with no line a CI runner would run.

@@ -392,6 +392,10 @@ impl<'a> Human<'a> {
 }
 
 impl Stream for Human<'_> {
+    fn set_several(&mut self, several: bool) {
+        self.several = several;
+    }
+
     fn file(&mut self, file: &FileReport) -> io::Result<()> {
         self.files += 1;
         let audience = self.context.audience.as_ref().map(|a| a.path.as_str());

@@ -18,6 +18,9 @@ use crate::error::Error;
 
 /// A report being written.
 pub trait Stream {
+    /// Says whether more than one campaign is checked, before the first file, when that
+    /// was not known at the start (the human report heads each file's findings then).
+    fn set_several(&mut self, _several: bool) {}
     /// One checked file (a campaign, or the audience or profile its findings are on).
     fn file(&mut self, file: &FileReport) -> io::Result<()>;
     /// The end: `campaigns` checked in all, and the inputs that could not be checked.

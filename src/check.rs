@@ -582,7 +582,7 @@ pub fn expand(paths: &[PathBuf], exclude: &Exclude) -> (Vec<PathBuf>, Vec<Error>
             Ok(_) => files.push(path.clone()),
             Err(e) => errors.push(Error::new(
                 path.display().to_string(),
-                crate::campaign::io_message(&e),
+                crate::error::io_message(&e),
             )),
         }
     }

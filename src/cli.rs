@@ -472,8 +472,8 @@ fn show(
             "checked {} in {:.2} s ({} rows/s; {} checked in full, the rest answered by the memo of recipient shapes)",
             report::plural(a.rows_read, "row", "rows"),
             a.seconds,
-            crate::audience::thousands(rate as u64),
-            crate::audience::thousands(in_full)
+            crate::report::numbers::thousands(rate as u64),
+            crate::report::numbers::thousands(in_full)
         )?;
     }
     Ok(if !outcome.errors.is_empty() {

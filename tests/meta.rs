@@ -120,8 +120,8 @@ fn every_rule_fails_on_a_sample() {
 #[test]
 fn every_shipped_rule_says_what_it_reads() {
     use campaign_lint::campaign::Campaign;
-    use campaign_lint::config::Limits;
     use campaign_lint::facts::Facts;
+    use campaign_lint::limits::Limits;
     use campaign_lint::rules::Reads;
 
     let set = RuleSet::builtin().unwrap();

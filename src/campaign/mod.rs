@@ -12,9 +12,9 @@ use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
 
-use crate::config::Limits;
 use crate::diagnostic::{Source, Span};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, io_message};
+use crate::limits::Limits;
 
 /// How the campaign file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -286,16 +286,6 @@ pub(crate) fn read_text_within(path: &Path, max_mb: u64) -> Result<String> {
             ),
         )
     })
-}
-
-/// A short, user-facing description of an I/O error.
-pub(crate) fn io_message(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        std::io::ErrorKind::IsADirectory => "is a directory".to_owned(),
-        _ => format!("cannot read: {e}"),
-    }
 }
 
 /// Err when a campaign of `size` bytes is over `[limits] max-campaign-mb`: such a file is

@@ -175,7 +175,7 @@ pub struct AnalysisOptions {
 impl Default for AnalysisOptions {
     fn default() -> Self {
         Self {
-            max_html_depth: crate::config::Limits::default().max_html_depth,
+            max_html_depth: crate::limits::Limits::default().max_html_depth,
         }
     }
 }

@@ -12,6 +12,7 @@ mod human;
 mod json;
 mod junit;
 mod lines;
+pub mod numbers;
 mod recipients;
 mod sarif;
 

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use super::neutralize;
-use crate::audience::{percent, thousands};
+use super::numbers::{percent, thousands};
 use crate::diagnostic::{AudienceSummary, Report, Severity};
 
 /// `184 of 297 (62.0%)`, the count right-aligned to `count_w`.

@@ -17,7 +17,7 @@ use crate::profiles::Profile;
 
 pub use condition::Condition;
 pub use context::{Context, Diag};
-pub use loader::{Docs, LoadOptions, RuleOverride, When, is_kebab_case, suggest_from};
+pub use loader::{Docs, LoadOptions, is_kebab_case, suggest_from};
 
 /// A check implemented in Rust. Each phase is optional.
 pub trait Check: Send + Sync {

@@ -142,3 +142,52 @@ fn every_shipped_rule_says_what_it_reads() {
         );
     }
 }
+
+/// A rule's three names lead to each other: `rules/NAME.toml` says `kind = "KIND"`, the
+/// kind is implemented in `src/rules/kinds/KIND.rs` (dashes as underscores), and that
+/// file's doc comment lists exactly the shipped rules of its kind.
+#[test]
+fn every_kind_file_lists_its_shipped_rules() {
+    let set = RuleSet::builtin().unwrap();
+    let dir = common::root().join("src/rules/kinds");
+    let mut files = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if path.extension().is_none_or(|e| e != "rs") || stem == "mod" || stem == "testing" {
+            continue;
+        }
+        let kind = stem.replace('_', "-");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let prefix = "//! Shipped rules of this kind: ";
+        let line = text
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("{}: a line `{prefix}...`", path.display()));
+        let listed: BTreeSet<&str> = line.split('`').skip(1).step_by(2).collect();
+        let shipped: BTreeSet<&str> = set
+            .rules
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(
+            listed,
+            shipped,
+            "{}: lists the shipped rules of kind {kind}",
+            path.display()
+        );
+        if shipped.is_empty() {
+            assert!(line.starts_with("none"), "{}: says none", path.display());
+        }
+        files.insert(kind);
+    }
+    let kinds: BTreeSet<String> = campaign_lint::rules::kinds::KINDS
+        .iter()
+        .map(|k| k.name.to_owned())
+        .collect();
+    assert_eq!(
+        files, kinds,
+        "one file in src/rules/kinds/ per kind, named after it"
+    );
+}

@@ -1,6 +1,8 @@
 //! `declared-language`: the campaign declares a language (`Content-Language`,
 //! `<html lang>`) that is not the language it is written in. Screen readers, translation
 //! prompts and some ESPs' language routing trust the declaration.
+//!
+//! Shipped rules of this kind: `declared-language-mismatch`.
 
 use serde::Deserialize;
 

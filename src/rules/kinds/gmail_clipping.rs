@@ -7,6 +7,8 @@
 //! about 100 and 105 KB, measured on the message as transferred. So the size is the part
 //! as sent (after quoted-printable or base64 encoding), and 1 KB is 1024 bytes: 102 KB is
 //! 104,448 bytes, the lower, safer reading of "102KB".
+//!
+//! Shipped rules of this kind: `gmail-clipping`.
 
 use serde::Deserialize;
 

@@ -3,6 +3,8 @@
 //! decorative images and is not reported, nor are 1×1 tracking pixels. Images inside
 //! Outlook conditional comments are not seen by the reducer, so they are not reported
 //! twice.
+//!
+//! Shipped rules of this kind: `missing-alt-text`.
 
 use serde::Deserialize;
 

@@ -1,6 +1,8 @@
 //! `image-only`: an HTML part that is mostly pictures: little text a reader sees, beside
 //! a large image or several images. With images blocked (the default in many clients) the
 //! reader sees an empty message, and spam filters score image-only bulk mail higher.
+//!
+//! Shipped rules of this kind: `image-only-email`.
 
 use serde::Deserialize;
 

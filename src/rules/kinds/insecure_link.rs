@@ -2,6 +2,8 @@
 //! One finding per part, every insecure URL labelled: a campaign built from one template
 //! has the same problem in many places, and one finding with all of them reads better
 //! than a screenful of copies.
+//!
+//! Shipped rules of this kind: `insecure-link`.
 
 use serde::Deserialize;
 

@@ -4,6 +4,8 @@
 //! comparison of precomputed scores: the recipient's language against the best one.
 //! Too little text, a close call, or text too mixed to tell never gives an error: at most
 //! an info that the language could not be determined.
+//!
+//! Shipped rules of this kind: `language-mismatch`.
 
 use serde::Deserialize;
 

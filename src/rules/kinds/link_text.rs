@@ -12,6 +12,8 @@
 //! `Sender`), is followed through the destination it carries (`?u=https%3A%2F%2F…`); when
 //! it carries none, where the link leads cannot be known here, and the finding drops to an
 //! info that says so (or nothing, with `report-tracked = false`).
+//!
+//! Shipped rules of this kind: `mismatched-link-text`.
 
 use serde::Deserialize;
 use url::Url;

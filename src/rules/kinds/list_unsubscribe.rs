@@ -2,6 +2,8 @@
 //! header mailbox providers turn into their own unsubscribe button. Checks the exact form:
 //! URIs in angle brackets, a known scheme, plain ASCII (not RFC 2047 encoded-words), one
 //! header only.
+//!
+//! Shipped rules of this kind: `missing-list-unsubscribe`.
 
 use serde::Deserialize;
 

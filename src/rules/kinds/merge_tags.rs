@@ -6,6 +6,8 @@
 //! The tags and their spans are found once per campaign (`facts::merge_tags`); per
 //! recipient this is one profile lookup per tag. ESP system tags (unsubscribe, web
 //! version, dates, conditionals) are not profile fields and are never checked.
+//!
+//! Shipped rules of this kind: `empty-merge-field`, `unresolved-merge-tag`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -11,7 +11,7 @@ mod link_text;
 mod list_unsubscribe;
 mod merge_tags;
 mod no_reply_path;
-mod one_click;
+mod one_click_unsubscribe;
 mod owned_products;
 mod pattern;
 mod placeholder_text;
@@ -167,7 +167,7 @@ pub static KINDS: &[KindEntry] = &[
     },
     KindEntry {
         name: "one-click-unsubscribe",
-        build: build::<one_click::OneClick>,
+        build: build::<one_click_unsubscribe::OneClick>,
     },
     KindEntry {
         name: "insecure-link",

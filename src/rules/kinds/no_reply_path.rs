@@ -9,6 +9,8 @@
 //! Reply-To a person reads, a contact or support link, a `mailto:` or `tel:` link, a
 //! support address or phone number in the text. Judging this needs care, so the rule is a
 //! warning.
+//!
+//! Shipped rules of this kind: `no-reply-path`.
 
 use std::ops::Range;
 use std::sync::LazyLock;

@@ -4,6 +4,8 @@
 //!
 //! With a catalog, mentions are found once per campaign and only compared here. Without
 //! one, the profile's owned products are searched for literally (SKU or name).
+//!
+//! Shipped rules of this kind: `owned-product-offer`.
 
 use aho_corasick::{AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;

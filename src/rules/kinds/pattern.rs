@@ -5,6 +5,8 @@
 //! Scopes: `subject`, `preheader`, `text` (the read body text), `html` (the raw HTML of the
 //! HTML parts), `link-url`, `link-text`, `header:NAME`. The message and help may quote
 //! the match as `{match}`.
+//!
+//! Shipped rules of this kind: `all-caps-subject`, `fake-reply-subject`, `repeated-exclamation`.
 
 use std::ops::Range;
 

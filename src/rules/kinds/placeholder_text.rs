@@ -2,6 +2,8 @@
 //! ipsum, `[Company Name]`, "Your text here", `TODO`. Found once per campaign (see
 //! `facts::placeholder`); one finding per part (and one for the subject), every
 //! occurrence labelled up to a cap.
+//!
+//! Shipped rules of this kind: `placeholder-text`.
 
 use serde::Deserialize;
 

@@ -2,6 +2,8 @@
 //! CAN-SPAM requires in every commercial message. What counts as an address is decided by
 //! `facts::address` (street and number, P.O. box, postal code and city, ESP address merge
 //! tags); only text a reader sees counts.
+//!
+//! Shipped rules of this kind: `missing-postal-address`.
 
 use super::{FooterParams, RuleKind, footer_parts, missing_in_part};
 use crate::facts::{Facts, address};

@@ -1,5 +1,7 @@
 //! `required-field`: a profile field that must be present and non-empty, e.g. a consent
 //! date for recipients in Canada (`when = 'country in ["CA"]'`).
+//!
+//! Shipped rules of this kind: none (a kind for rule packs).
 
 use serde::Deserialize;
 use serde_json::Value;

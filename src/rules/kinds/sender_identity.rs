@@ -6,6 +6,8 @@
 //! lettre's parse errors say only "Invalid input", so [`diagnose`] finds the reason and
 //! its place itself. Display names are judged after RFC 2047 decoding (mail-parser
 //! decodes them in `HeaderField::mailboxes`), so `=?UTF-8?Q?Nordlicht?= <…>` has a name.
+//!
+//! Shipped rules of this kind: `sender-identity`.
 
 use std::ops::Range;
 use std::str::FromStr;

@@ -1,5 +1,7 @@
 //! `subscription-status`: the recipient must not be mailed at all: they unsubscribed,
 //! their address bounced (cleaned), or they reported spam.
+//!
+//! Shipped rules of this kind: `suppressed-recipient`.
 
 use serde::Deserialize;
 

@@ -2,6 +2,8 @@
 //! Spam filters score HTML-only bulk mail higher, and text-only clients, screen readers
 //! and watches have nothing to show. Bare templates are skipped: the ESP builds the
 //! message (and usually the text part) at send time.
+//!
+//! Shipped rules of this kind: `missing-text-alternative`.
 
 use serde::Deserialize;
 

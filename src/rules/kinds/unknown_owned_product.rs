@@ -5,6 +5,8 @@
 //!
 //! Without a catalog there is nothing to compare with, and the rule says nothing (the
 //! owned products are then searched for literally).
+//!
+//! Shipped rules of this kind: `unknown-owned-product`.
 
 use serde::Deserialize;
 

@@ -4,6 +4,8 @@
 //! `[limits] max-html-depth`, or untokenizable). Such text is mojibake for recipients too,
 //! and every other check of that part is blind to it. Also a message with no body part
 //! read at all, which every check of the body would otherwise pass.
+//!
+//! Shipped rules of this kind: `unreadable-part`.
 
 use serde::Deserialize;
 

@@ -5,6 +5,8 @@
 //! A text/plain part that words an opt-out without a URL ("To unsubscribe, reply STOP")
 //! may well offer a working one (a reply reaches the sender): that is reported as info,
 //! not as the missing link.
+//!
+//! Shipped rules of this kind: `missing-unsubscribe-link`.
 
 use super::{FooterParams, RuleKind, footer_parts, missing_in_part, part_name};
 use crate::campaign::PartKind;

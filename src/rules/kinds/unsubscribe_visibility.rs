@@ -8,6 +8,8 @@
 //! clears its bar, once per part with every failing link labelled, and one that defers to a
 //! stricter rule (`defer-to`) leaves the links that rule reports to it, so a link is
 //! reported once.
+//!
+//! Shipped rules of this kind: `hidden-unsubscribe-link`, `small-print-unsubscribe-link`.
 
 use std::ops::Range;
 

@@ -1,6 +1,8 @@
 //! `unused-suppression`: an inline suppression that suppresses nothing. The suppression
 //! pass (`crate::suppress`) reports it after all other rules ran; this kind exists so the
 //! rule is declared, documented and configured like any other.
+//!
+//! Shipped rules of this kind: `unused-suppression`.
 
 use serde::Deserialize;
 

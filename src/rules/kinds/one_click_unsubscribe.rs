@@ -1,6 +1,8 @@
 //! `one-click-unsubscribe`: no RFC 8058 one-click unsubscribe, which Gmail and Yahoo
 //! require of bulk senders: an https URI in `List-Unsubscribe` and exactly
 //! `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
+//!
+//! Shipped rules of this kind: `missing-one-click-unsubscribe`.
 
 use serde::Deserialize;
 

@@ -299,6 +299,11 @@ impl Decl {
     }
 }
 
+/// The shipped rule files: (name, TOML text), sorted by name.
+pub(crate) fn shipped_texts() -> &'static [(&'static str, &'static str)] {
+    embedded::EMBEDDED
+}
+
 /// The shipped rule declarations.
 fn builtin_decls() -> Result<Vec<Decl>> {
     embedded::EMBEDDED

@@ -7,6 +7,7 @@ pub mod condition;
 mod context;
 pub mod kinds;
 mod loader;
+pub mod params;
 
 use std::sync::Arc;
 

@@ -29,9 +29,11 @@ const NO_LANGUAGE: &str = "the recipient's profile has no language";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Params {
-    /// Fewer words of read text than this: the language is not judged.
+    /// Fewer words of subject, preheader and visible text than this: the language is not
+    /// judged.
     pub min_words: usize,
-    /// Detection confidence (0..1) below which the language is not judged.
+    /// How clearly (0 to 1) another language must beat the recipient's own before the
+    /// campaign counts as not in their language; a closer call is only an info.
     pub min_confidence: f64,
     /// Languages the brand writes in (any form a profile may use: `de`, `German`); empty
     /// means all. Text that is clearly in an unlisted language is never forced into a

@@ -94,7 +94,7 @@ pub(crate) fn part_name(format: Format, kind: PartKind) -> &'static str {
 /// A rule kind: parameters in, check out.
 pub trait RuleKind: Check + Sized + 'static {
     /// `[params]` of the rule file; `deny_unknown_fields`, every field documented.
-    type Params: DeserializeOwned + Default;
+    type Params: DeserializeOwned + Default + std::fmt::Debug;
     fn new(params: Self::Params) -> Self;
     /// Checks what deserialisation cannot (e.g. that two parameters agree).
     fn validate(_params: &Self::Params) -> Result<(), String> {
@@ -121,110 +121,91 @@ pub type BuildFn =
 pub struct KindEntry {
     pub name: &'static str,
     pub build: BuildFn,
+    /// The parameters as a rule file writes them (kebab-case), in declaration order.
+    pub fields: fn() -> &'static [&'static str],
+    /// The kind's defaults (its `Default` parameters), as `{:?}`.
+    pub defaults: fn() -> String,
+    /// Parameters read from a `[params]` table, as `{:?}`: equal to `defaults()` exactly
+    /// when the table sets nothing but the defaults.
+    pub describe: fn(&toml::Table) -> Result<String, String>,
+}
+
+impl KindEntry {
+    const fn of<K: RuleKind>(name: &'static str) -> Self {
+        Self {
+            name,
+            build: build::<K>,
+            fields: fields::<K::Params>,
+            defaults: || format!("{:?}", K::Params::default()),
+            describe: |table| {
+                toml::Value::Table(table.clone())
+                    .try_into::<K::Params>()
+                    .map(|p| format!("{p:?}"))
+                    .map_err(|e| e.message().trim().to_owned())
+            },
+        }
+    }
+}
+
+/// The field names a parameters struct deserialises, read from its derived `Deserialize`
+/// (which hands them to the deserializer); empty for a type that is not a struct.
+fn fields<P: DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::value::Error;
+    use serde::de::{Error as _, Visitor};
+
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+    impl<'de> serde::Deserializer<'de> for Probe<'_> {
+        type Error = Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
+            Err(Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Error> {
+            *self.0 = fields;
+            Err(Error::custom("fields read"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    let mut names: &'static [&'static str] = &[];
+    let _ = P::deserialize(Probe(&mut names));
+    names
 }
 
 /// Every rule kind, by the name rule files use in `kind = "..."`.
 pub static KINDS: &[KindEntry] = &[
-    KindEntry {
-        name: "variants",
-        build: build::<variants::VariantCoverage>,
-    },
-    KindEntry {
-        name: "pattern",
-        build: build::<pattern::PatternRule>,
-    },
-    KindEntry {
-        name: "required-field",
-        build: build::<required_field::RequiredField>,
-    },
-    KindEntry {
-        name: "unused-suppression",
-        build: build::<unused_suppression::UnusedSuppression>,
-    },
-    KindEntry {
-        name: "language",
-        build: build::<language::LanguageMismatch>,
-    },
-    KindEntry {
-        name: "declared-language",
-        build: build::<declared_language::DeclaredLanguage>,
-    },
-    KindEntry {
-        name: "owned-products",
-        build: build::<owned_products::OwnedProducts>,
-    },
-    KindEntry {
-        name: "unsubscribe-link",
-        build: build::<unsubscribe_link::UnsubscribeLink>,
-    },
-    KindEntry {
-        name: "unsubscribe-visibility",
-        build: build::<unsubscribe_visibility::UnsubscribeVisibility>,
-    },
-    KindEntry {
-        name: "list-unsubscribe",
-        build: build::<list_unsubscribe::ListUnsubscribeHeader>,
-    },
-    KindEntry {
-        name: "one-click-unsubscribe",
-        build: build::<one_click_unsubscribe::OneClick>,
-    },
-    KindEntry {
-        name: "insecure-link",
-        build: build::<insecure_link::InsecureLink>,
-    },
-    KindEntry {
-        name: "link-text",
-        build: build::<link_text::LinkText>,
-    },
-    KindEntry {
-        name: "sender-identity",
-        build: build::<sender_identity::SenderIdentity>,
-    },
-    KindEntry {
-        name: "merge-tags",
-        build: build::<merge_tags::MergeTags>,
-    },
-    KindEntry {
-        name: "subscription-status",
-        build: build::<subscription_status::SubscriptionStatus>,
-    },
-    KindEntry {
-        name: "postal-address",
-        build: build::<postal_address::PostalAddress>,
-    },
-    KindEntry {
-        name: "gmail-clipping",
-        build: build::<gmail_clipping::GmailClipping>,
-    },
-    KindEntry {
-        name: "text-alternative",
-        build: build::<text_alternative::TextAlternative>,
-    },
-    KindEntry {
-        name: "image-alt",
-        build: build::<image_alt::ImageAlt>,
-    },
-    KindEntry {
-        name: "image-only",
-        build: build::<image_only::ImageOnly>,
-    },
-    KindEntry {
-        name: "no-reply-path",
-        build: build::<no_reply_path::NoReplyPath>,
-    },
-    KindEntry {
-        name: "unknown-owned-product",
-        build: build::<unknown_owned_product::UnknownOwnedProduct>,
-    },
-    KindEntry {
-        name: "placeholder-text",
-        build: build::<placeholder_text::PlaceholderText>,
-    },
-    KindEntry {
-        name: "unreadable-part",
-        build: build::<unreadable_part::UnreadablePart>,
-    },
+    KindEntry::of::<variants::VariantCoverage>("variants"),
+    KindEntry::of::<pattern::PatternRule>("pattern"),
+    KindEntry::of::<required_field::RequiredField>("required-field"),
+    KindEntry::of::<unused_suppression::UnusedSuppression>("unused-suppression"),
+    KindEntry::of::<language::LanguageMismatch>("language"),
+    KindEntry::of::<declared_language::DeclaredLanguage>("declared-language"),
+    KindEntry::of::<owned_products::OwnedProducts>("owned-products"),
+    KindEntry::of::<unsubscribe_link::UnsubscribeLink>("unsubscribe-link"),
+    KindEntry::of::<unsubscribe_visibility::UnsubscribeVisibility>("unsubscribe-visibility"),
+    KindEntry::of::<list_unsubscribe::ListUnsubscribeHeader>("list-unsubscribe"),
+    KindEntry::of::<one_click_unsubscribe::OneClick>("one-click-unsubscribe"),
+    KindEntry::of::<insecure_link::InsecureLink>("insecure-link"),
+    KindEntry::of::<link_text::LinkText>("link-text"),
+    KindEntry::of::<sender_identity::SenderIdentity>("sender-identity"),
+    KindEntry::of::<merge_tags::MergeTags>("merge-tags"),
+    KindEntry::of::<subscription_status::SubscriptionStatus>("subscription-status"),
+    KindEntry::of::<postal_address::PostalAddress>("postal-address"),
+    KindEntry::of::<gmail_clipping::GmailClipping>("gmail-clipping"),
+    KindEntry::of::<text_alternative::TextAlternative>("text-alternative"),
+    KindEntry::of::<image_alt::ImageAlt>("image-alt"),
+    KindEntry::of::<image_only::ImageOnly>("image-only"),
+    KindEntry::of::<no_reply_path::NoReplyPath>("no-reply-path"),
+    KindEntry::of::<unknown_owned_product::UnknownOwnedProduct>("unknown-owned-product"),
+    KindEntry::of::<placeholder_text::PlaceholderText>("placeholder-text"),
+    KindEntry::of::<unreadable_part::UnreadablePart>("unreadable-part"),
 ];
 
 /// Reads the kind's parameters from the rule file's `[params]`, then applies the config's

@@ -178,7 +178,7 @@ pub fn check(request: &CheckRequest, config: &Config, rules: &RuleSet) -> Result
                 }
                 Target::Missing(g) => {
                     let mut missing = variants.missing(g, p, rules);
-                    if let Some(f) = &mut missing {
+                    for f in &mut missing {
                         f.recipients = Some(1);
                     }
                     checked[variants.home(g)].findings.extend(missing);

@@ -85,6 +85,7 @@ impl Plan<'_> {
                     found.extend(
                         self.variants
                             .missing(g, profile, self.rules)
+                            .into_iter()
                             .map(|x| (Some(home), x)),
                     );
                 }

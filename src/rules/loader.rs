@@ -15,7 +15,7 @@ use toml::Spanned;
 
 use super::condition::Condition;
 use super::kinds::{self, ParamsError};
-use super::{Rule, RuleSet};
+use super::{Checker, Rule, RuleSet};
 use crate::config::{RuleOverride, When};
 use crate::diagnostic::Severity;
 use crate::error::toml_error;
@@ -257,8 +257,11 @@ impl Decl {
         )?;
         // A shipped rule's work on first use is tested; a rule a user wrote or changed does
         // it now, so that it cannot fail later and silently find nothing.
-        if self.origin != "built-in" || self.params_from.is_some() {
-            check.prepare().map_err(|(key, message)| {
+        if let (Checker::Campaign(campaign), true) = (
+            &check,
+            self.origin != "built-in" || self.params_from.is_some(),
+        ) {
+            campaign.prepare().map_err(|(key, message)| {
                 let (path, text) = match &self.params_from {
                     Some((from, text)) if key_offset(text, &self.name, key).is_some() => {
                         (from.as_str(), text.as_str())

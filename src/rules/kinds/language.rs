@@ -13,7 +13,7 @@ use super::RuleKind;
 use crate::diagnostic::{Label, Severity, Span};
 use crate::facts::{Facts, Judging, Verdict};
 use crate::profiles::{Language, Profile};
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{Context, Diag, RecipientCheck};
 
 fn undetermined(reason: &str) -> String {
     format!("could not determine the campaign's language: {reason}")
@@ -116,7 +116,7 @@ fn evidence(facts: &Facts, language: Language) -> Vec<Label> {
         .collect()
 }
 
-impl Check for LanguageMismatch {
+impl RecipientCheck for LanguageMismatch {
     fn reads(&self, _facts: &Facts, reads: &mut crate::rules::Reads) {
         reads.language = true;
     }

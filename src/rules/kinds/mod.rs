@@ -33,7 +33,7 @@ pub(crate) mod testing;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::Check;
+use super::{CampaignCheck, Checker, RecipientCheck};
 use crate::campaign::{Format, PartKind};
 
 /// Parameters shared by the kinds that require something in every body part's footer
@@ -91,8 +91,13 @@ pub(crate) fn part_name(format: Format, kind: PartKind) -> &'static str {
     }
 }
 
+/// The parameters of a kind that has none.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
 /// A rule kind: parameters in, check out.
-pub trait RuleKind: Check + Sized + 'static {
+pub trait RuleKind: Sized + 'static {
     /// `[params]` of the rule file; `deny_unknown_fields`, every field documented.
     type Params: DeserializeOwned + Default + std::fmt::Debug;
     fn new(params: Self::Params) -> Self;
@@ -114,8 +119,7 @@ pub enum ParamsError {
 
 /// Builds a kind's check from a rule file's text, its `[params]` as parsed (None when
 /// it has none), and the config's parameter overrides.
-pub type BuildFn =
-    fn(&str, Option<&toml::Table>, &toml::Table) -> Result<Box<dyn Check>, ParamsError>;
+pub type BuildFn = fn(&str, Option<&toml::Table>, &toml::Table) -> Result<Checker, ParamsError>;
 
 /// A kind by name.
 pub struct KindEntry {
@@ -130,11 +134,53 @@ pub struct KindEntry {
     pub describe: fn(&toml::Table) -> Result<String, String>,
 }
 
+/// How a kind's check is held: see [`Checker`].
+trait Wrap<K> {
+    fn wrap(kind: K) -> Checker;
+}
+
+struct AsCampaign;
+struct AsRecipient;
+struct AsPass;
+
+impl<K: CampaignCheck + 'static> Wrap<K> for AsCampaign {
+    fn wrap(kind: K) -> Checker {
+        Checker::Campaign(Box::new(kind))
+    }
+}
+
+impl<K: RecipientCheck + 'static> Wrap<K> for AsRecipient {
+    fn wrap(kind: K) -> Checker {
+        Checker::Recipient(Box::new(kind))
+    }
+}
+
+impl<K> Wrap<K> for AsPass {
+    fn wrap(_: K) -> Checker {
+        Checker::Pass
+    }
+}
+
 impl KindEntry {
-    const fn of<K: RuleKind>(name: &'static str) -> Self {
+    /// A kind that checks the campaign alone.
+    const fn campaign<K: RuleKind + CampaignCheck>(name: &'static str) -> Self {
+        Self::of::<K, AsCampaign>(name)
+    }
+
+    /// A kind that checks recipients.
+    const fn recipient<K: RuleKind + RecipientCheck>(name: &'static str) -> Self {
+        Self::of::<K, AsRecipient>(name)
+    }
+
+    /// A kind whose findings a pass over the whole run makes (see [`Checker::Pass`]).
+    const fn pass<K: RuleKind>(name: &'static str) -> Self {
+        Self::of::<K, AsPass>(name)
+    }
+
+    const fn of<K: RuleKind, W: Wrap<K>>(name: &'static str) -> Self {
         Self {
             name,
-            build: build::<K>,
+            build: build::<K, W>,
             fields: fields::<K::Params>,
             defaults: || format!("{:?}", K::Params::default()),
             describe: |table| {
@@ -181,42 +227,42 @@ fn fields<P: DeserializeOwned>() -> &'static [&'static str] {
 
 /// Every rule kind, by the name rule files use in `kind = "..."`.
 pub static KINDS: &[KindEntry] = &[
-    KindEntry::of::<variants::VariantCoverage>("variants"),
-    KindEntry::of::<pattern::PatternRule>("pattern"),
-    KindEntry::of::<required_field::RequiredField>("required-field"),
-    KindEntry::of::<unused_suppression::UnusedSuppression>("unused-suppression"),
-    KindEntry::of::<language::LanguageMismatch>("language"),
-    KindEntry::of::<declared_language::DeclaredLanguage>("declared-language"),
-    KindEntry::of::<owned_products::OwnedProducts>("owned-products"),
-    KindEntry::of::<unsubscribe_link::UnsubscribeLink>("unsubscribe-link"),
-    KindEntry::of::<unsubscribe_visibility::UnsubscribeVisibility>("unsubscribe-visibility"),
-    KindEntry::of::<list_unsubscribe::ListUnsubscribeHeader>("list-unsubscribe"),
-    KindEntry::of::<one_click_unsubscribe::OneClick>("one-click-unsubscribe"),
-    KindEntry::of::<insecure_link::InsecureLink>("insecure-link"),
-    KindEntry::of::<link_text::LinkText>("link-text"),
-    KindEntry::of::<sender_identity::SenderIdentity>("sender-identity"),
-    KindEntry::of::<merge_tags::MergeTags>("merge-tags"),
-    KindEntry::of::<subscription_status::SubscriptionStatus>("subscription-status"),
-    KindEntry::of::<postal_address::PostalAddress>("postal-address"),
-    KindEntry::of::<gmail_clipping::GmailClipping>("gmail-clipping"),
-    KindEntry::of::<text_alternative::TextAlternative>("text-alternative"),
-    KindEntry::of::<image_alt::ImageAlt>("image-alt"),
-    KindEntry::of::<image_only::ImageOnly>("image-only"),
-    KindEntry::of::<no_reply_path::NoReplyPath>("no-reply-path"),
-    KindEntry::of::<unknown_owned_product::UnknownOwnedProduct>("unknown-owned-product"),
-    KindEntry::of::<placeholder_text::PlaceholderText>("placeholder-text"),
-    KindEntry::of::<unreadable_part::UnreadablePart>("unreadable-part"),
+    KindEntry::pass::<variants::VariantCoverage>("variants"),
+    KindEntry::campaign::<pattern::PatternRule>("pattern"),
+    KindEntry::recipient::<required_field::RequiredField>("required-field"),
+    KindEntry::pass::<unused_suppression::UnusedSuppression>("unused-suppression"),
+    KindEntry::recipient::<language::LanguageMismatch>("language"),
+    KindEntry::campaign::<declared_language::DeclaredLanguage>("declared-language"),
+    KindEntry::recipient::<owned_products::OwnedProducts>("owned-products"),
+    KindEntry::campaign::<unsubscribe_link::UnsubscribeLink>("unsubscribe-link"),
+    KindEntry::campaign::<unsubscribe_visibility::UnsubscribeVisibility>("unsubscribe-visibility"),
+    KindEntry::campaign::<list_unsubscribe::ListUnsubscribeHeader>("list-unsubscribe"),
+    KindEntry::campaign::<one_click_unsubscribe::OneClick>("one-click-unsubscribe"),
+    KindEntry::campaign::<insecure_link::InsecureLink>("insecure-link"),
+    KindEntry::campaign::<link_text::LinkText>("link-text"),
+    KindEntry::campaign::<sender_identity::SenderIdentity>("sender-identity"),
+    KindEntry::recipient::<merge_tags::MergeTags>("merge-tags"),
+    KindEntry::recipient::<subscription_status::SubscriptionStatus>("subscription-status"),
+    KindEntry::campaign::<postal_address::PostalAddress>("postal-address"),
+    KindEntry::campaign::<gmail_clipping::GmailClipping>("gmail-clipping"),
+    KindEntry::campaign::<text_alternative::TextAlternative>("text-alternative"),
+    KindEntry::campaign::<image_alt::ImageAlt>("image-alt"),
+    KindEntry::campaign::<image_only::ImageOnly>("image-only"),
+    KindEntry::campaign::<no_reply_path::NoReplyPath>("no-reply-path"),
+    KindEntry::recipient::<unknown_owned_product::UnknownOwnedProduct>("unknown-owned-product"),
+    KindEntry::campaign::<placeholder_text::PlaceholderText>("placeholder-text"),
+    KindEntry::campaign::<unreadable_part::UnreadablePart>("unreadable-part"),
 ];
 
 /// Reads the kind's parameters from the rule file's `[params]`, then applies the config's
 /// overrides key by key. The table is the one parsed with the declaration: parsing every
 /// shipped rule file twice was a third of start-up. Where it does not fit the kind, the
 /// text is read again, for an error located in the file.
-fn build<K: RuleKind>(
+fn build<K: RuleKind, W: Wrap<K>>(
     text: &str,
     params: Option<&toml::Table>,
     overrides: &toml::Table,
-) -> Result<Box<dyn Check>, ParamsError> {
+) -> Result<Checker, ParamsError> {
     #[derive(Deserialize)]
     struct ParamsOnly<P> {
         params: Option<P>,
@@ -244,5 +290,5 @@ fn build<K: RuleKind>(
             .map_err(|e| ParamsError::Override(e.message().trim().to_owned()))?
     };
     K::validate(&params).map_err(ParamsError::Invalid)?;
-    Ok(Box::new(K::new(params)))
+    Ok(W::wrap(K::new(params)))
 }

@@ -15,7 +15,7 @@ use crate::catalog::{CatalogIndex, Kind, Target, is_word_bounded};
 use crate::diagnostic::{Severity, Span};
 use crate::facts::Facts;
 use crate::profiles::Profile;
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{Context, Diag, RecipientCheck};
 
 fn owns_label(what: &str) -> String {
     format!("the recipient owns {what}")
@@ -159,7 +159,7 @@ impl OwnedProducts {
     }
 }
 
-impl Check for OwnedProducts {
+impl RecipientCheck for OwnedProducts {
     fn reads(&self, _facts: &Facts, reads: &mut crate::rules::Reads) {
         reads.owned = reads.owned.max(crate::rules::OwnedReads::Relevant);
     }

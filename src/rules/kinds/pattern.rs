@@ -17,7 +17,7 @@ use super::RuleKind;
 use crate::campaign::PartKind;
 use crate::diagnostic::Span;
 use crate::facts::{Facts, Origin};
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 fn quoted(text: &str) -> String {
     const MAX: usize = 60;
@@ -303,10 +303,7 @@ fn scope_name(scope: &Scope) -> String {
     }
 }
 
-impl Check for PatternRule {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for PatternRule {
     fn prepare(&self) -> Result<(), (&'static str, String)> {
         let key = if self.params.pattern.is_some() {
             "pattern"

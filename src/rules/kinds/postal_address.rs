@@ -7,7 +7,7 @@
 
 use super::{FooterParams, RuleKind, footer_parts, missing_in_part};
 use crate::facts::{Facts, address};
-use crate::rules::{Check, Context};
+use crate::rules::{CampaignCheck, Context};
 
 const LABEL: &str = "expected the sender's postal address in the footer";
 
@@ -23,10 +23,7 @@ impl RuleKind for PostalAddress {
     }
 }
 
-impl Check for PostalAddress {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for PostalAddress {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for (_, part) in footer_parts(facts, &self.params) {
             let Some(units) = facts.units.get(part.units.clone()) else {

@@ -12,7 +12,7 @@ use super::{FooterParams, RuleKind, footer_parts, missing_in_part, part_name};
 use crate::campaign::PartKind;
 use crate::diagnostic::{Severity, Span};
 use crate::facts::{Facts, PartFacts, optout};
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 const WORDING_HELP: &str = "if a reply is how readers opt out, this is fine; otherwise put the unsubscribe URL next to the wording, e.g. Unsubscribe: *|UNSUB|*";
 
@@ -28,10 +28,7 @@ impl RuleKind for UnsubscribeLink {
     }
 }
 
-impl Check for UnsubscribeLink {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for UnsubscribeLink {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for (index, part) in footer_parts(facts, &self.params) {
             if facts.unsubscribe_links.iter().any(|l| l.part == index)

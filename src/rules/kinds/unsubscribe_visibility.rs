@@ -20,7 +20,7 @@ use crate::campaign::css;
 use crate::campaign::html::{SetBy, Setting, TextStyle};
 use crate::diagnostic::Span;
 use crate::facts::Facts;
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 /// A label on the place that sets a style, when that place is known.
 type StyleLabel = (String, Option<Setting>);
@@ -214,10 +214,7 @@ fn judge(params: &Params, style: &TextStyle) -> Verdict {
     }
 }
 
-impl Check for UnsubscribeVisibility {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for UnsubscribeVisibility {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for (index, part) in facts.parts.iter().enumerate() {
             let links: Vec<_> = facts

@@ -574,7 +574,9 @@ pub fn expand(paths: &[PathBuf], exclude: &Exclude) -> (Vec<PathBuf>, Vec<Error>
                         format!(
                             "no campaign files found under this directory (looked for .{} files, \
                              leaving out hidden, git-ignored and excluded ones)",
-                            CAMPAIGN_EXTENSIONS.join(", .")
+                            crate::campaign::collected_extensions()
+                                .collect::<Vec<_>>()
+                                .join(", .")
                         ),
                     ));
                 }
@@ -640,14 +642,8 @@ impl Exclude {
 /// Whether a file's name makes it a campaign in a directory walk (and in the pre-commit
 /// hook): `.eml`, `.html`, `.htm`, `.txt` or `.mjml`, in any case.
 pub fn is_campaign_name(path: &Path) -> bool {
-    path.extension().is_some_and(|e| {
-        CAMPAIGN_EXTENSIONS
-            .iter()
-            .any(|x| e.eq_ignore_ascii_case(x))
-    })
+    crate::campaign::is_collected(path)
 }
-
-const CAMPAIGN_EXTENSIONS: [&str; 5] = ["eml", "html", "htm", "txt", "mjml"];
 
 fn walk(dir: &Path, exclude: &Exclude, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>) {
     let walker = ignore::WalkBuilder::new(dir)

@@ -4,6 +4,7 @@
 //! belongs here.
 
 pub mod address;
+pub mod contrast;
 pub mod headers;
 pub mod kind;
 pub mod language;

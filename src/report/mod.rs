@@ -4,7 +4,7 @@
 
 mod breakdown;
 mod concise;
-mod config;
+mod effective_config;
 mod excerpt;
 mod github;
 mod gitlab;
@@ -19,7 +19,7 @@ mod sarif;
 use crate::diagnostic::Report;
 use crate::error::Error;
 
-pub use config::effective_config;
+pub use effective_config::effective_config;
 pub use human::{HumanOptions, render_error};
 pub use recipients::plural;
 

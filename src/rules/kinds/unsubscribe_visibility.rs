@@ -16,10 +16,10 @@ use std::ops::Range;
 use serde::Deserialize;
 
 use super::RuleKind;
-use crate::campaign::css;
 use crate::campaign::html::{SetBy, Setting, TextStyle};
 use crate::diagnostic::Span;
 use crate::facts::Facts;
+use crate::facts::contrast::contrast_ratio;
 use crate::rules::{CampaignCheck, Context, Diag};
 
 /// A label on the place that sets a style, when that place is known.
@@ -134,9 +134,7 @@ struct Verdict {
 
 /// The contrast of the text with its background, when the background is a known colour.
 fn contrast(style: &TextStyle) -> Option<f64> {
-    style
-        .background
-        .map(|bg| css::contrast_ratio(style.color, bg))
+    style.background.map(|bg| contrast_ratio(style.color, bg))
 }
 
 /// Whether a link with this style is below the thresholds (or removed from display).

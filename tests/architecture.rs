@@ -409,3 +409,59 @@ fn find_cycle(graph: &Graph) -> Option<Vec<String>> {
     }
     None
 }
+
+/// README's map of the code (the first block under `## Development`) has a line for every
+/// module: `src/x.rs` for a file, `src/x/` for a folder's `mod.rs`, and `src/x/*.rs` for a
+/// folder whose files are all alike (the rule kinds); and no line for a module that is gone.
+#[test]
+fn readme_maps_every_module() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme
+        .split_once("## Development\n")
+        .expect("README.md has a ## Development section")
+        .1;
+    let block = section
+        .split_once("```text\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .expect("## Development starts with the code map in a ```text block")
+        .0;
+    let mapped: BTreeSet<&str> = block
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|p| p.starts_with("src/"))
+        .collect();
+    let mut files = Vec::new();
+    rust_files(src(), &mut files);
+    let mut missing = Vec::new();
+    let mut covered = BTreeSet::new();
+    for path in files {
+        let rel = format!(
+            "src/{}",
+            path.strip_prefix(src()).unwrap().to_str().unwrap()
+        );
+        let entry = match rel.strip_suffix("mod.rs") {
+            Some(folder) => folder.to_owned(),
+            None => rel.clone(),
+        };
+        let folder_glob = format!("{}*.rs", &rel[..=rel.rfind('/').unwrap()]);
+        if mapped.contains(entry.as_str()) {
+            covered.insert(entry);
+        } else if mapped.contains(folder_glob.as_str()) && !rel.ends_with("mod.rs") {
+            covered.insert(folder_glob);
+        } else {
+            missing.push(format!(
+                "add a line `{entry:<31} <what it holds>` to the code map under \
+                 ## Development in README.md"
+            ));
+        }
+    }
+    for line in &mapped {
+        if !covered.contains(*line) {
+            missing.push(format!(
+                "README.md's code map lists {line}, which is not a module under src/"
+            ));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}

@@ -326,24 +326,17 @@ pub fn unused(suppressions: &[Suppression], rules: &RuleSet) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::campaign::{Campaign, Format};
-    use crate::facts::{AnalysisOptions, Facts};
-    use crate::rules::{Env, RuleSet};
+    use crate::campaign::Format;
+    use crate::rules::Env;
+    use crate::rules::kinds::testing;
 
     fn run(text: &str, format: Format) -> Vec<(String, String)> {
-        let options = crate::rules::LoadOptions {
-            select: [
-                "missing-unsubscribe-link",
-                "hidden-unsubscribe-link",
-                "unused-suppression",
-            ]
-            .map(str::to_owned)
-            .to_vec(),
-            ..crate::rules::LoadOptions::default()
-        };
-        let rules = RuleSet::load(&options).unwrap();
-        let campaign = Campaign::parse("t", text.as_bytes(), format).unwrap();
-        let facts = Facts::analyze(&campaign, None, &AnalysisOptions::default());
+        let rules = testing::only_these(&[
+            "missing-unsubscribe-link",
+            "hidden-unsubscribe-link",
+            "unused-suppression",
+        ]);
+        let facts = testing::facts(text, format, None, &rules);
         let mut findings = rules.check_campaign(Env::default(), &facts, None);
         let mut s = super::collect(&facts);
         super::apply(&mut s, &mut findings);

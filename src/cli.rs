@@ -663,9 +663,10 @@ fn explain_parameters(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Res
     writeln!(out, "## Parameters\n")?;
     for p in params {
         let value = to_toml(&p.value, "    ");
+        let default = if p.set { "" } else { "  (the kind's default)" };
         writeln!(
             out,
-            "    {} = {}",
+            "    {} = {}{default}",
             neutralize(&p.name),
             neutralize_lines(&value)
         )?;

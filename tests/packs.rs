@@ -333,3 +333,25 @@ fn broken_pack_files_are_located_errors() {
         out.stderr
     );
 }
+
+/// `explain` on a pack rule shows the parameters it sets and those it leaves to its
+/// kind's defaults, each with the meaning written in the shipped rule files of the kind.
+#[test]
+fn explain_shows_a_pack_rules_parameters_and_the_kinds_defaults() {
+    let out = run(&[
+        "explain",
+        "no-guarantee-claims",
+        "--rules",
+        "samples/packs/nordlicht",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for expected in [
+        "    scope = \"text\"\n        Where to look:",
+        "    words = [\n        \"guaranteed\",",
+        "    mode = \"forbid\"  (the kind's default)\n        \"forbid\": every match is a finding",
+        "    whole-words = true  (the kind's default)\n",
+    ] {
+        assert!(out.stdout.contains(expected), "{expected}\n{}", out.stdout);
+    }
+    assert!(!out.stdout.contains("    pattern ="), "{}", out.stdout);
+}

@@ -13,10 +13,14 @@ pub struct Parameter {
     pub value: toml::Value,
     /// The comment written above it in a shipped rule file of the kind.
     pub meaning: Option<String>,
+    /// False for a parameter the rule leaves to its kind's default (shown with the value a
+    /// shipped rule file of the kind states for it).
+    pub set: bool,
 }
 
 /// The rule's parameters: those of its shipped file in that file's order, then any other
-/// in name order, each with its meaning.
+/// it sets in name order, then those it leaves to the kind's defaults; each with its
+/// meaning.
 pub fn parameters(rule: &Rule) -> Vec<Parameter> {
     let own = shipped_texts()
         .iter()
@@ -36,16 +40,60 @@ pub fn parameters(rule: &Rule) -> Vec<Parameter> {
     let mut rest: Vec<&String> = rule.params.keys().filter(|k| !names.contains(k)).collect();
     rest.sort();
     names.extend(rest);
-    names
+    let meaning = |name: &str| {
+        own.iter()
+            .chain(&kin)
+            .find(|(k, m)| k == name && !m.is_empty())
+            .map(|(_, m)| m.clone())
+    };
+    let mut out: Vec<Parameter> = names
         .into_iter()
         .map(|name| Parameter {
             name: name.clone(),
             value: rule.params[name].clone(),
-            meaning: own
-                .iter()
-                .chain(&kin)
-                .find(|(k, m)| k == name && !m.is_empty())
-                .map(|(_, m)| m.clone()),
+            meaning: meaning(name),
+            set: true,
+        })
+        .collect();
+    for (name, value) in defaults_left(rule) {
+        out.push(Parameter {
+            meaning: meaning(&name),
+            name,
+            value,
+            set: false,
+        });
+    }
+    out
+}
+
+/// The parameters of the rule's kind it does not set, each with the value a shipped rule
+/// file of the kind states for it, where that value is the kind's default (parameters
+/// whose default is "not set" have none).
+fn defaults_left(rule: &Rule) -> Vec<(String, toml::Value)> {
+    let Some(kind) = super::kinds::KINDS.iter().find(|k| k.name == rule.kind) else {
+        return Vec::new();
+    };
+    let defaults = (kind.defaults)();
+    let shipped: Vec<toml::Table> = shipped_texts()
+        .iter()
+        .filter(|(_, text)| kind_of(text) == Some(rule.kind))
+        .filter_map(
+            |(_, text)| match toml::from_str::<toml::Table>(text).ok()?.remove("params") {
+                Some(toml::Value::Table(t)) => Some(t),
+                _ => None,
+            },
+        )
+        .collect();
+    (kind.fields)()
+        .iter()
+        .filter(|field| !rule.params.contains_key(**field))
+        .filter_map(|field| {
+            shipped.iter().find_map(|params| {
+                let value = params.get(*field)?;
+                let one = toml::Table::from_iter([(field.to_string(), value.clone())]);
+                ((kind.describe)(&one).ok()? == defaults)
+                    .then(|| (field.to_string(), value.clone()))
+            })
         })
         .collect()
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, toml_error};
 
 /// What a product is to its owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -232,15 +232,6 @@ fn parse_toml(path: &str, text: &str) -> Result<Vec<Product>> {
     toml::from_str::<CatalogFile>(text)
         .map(|f| f.product)
         .map_err(|e| toml_error(path, text, &e))
-}
-
-/// A TOML error as a located [`Error`].
-pub fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> Error {
-    let message = e.message().trim().to_owned();
-    match e.span() {
-        Some(span) => Error::new(path, message).at_offset(text, span.start),
-        None => Error::new(path, message),
-    }
 }
 
 fn parse_csv(path: &str, text: &str) -> Result<Vec<Product>> {

@@ -212,7 +212,7 @@ pub fn check_each(
                 }
                 Target::Missing(g) => {
                     let mut missing = variants.missing(g, p, rules);
-                    if let Some(f) = &mut missing {
+                    for f in &mut missing {
                         f.recipients = Some(1);
                     }
                     checked[variants.home(g)].findings.extend(missing);
@@ -608,7 +608,9 @@ pub fn expand(paths: &[PathBuf], exclude: &Exclude) -> (Vec<PathBuf>, Vec<Error>
                         format!(
                             "no campaign files found under this directory (looked for .{} files, \
                              leaving out hidden, git-ignored and excluded ones)",
-                            CAMPAIGN_EXTENSIONS.join(", .")
+                            crate::campaign::collected_extensions()
+                                .collect::<Vec<_>>()
+                                .join(", .")
                         ),
                     ));
                 }
@@ -616,7 +618,7 @@ pub fn expand(paths: &[PathBuf], exclude: &Exclude) -> (Vec<PathBuf>, Vec<Error>
             Ok(_) => files.push(path.clone()),
             Err(e) => errors.push(Error::new(
                 path.display().to_string(),
-                crate::campaign::io_message(&e),
+                crate::error::io_message(&e),
             )),
         }
     }
@@ -674,14 +676,8 @@ impl Exclude {
 /// Whether a file's name makes it a campaign in a directory walk (and in the pre-commit
 /// hook): `.eml`, `.html`, `.htm`, `.txt` or `.mjml`, in any case.
 pub fn is_campaign_name(path: &Path) -> bool {
-    path.extension().is_some_and(|e| {
-        CAMPAIGN_EXTENSIONS
-            .iter()
-            .any(|x| e.eq_ignore_ascii_case(x))
-    })
+    crate::campaign::is_collected(path)
 }
-
-const CAMPAIGN_EXTENSIONS: [&str; 5] = ["eml", "html", "htm", "txt", "mjml"];
 
 fn walk(dir: &Path, exclude: &Exclude, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>) {
     let walker = ignore::WalkBuilder::new(dir)

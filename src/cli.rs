@@ -576,8 +576,8 @@ fn conclude(
             "checked {} in {:.2} s ({} rows/s; {} checked in full, the rest answered by the memo of recipient shapes)",
             report::plural(a.rows_read, "row", "rows"),
             a.seconds,
-            crate::audience::thousands(rate as u64),
-            crate::audience::thousands(in_full)
+            crate::report::numbers::thousands(rate as u64),
+            crate::report::numbers::thousands(in_full)
         )?;
     }
     Ok(if !outcome.errors.is_empty() {
@@ -791,6 +791,31 @@ fn list_rules(rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// `## Parameters`: each parameter the rule runs with, and what it means.
+fn explain_parameters(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
+    use crate::report::{neutralize, neutralize_lines};
+    use crate::rules::params::{parameters, to_toml};
+    let params = parameters(rule);
+    if params.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "## Parameters\n")?;
+    for p in params {
+        let value = to_toml(&p.value, "    ");
+        let default = if p.set { "" } else { "  (the kind's default)" };
+        writeln!(
+            out,
+            "    {} = {}{default}",
+            neutralize(&p.name),
+            neutralize_lines(&value)
+        )?;
+        for line in p.meaning.as_deref().unwrap_or_default().lines() {
+            writeln!(out, "        {line}")?;
+        }
+    }
+    writeln!(out)
+}
+
 fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
     use crate::report::{neutralize, neutralize_lines};
     writeln!(
@@ -819,7 +844,10 @@ fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
     }
     let Some(d) = &rule.docs else {
         writeln!(out, "(this rule has no [docs] section)")?;
-        return Ok(());
+        if !rule.params.is_empty() {
+            writeln!(out)?;
+        }
+        return explain_parameters(rule, out);
     };
     for (title, body) in [
         ("What it does", &d.what),
@@ -833,6 +861,7 @@ fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out)?;
     }
+    explain_parameters(rule, out)?;
     if !d.references.is_empty() {
         writeln!(out, "## References\n")?;
         for r in &d.references {

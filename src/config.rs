@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::catalog::toml_error;
-use crate::error::{Error, Result};
+use crate::diagnostic::Severity;
+use crate::error::{Error, Result, toml_error};
+use crate::facts::CampaignKind;
+use crate::limits::Limits;
 use crate::profiles::FieldMap;
-use crate::rules::RuleOverride;
 
 /// The config file's name.
 pub const FILE_NAME: &str = "campaign-lint.toml";
@@ -51,62 +52,36 @@ struct CampaignsSection {
 /// Largest config or rule file read, in MB (before any config says otherwise).
 pub const MAX_SETTINGS_MB: u64 = 10;
 
-/// Bounds on what one run reads, so hostile input finishes quickly with a clear message.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct Limits {
-    /// Campaign files larger than this (in MB) are reported and not read.
-    pub max_campaign_mb: f64,
-    /// MIME parts nested deeper than this (multiparts inside multiparts) make the message
-    /// an error. Real campaigns nest 2 or 3 deep.
-    pub max_mime_depth: usize,
-    /// A header block (the message's or a part's) with more fields than this makes the
-    /// message an error. Real messages have tens, with long `Received` chains a few hundred.
-    pub max_header_count: usize,
-    /// HTML elements nested deeper than this stop the reading of that part, with a
-    /// finding (`unreadable-part`). Campaign layouts nest tables 10+ levels deep, a few
-    /// elements per level.
-    pub max_html_depth: usize,
-    /// A CSV row of an audience export whose quoted field spans more line breaks than
-    /// this is taken for a quote that never closes: the row is skipped and reading goes
-    /// on with the next line.
-    pub max_csv_record_lines: usize,
-    /// A CSV row of an audience export longer than this (in KB) is skipped the same way.
-    pub max_csv_record_kb: usize,
-    /// A JSON row (a line of JSON Lines, an element of a JSON array) of an audience or
-    /// owned-products export longer than this (in KB) is skipped without being held.
-    pub max_json_record_kb: usize,
-    /// Example recipients shown per audience finding.
-    pub examples: usize,
-    /// An audience run that skips more than this share of its rows (bad addresses,
-    /// unknown languages, broken rows) fails with exit 2, unless `--allow-skipped`.
-    pub max_skipped_percent: f64,
+/// Changes to an existing rule: a pack file without `kind`, or `[rules.NAME]` in the config.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleOverride {
+    pub severity: Option<Severity>,
+    pub summary: Option<String>,
+    pub message: Option<String>,
+    pub help: Option<String>,
+    /// Parameters replacing the rule's, key by key.
+    #[serde(default)]
+    pub params: toml::Table,
+    pub when: Option<When>,
+    /// Replaces the kinds of campaign the rule checks.
+    #[serde(rename = "applies-to")]
+    pub applies_to: Option<Vec<CampaignKind>>,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        let records = crate::audience::scan::RecordLimits::default();
-        Self {
-            max_campaign_mb: 25.0,
-            max_mime_depth: 50,
-            max_header_count: 1000,
-            max_html_depth: 1000,
-            max_csv_record_lines: records.lines,
-            max_csv_record_kb: records.bytes / 1024,
-            max_json_record_kb: records.json_bytes / 1024,
-            examples: 3,
-            max_skipped_percent: 10.0,
-        }
-    }
+/// `when = "..."` or `when = ["...", "..."]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum When {
+    One(String),
+    All(Vec<String>),
 }
 
-impl Limits {
-    /// The audience reader's limits on one CSV record.
-    pub fn records(&self) -> crate::audience::scan::RecordLimits {
-        crate::audience::scan::RecordLimits {
-            lines: self.max_csv_record_lines,
-            bytes: self.max_csv_record_kb.saturating_mul(1024),
-            json_bytes: self.max_json_record_kb.saturating_mul(1024),
+impl When {
+    pub(crate) fn conditions(&self) -> Vec<String> {
+        match self {
+            When::One(c) => vec![c.clone()],
+            When::All(cs) => cs.clone(),
         }
     }
 }

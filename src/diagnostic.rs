@@ -1,7 +1,7 @@
 //! The finding: what a rule reports, independent of how it is shown.
 //!
 //! Spans are byte ranges into one of a file's [`Source`]s. Rules never compute line or
-//! column; the reporters do, in one place (`report::location`).
+//! column; the reporters do, through [`line_col`] and [`Source::line_col`].
 
 use std::sync::{Arc, OnceLock};
 

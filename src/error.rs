@@ -43,4 +43,23 @@ impl Error {
     }
 }
 
+/// A short, user-facing description of an I/O error.
+pub fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_owned(),
+        _ => format!("cannot read: {e}"),
+    }
+}
+
+/// A TOML error as a located [`Error`].
+pub fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> Error {
+    let message = e.message().trim().to_owned();
+    match e.span() {
+        Some(span) => Error::new(path, message).at_offset(text, span.start),
+        None => Error::new(path, message),
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;

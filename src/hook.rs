@@ -306,7 +306,7 @@ pub fn install(dir: &Path, force: bool) -> Result<PathBuf> {
                     &display,
                     format!(
                         "cannot read the hook there ({}); replace it with --force",
-                        crate::campaign::io_message(&e)
+                        crate::error::io_message(&e)
                     ),
                 ));
             }

@@ -23,6 +23,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod facts;
 pub mod hook;
+pub mod limits;
 pub mod output;
 pub mod profiles;
 pub mod report;

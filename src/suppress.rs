@@ -280,21 +280,18 @@ impl Regions {
     }
 }
 
-/// Findings of rule `unused-suppression` for directives that suppressed nothing, or name
+/// Findings of the `unused-suppression` rules for directives that suppressed nothing, or name
 /// a rule that does not exist.
 pub fn unused(suppressions: &[Suppression], rules: &RuleSet) -> Vec<Finding> {
     let mut out = Vec::new();
     for s in suppressions {
         if s.rules.is_empty() {
             if !s.used.iter().any(|u| *u) {
-                out.extend(
-                    rules.report(
-                        "unused-suppression",
-                        Diag::new()
-                            .arg("rules", "all rules")
-                            .label(s.directive, "suppresses nothing"),
-                    ),
-                );
+                out.extend(rules.report_kind("unused-suppression", || {
+                    Diag::new()
+                        .arg("rules", "all rules")
+                        .label(s.directive, "suppresses nothing")
+                }));
             }
             continue;
         }
@@ -312,13 +309,16 @@ pub fn unused(suppressions: &[Suppression], rules: &RuleSet) -> Vec<Finding> {
                 }
                 Some(_) => (format!("{name} finds nothing here"), None),
             };
-            let mut diag = Diag::new()
-                .arg("rules", name.clone())
-                .label(s.directive, label);
-            if help.is_some() {
-                diag = diag.help(help);
-            }
-            out.extend(rules.report("unused-suppression", diag));
+            out.extend(rules.report_kind("unused-suppression", || {
+                let diag = Diag::new()
+                    .arg("rules", name.clone())
+                    .label(s.directive, label.clone());
+                if help.is_some() {
+                    diag.help(help.clone())
+                } else {
+                    diag
+                }
+            }));
         }
     }
     out
@@ -326,24 +326,17 @@ pub fn unused(suppressions: &[Suppression], rules: &RuleSet) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::campaign::{Campaign, Format};
-    use crate::facts::{AnalysisOptions, Facts};
-    use crate::rules::{Env, RuleSet};
+    use crate::campaign::Format;
+    use crate::rules::Env;
+    use crate::rules::kinds::testing;
 
     fn run(text: &str, format: Format) -> Vec<(String, String)> {
-        let options = crate::rules::LoadOptions {
-            select: [
-                "missing-unsubscribe-link",
-                "hidden-unsubscribe-link",
-                "unused-suppression",
-            ]
-            .map(str::to_owned)
-            .to_vec(),
-            ..crate::rules::LoadOptions::default()
-        };
-        let rules = RuleSet::load(&options).unwrap();
-        let campaign = Campaign::parse("t", text.as_bytes(), format).unwrap();
-        let facts = Facts::analyze(&campaign, None, &AnalysisOptions::default());
+        let rules = testing::only_these(&[
+            "missing-unsubscribe-link",
+            "hidden-unsubscribe-link",
+            "unused-suppression",
+        ]);
+        let facts = testing::facts(text, format, None, &rules);
         let mut findings = rules.check_campaign(Env::default(), &facts, None);
         let mut s = super::collect(&facts);
         super::apply(&mut s, &mut findings);

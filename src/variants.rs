@@ -113,8 +113,9 @@ impl Variants {
         self.groups[group].members[0].0
     }
 
-    /// The `no-variant-for-language` finding for a recipient of group `g`.
-    pub fn missing(&self, g: usize, profile: &Profile, rules: &RuleSet) -> Option<Finding> {
+    /// The findings of the `variants` rules (`no-variant-for-language`) for a recipient
+    /// of group `g`.
+    pub fn missing(&self, g: usize, profile: &Profile, rules: &RuleSet) -> Vec<Finding> {
         let group = &self.groups[g];
         let language = profile
             .languages
@@ -132,13 +133,12 @@ impl Variants {
             .iter()
             .map(|(_, l)| l.english_name())
             .collect();
-        rules.report(
-            "no-variant-for-language",
+        rules.report_kind("variants", || {
             Diag::new()
-                .arg("campaign", stem)
-                .arg("language", language)
-                .arg("variants", have.join(", ")),
-        )
+                .arg("campaign", stem.clone())
+                .arg("language", language.clone())
+                .arg("variants", have.join(", "))
+        })
     }
 }
 

@@ -8,8 +8,8 @@ mod common;
 use std::fmt::Write as _;
 
 use campaign_lint::campaign::{Campaign, Format};
-use campaign_lint::config::Limits;
 use campaign_lint::facts::{AnalysisOptions, Facts};
+use campaign_lint::limits::Limits;
 use campaign_lint::rules::{Env, RuleSet};
 use common::{run_in, temp_dir};
 use whatlang::Lang;

@@ -85,6 +85,7 @@ impl Plan<'_> {
                     found.extend(
                         self.variants
                             .missing(g, profile, self.rules)
+                            .into_iter()
                             .map(|x| (Some(home), x)),
                     );
                 }
@@ -155,7 +156,7 @@ pub(super) struct PieceResult {
 
 /// What one shape of recipient produces.
 #[derive(Debug, Default)]
-struct Outcome {
+struct ShapeOutcome {
     /// Why such a row is skipped.
     skip: Option<String>,
     /// Findings, by worker id (repeats count twice, as they would one by one).
@@ -203,7 +204,7 @@ struct Tally {
     epoch: u64,
     /// By memo id: the outcome's rows in this piece, and the outcomes seen, in order.
     deferred: Vec<u64>,
-    deferred_touched: Vec<Arc<Outcome>>,
+    deferred_touched: Vec<Arc<ShapeOutcome>>,
     suppress: Vec<u8>,
     findings: Vec<(u64, String)>,
 }
@@ -225,7 +226,7 @@ impl Tally {
         &mut self,
         plan: &Plan,
         line: Option<u64>,
-        outcome: &Arc<Outcome>,
+        outcome: &Arc<ShapeOutcome>,
         email: Option<&[u8]>,
     ) {
         if let Some(reason) = &outcome.skip {
@@ -261,13 +262,13 @@ impl Tally {
     }
 
     /// An outcome's first row in this piece: its findings and rules take their places.
-    fn first_in_piece(&mut self, outcome: &Arc<Outcome>) {
+    fn first_in_piece(&mut self, outcome: &Arc<ShapeOutcome>) {
         self.deferred_touched.push(Arc::clone(outcome));
         self.touch(outcome);
     }
 
     /// Notes the findings and rules of an outcome as seen in this piece.
-    fn touch(&mut self, outcome: &Outcome) {
+    fn touch(&mut self, outcome: &ShapeOutcome) {
         for &f in &outcome.findings {
             if self.is_touched.len() <= f {
                 self.is_touched.resize(f + 1, false);
@@ -292,7 +293,7 @@ impl Tally {
     }
 
     /// Counts a row of an outcome that is not kept (no memo id) at once.
-    fn count_now(&mut self, outcome: &Outcome) {
+    fn count_now(&mut self, outcome: &ShapeOutcome) {
         self.touch(outcome);
         for &f in &outcome.findings {
             self.counts[f].0 += 1;
@@ -305,7 +306,7 @@ impl Tally {
 
     /// Takes the row's address as an example for the findings that want one; marks a
     /// kept outcome sated when none of its findings wants more in this piece.
-    fn examples(&mut self, plan: &Plan, outcome: &Outcome, email: &[u8]) {
+    fn examples(&mut self, plan: &Plan, outcome: &ShapeOutcome, email: &[u8]) {
         // Valid UTF-8 (rows that are not never get here).
         let text = std::str::from_utf8(email).unwrap_or_default();
         let mut shown: Option<String> = None;
@@ -337,7 +338,7 @@ impl Tally {
     }
 
     /// A row's lines for `--suppress-out` and `--findings-out`.
-    fn outputs(&mut self, plan: &Plan, outcome: &Outcome, email: &[u8]) {
+    fn outputs(&mut self, plan: &Plan, outcome: &ShapeOutcome, email: &[u8]) {
         let text = std::str::from_utf8(email).unwrap_or_default();
         let t = self;
         if plan.suppress_out && !outcome.errors.is_empty() {
@@ -453,7 +454,7 @@ pub(super) struct Worker<'p, 'a> {
     columns: Option<Columns>,
     /// Off when the rules read everything: every row would be its own shape.
     memoise: bool,
-    memo: FxHashMap<Box<[u8]>, Arc<Outcome>>,
+    memo: FxHashMap<Box<[u8]>, Arc<ShapeOutcome>>,
     /// Whether an owned item matters to the campaigns.
     owned_cache: FxHashMap<Box<[u8]>, bool>,
     /// What an owned-products value (as written) adds to a shape; None when only the
@@ -745,7 +746,7 @@ impl<'p, 'a> Worker<'p, 'a> {
         &mut self,
         key: &[u8],
         profile: std::result::Result<Profile, String>,
-    ) -> Arc<Outcome> {
+    ) -> Arc<ShapeOutcome> {
         let mut outcome = self.outcome(profile);
         if self.memo.len() < MEMO_LIMIT {
             if let Some(o) = Arc::get_mut(&mut outcome) {
@@ -1110,13 +1111,13 @@ impl<'p, 'a> Worker<'p, 'a> {
     }
 
     /// Checks one profile the whole way.
-    fn outcome(&mut self, profile: std::result::Result<Profile, String>) -> Arc<Outcome> {
+    fn outcome(&mut self, profile: std::result::Result<Profile, String>) -> Arc<ShapeOutcome> {
         let mut profile = match profile.and_then(validate) {
             Ok(p) => p,
             Err(reason) => {
-                return Arc::new(Outcome {
+                return Arc::new(ShapeOutcome {
                     skip: Some(reason),
-                    ..Outcome::default()
+                    ..ShapeOutcome::default()
                 });
             }
         };
@@ -1127,8 +1128,8 @@ impl<'p, 'a> Worker<'p, 'a> {
         Arc::new(self.outcome_of(&found))
     }
 
-    fn outcome_of(&mut self, found: &[(Option<usize>, Finding)]) -> Outcome {
-        let mut outcome = Outcome::default();
+    fn outcome_of(&mut self, found: &[(Option<usize>, Finding)]) -> ShapeOutcome {
+        let mut outcome = ShapeOutcome::default();
         for (campaign, finding) in found {
             let key = (
                 *campaign,
@@ -1183,7 +1184,12 @@ impl<'p, 'a> Worker<'p, 'a> {
     }
 
     /// Counts a row's outcome.
-    fn record_outcome(&mut self, line: Option<u64>, outcome: &Arc<Outcome>, email: Option<&str>) {
+    fn record_outcome(
+        &mut self,
+        line: Option<u64>,
+        outcome: &Arc<ShapeOutcome>,
+        email: Option<&str>,
+    ) {
         self.tally
             .record(self.plan, line, outcome, email.map(str::as_bytes));
     }

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use super::reader::{ReadOptions, for_each_row};
 use super::rows::SKIPPED_LISTED;
-use super::scan::RecordLimits;
 use crate::error::Result;
+use crate::limits::RecordLimits;
 use crate::profiles::{FieldMap, Profile};
 
 /// Owned products from a separate export, by lowercased email: the only thing an

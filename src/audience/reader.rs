@@ -14,8 +14,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde_json::Value;
 
 use super::presets::{self, Preset};
-use super::scan::{Line, RecordLimits, read_line_within, unquote};
+use super::scan::{Line, read_line_within, unquote};
 use crate::error::{Error, Result};
+use crate::limits::RecordLimits;
 use crate::profiles::{FieldMap, Profile, from_fields, json_message};
 
 /// How the export is written.
@@ -210,8 +211,7 @@ pub(crate) type Opened = (Box<dyn BufRead + Send>, AudienceFormat);
 /// format from the name or the first bytes.
 pub(crate) fn open(path: &Path, options: &ReadOptions) -> Result<Opened> {
     let display = path.display().to_string();
-    let file =
-        File::open(path).map_err(|e| Error::new(&display, crate::campaign::io_message(&e)))?;
+    let file = File::open(path).map_err(|e| Error::new(&display, crate::error::io_message(&e)))?;
     let name = path
         .file_name()
         .and_then(|n| n.to_str())

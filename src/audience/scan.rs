@@ -7,55 +7,7 @@
 
 use memchr::{memchr, memchr2};
 
-/// Longest CSV record, in line breaks inside quotes and in bytes: past either, the row
-/// is taken for broken (a quote that never closes, or not CSV at all) and skipped, and
-/// reading goes on with the next line. `[limits] max-csv-record-lines` and
-/// `max-csv-record-kb`. Longest JSON row (a line of JSON Lines, an element of a JSON
-/// array) in bytes: past it, the row is skipped: `max-json-record-kb`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RecordLimits {
-    pub lines: usize,
-    pub bytes: usize,
-    pub json_bytes: usize,
-}
-
-impl Default for RecordLimits {
-    fn default() -> Self {
-        Self {
-            lines: 100,
-            bytes: 1 << 20,
-            json_bytes: 1 << 20,
-        }
-    }
-}
-
-impl RecordLimits {
-    /// Why a CSV row past these limits is skipped.
-    pub fn message(&self) -> String {
-        format!(
-            "the row is longer than {} lines or {} KB (a quoted field that is never closed?); it is skipped and reading goes on with the next line",
-            self.lines,
-            self.bytes / 1024
-        )
-    }
-
-    /// Why a CSV header row past these limits ends the reading.
-    pub fn header_message(&self) -> String {
-        format!(
-            "the header row has a quote that is not closed, or is longer than {} lines or {} KB",
-            self.lines,
-            self.bytes / 1024
-        )
-    }
-
-    /// Why a JSON row past these limits is skipped.
-    pub fn json_message(&self) -> String {
-        format!(
-            "the row is longer than {} KB (raise [limits] max-json-record-kb); it is skipped and reading goes on with the next row",
-            self.json_bytes / 1024
-        )
-    }
-}
+use crate::limits::RecordLimits;
 
 /// How [`read_line_within`] found the next line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,8 +18,9 @@ use super::reader::{
     AudienceFormat, Mapping, ReadFailure, ReadOptions, header_names, open, read_failure,
     sniff_delimiter,
 };
-use super::scan::{RecordEnd, RecordLimits, count_breaks, record_end, unquote};
+use super::scan::{RecordEnd, count_breaks, record_end, unquote};
 use crate::error::Result;
+use crate::limits::RecordLimits;
 use crate::profiles::FieldMap;
 
 /// Bytes per piece: small enough to keep both cores busy and memory flat, large enough

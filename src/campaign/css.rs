@@ -1,5 +1,6 @@
 //! Inline CSS values as email HTML writes them: colours, font sizes, lengths, opacity, the
-//! declarations of a `style` attribute, and WCAG contrast.
+//! declarations of a `style` attribute. (WCAG contrast, a judgement on these colours, is
+//! `facts/contrast.rs`.)
 //!
 //! This module owns the value-level reading that visibility decisions need (is the
 //! unsubscribe link hidden, tiny, or coloured like its background?) and nothing more: no
@@ -291,35 +292,6 @@ fn select<'a>(pieces: impl IntoIterator<Item = &'a str>) -> Vec<Declaration<'a>>
         });
     }
     out
-}
-
-/// WCAG 2.x relative luminance of an opaque colour.
-///
-/// Alpha is ignored. Uses the sRGB threshold 0.04045; WCAG's 0.03928 gives the same result
-/// for every 8-bit channel value.
-pub fn relative_luminance(c: Rgba) -> f64 {
-    let linear = |v: u8| {
-        let s = f64::from(v) / 255.0;
-        if s <= 0.04045 {
-            s / 12.92
-        } else {
-            ((s + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b)
-}
-
-/// WCAG contrast ratio (1.0..=21.0) of foreground text over an opaque background; a
-/// translucent foreground is composited over the background first.
-///
-/// A translucent background is itself composited over white first, the canvas most mail
-/// clients show; callers that know the real backdrop should composite it themselves with
-/// [`Rgba::over`].
-pub fn contrast_ratio(fg: Rgba, bg: Rgba) -> f64 {
-    let bg = bg.over(Rgba::WHITE);
-    let fg = fg.over(bg);
-    let (a, b) = (relative_luminance(fg), relative_luminance(bg));
-    ((a.max(b) + 0.05) / (a.min(b) + 0.05)).clamp(1.0, 21.0)
 }
 
 /// A CSS font-size value in px, given the parent's computed size in px (root 16px); None
@@ -936,7 +908,7 @@ const NAMED: &[(&str, u32)] = &[
 ];
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn rgba(r: u8, g: u8, b: u8, a: f32) -> Rgba {
@@ -1082,32 +1054,6 @@ mod tests {
         assert_eq!(rgba(0, 0, 0, 7.0).over(Rgba::WHITE), Rgba::BLACK);
         assert_eq!(rgb(1, 0xab, 255).hex(), "#01abff");
         assert_eq!(rgba(1, 0xab, 255, 0.0).hex(), "#01abff");
-    }
-
-    #[test]
-    fn contrast() {
-        let c = |fg: &str, bg: &str| {
-            contrast_ratio(
-                parse_color(fg).expect("fg parses"),
-                parse_color(bg).expect("bg parses"),
-            )
-        };
-        assert!(
-            close(c("#ccc", "#ffffff"), 1.6, 0.01),
-            "{}",
-            c("#ccc", "#ffffff")
-        );
-        assert!(close(c("#eeeeee", "#ffffff"), 1.16, 0.01));
-        assert!(close(c("#fff", "#000"), 21.0, 1e-9));
-        assert!(close(c("#000", "#fff"), 21.0, 1e-9));
-        assert!(close(c("#777", "#fff"), 4.48, 0.01));
-        assert!(close(c("red", "red"), 1.0, 1e-9));
-        // Translucent text is composited first: 10% black on white is nearly white.
-        assert!(c("rgba(0,0,0,.1)", "#fff") < 1.3);
-        // A transparent background counts as white.
-        assert!(close(c("#000", "transparent"), 21.0, 1e-9));
-        assert!(close(relative_luminance(Rgba::WHITE), 1.0, 1e-9));
-        assert!(close(relative_luminance(Rgba::BLACK), 0.0, 1e-9));
     }
 
     /// Declarations as (property, value) string slices, for comparing with literals.
@@ -1371,8 +1317,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn garbage_never_panics() {
+    /// Generated declarations and values, many of them broken.
+    pub(crate) fn garbage_inputs() -> Vec<String> {
         const PIECES: &[&str] = &[
             "#",
             "fff",
@@ -1474,11 +1420,15 @@ mod tests {
             let len = next() % 8;
             inputs.push((0..len).map(|_| PIECES[next() % PIECES.len()]).collect());
         }
+        inputs
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let inputs = garbage_inputs();
         for input in &inputs {
             if let Some(c) = parse_color(input) {
                 assert!((0.0..=1.0).contains(&c.a), "{input:?}");
-                let ratio = contrast_ratio(c, Rgba::WHITE);
-                assert!((1.0..=21.0).contains(&ratio), "{input:?}");
             }
             let _ = background_shorthand_color(input);
             for d in declarations(input) {
@@ -1498,14 +1448,6 @@ mod tests {
             }
             if let Some(o) = opacity(input) {
                 assert!((0.0..=1.0).contains(&o), "{input:?}");
-            }
-            for rgba in [
-                rgba(1, 2, 3, f32::NAN),
-                rgba(1, 2, 3, -1.0),
-                rgba(1, 2, 3, 9.0),
-            ] {
-                let ratio = contrast_ratio(rgba, rgba);
-                assert!((1.0..=21.0).contains(&ratio));
             }
         }
     }

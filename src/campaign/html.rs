@@ -206,7 +206,7 @@ pub struct HtmlDoc {
 /// Reduces `html` (found at byte `base` of its source) to blocks, links and images, under
 /// the default nesting limit.
 pub fn reduce(html: &str, base: usize) -> HtmlDoc {
-    reduce_with(html, base, crate::config::Limits::default().max_html_depth)
+    reduce_with(html, base, crate::limits::Limits::default().max_html_depth)
 }
 
 /// Reduces `html` (found at byte `base` of its source) to blocks, links and images; an
@@ -1266,48 +1266,6 @@ mod tests {
             "Foundation Master Class … every screen, even Outlook. View Class"
         );
         assert_eq!(doc.links[1].text, "Zum Shop");
-    }
-
-    /// The opt-out and link rules read template components as the links they compile to.
-    #[test]
-    fn component_links_feed_the_link_rules() {
-        use crate::campaign::Format;
-        use crate::rules::kinds::testing::run;
-        let messages = |rule: &str, input: &str| -> Vec<String> {
-            run(rule, input, Format::Html, None, None)
-                .into_iter()
-                .map(|f| f.message)
-                .collect()
-        };
-        let footer = |optout: &str| {
-            format!(
-                "<container><row><columns><p>Neues von Nordlicht.</p>\
-                <menu><item href=\"https://www.nordlicht.de/impressum\">Impressum</item>{optout}</menu>\
-                <p>Nordlicht GmbH, Musterstraße 12, 20095 Hamburg</p></columns></row></container>"
-            )
-        };
-        let inky = footer(
-            "<item href=\"http://www.nordlicht.de/newsletter/abmelden?u=7f3e\">Newsletter abbestellen</item>",
-        );
-        assert!(messages("missing-unsubscribe-link", &inky).is_empty());
-        assert_eq!(
-            messages("insecure-link", &inky),
-            ["plain http link in the HTML template"]
-        );
-        assert_eq!(
-            messages("missing-unsubscribe-link", &footer("")).len(),
-            1,
-            "without the item there is no opt-out"
-        );
-        let mjml = "<mjml><mj-body><mj-section><mj-column>\
-            <mj-text>Nordlicht GmbH, Musterstraße 12, 20095 Hamburg</mj-text>\
-            <mj-navbar><mj-navbar-link href=\"https://www.nordlicht.de/abmelden?u=1\" color=\"#ffffff\">Abmelden</mj-navbar-link></mj-navbar>\
-            </mj-column></mj-section></mj-body></mjml>";
-        assert!(messages("missing-unsubscribe-link", mjml).is_empty());
-        assert_eq!(
-            messages("hidden-unsubscribe-link", mjml),
-            ["unsubscribe link is hidden: 16px text in #ffffff on #ffffff (contrast 1.00:1)"]
-        );
     }
 
     #[test]

@@ -7,9 +7,9 @@ use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
 use super::{
     Campaign, DecodeProblem, DecodedMailbox, Format, HeaderField, Part, PartKind, Subject,
 };
-use crate::config::Limits;
 use crate::diagnostic::{Source, Span};
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 
 /// Header names of which a real message has at least one.
 const MESSAGE_HEADERS: &[&str] = &[

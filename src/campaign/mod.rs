@@ -12,9 +12,9 @@ use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
 
-use crate::config::Limits;
 use crate::diagnostic::{Source, Span};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, io_message};
+use crate::limits::Limits;
 
 /// How the campaign file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,11 +204,6 @@ impl Campaign {
             .iter()
             .find(|h| h.name.eq_ignore_ascii_case(name))
     }
-
-    /// A span in the raw file.
-    pub fn raw_span(&self, range: Range<usize>) -> Span {
-        Span::new(0, range)
-    }
 }
 
 /// A template is read as UTF-8; its invalid bytes become `?` (offsets stay exact), which
@@ -229,14 +224,37 @@ fn invalid_utf8(bytes: &[u8]) -> Option<DecodeProblem> {
 
 /// The campaign format a file name implies, if any.
 pub fn format_of(path: &Path) -> Option<Format> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    match ext.as_str() {
-        "eml" | "msg" | "mbox" => Some(Format::Eml),
-        // MJML is HTML-shaped markup; its components are read as HTML (campaign/html.rs).
-        "html" | "htm" | "mjml" => Some(Format::Html),
-        "txt" | "text" => Some(Format::Text),
-        _ => None,
-    }
+    extension(path).map(|e| e.1)
+}
+
+/// Whether a directory walk (and the git hook) picks up this file as a campaign.
+pub fn is_collected(path: &Path) -> bool {
+    extension(path).is_some_and(|e| e.2)
+}
+
+/// The extensions a directory walk collects, in the table's order.
+pub fn collected_extensions() -> impl Iterator<Item = &'static str> {
+    EXTENSIONS.iter().filter(|e| e.2).map(|e| e.0)
+}
+
+/// The one table of campaign file extensions: the format each is read as, and whether a
+/// directory walk collects it. `.msg`, `.mbox` and `.text` are read when named on the
+/// command line, not collected from directories.
+const EXTENSIONS: [(&str, Format, bool); 8] = [
+    ("eml", Format::Eml, true),
+    ("msg", Format::Eml, false),
+    ("mbox", Format::Eml, false),
+    ("html", Format::Html, true),
+    ("htm", Format::Html, true),
+    ("txt", Format::Text, true),
+    ("text", Format::Text, false),
+    // MJML is HTML-shaped markup; its components are read as HTML (campaign/html.rs).
+    ("mjml", Format::Html, true),
+];
+
+fn extension(path: &Path) -> Option<&'static (&'static str, Format, bool)> {
+    let ext = path.extension()?.to_str()?;
+    EXTENSIONS.iter().find(|e| e.0.eq_ignore_ascii_case(ext))
 }
 
 /// Guesses the format of a file with an unknown extension.
@@ -288,16 +306,6 @@ pub(crate) fn read_text_within(path: &Path, max_mb: u64) -> Result<String> {
     })
 }
 
-/// A short, user-facing description of an I/O error.
-pub(crate) fn io_message(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        std::io::ErrorKind::IsADirectory => "is a directory".to_owned(),
-        _ => format!("cannot read: {e}"),
-    }
-}
-
 /// Err when a campaign of `size` bytes is over `[limits] max-campaign-mb`: such a file is
 /// not read.
 fn within_size_limit(path: &str, size: u64, limits: &Limits) -> Result<()> {
@@ -325,5 +333,30 @@ fn human_size(bytes: u64) -> String {
         format!("{:.1} MB", bytes as f64 / 1_000_000.0)
     } else {
         format!("{:.0} KB", bytes as f64 / 1_000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What each extension is read as, and which a directory walk collects (any case).
+    #[test]
+    fn one_table_of_extensions() {
+        let of = |name: &str| (format_of(Path::new(name)), is_collected(Path::new(name)));
+        assert_eq!(of("a.eml"), (Some(Format::Eml), true));
+        assert_eq!(of("a.MSG"), (Some(Format::Eml), false));
+        assert_eq!(of("a.mbox"), (Some(Format::Eml), false));
+        assert_eq!(of("a.Html"), (Some(Format::Html), true));
+        assert_eq!(of("a.htm"), (Some(Format::Html), true));
+        assert_eq!(of("a.mjml"), (Some(Format::Html), true));
+        assert_eq!(of("a.TXT"), (Some(Format::Text), true));
+        assert_eq!(of("a.text"), (Some(Format::Text), false));
+        assert_eq!(of("a.pdf"), (None, false));
+        assert_eq!(of("eml"), (None, false));
+        assert_eq!(
+            collected_extensions().collect::<Vec<_>>(),
+            ["eml", "html", "htm", "txt", "mjml"]
+        );
     }
 }

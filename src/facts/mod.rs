@@ -4,6 +4,7 @@
 //! belongs here.
 
 pub mod address;
+pub mod contrast;
 pub mod headers;
 pub mod kind;
 pub mod language;
@@ -175,7 +176,7 @@ pub struct AnalysisOptions {
 impl Default for AnalysisOptions {
     fn default() -> Self {
         Self {
-            max_html_depth: crate::config::Limits::default().max_html_depth,
+            max_html_depth: crate::limits::Limits::default().max_html_depth,
         }
     }
 }

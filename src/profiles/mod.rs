@@ -140,7 +140,7 @@ impl ProfileFile {
     pub fn load(
         path: &Path,
         map: &FieldMap,
-        limits: &crate::config::Limits,
+        limits: &crate::limits::Limits,
     ) -> Result<ProfileFile> {
         let display = path.display().to_string();
         let max = limits.records().json_bytes;

@@ -8,7 +8,7 @@
 //! same values but one (`Finding::args`), and messages and help that differ only by that
 //! value. Anything else is shown as it is.
 
-use crate::audience::{percent, share_note, thousands};
+use super::numbers::{percent, share_note, thousands};
 use std::collections::HashMap;
 
 use crate::diagnostic::{FileReport, Finding, Label, Report, Severity};

@@ -16,7 +16,7 @@ use super::neutralize;
 use super::recipients::{self, plural};
 use super::stream::{Stream, Tally};
 
-use crate::audience::thousands;
+use super::numbers::thousands;
 use crate::diagnostic::{FileReport, Finding, Label, Report, Severity, Source};
 use crate::error::Error;
 
@@ -537,7 +537,7 @@ fn summary(
     let with_errors = match &report.audience {
         Some(a) if a.recipients_with_errors > 0 => format!(
             "; {} of them would get an error",
-            crate::audience::thousands(a.recipients_with_errors)
+            thousands(a.recipients_with_errors)
         ),
         _ => String::new(),
     };

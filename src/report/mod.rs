@@ -4,7 +4,7 @@
 
 mod breakdown;
 mod concise;
-mod config;
+mod effective_config;
 mod excerpt;
 mod github;
 mod gitlab;
@@ -12,6 +12,7 @@ mod human;
 mod json;
 mod junit;
 mod lines;
+pub mod numbers;
 mod recipients;
 mod sarif;
 mod stream;
@@ -19,7 +20,7 @@ mod stream;
 use crate::diagnostic::Report;
 use crate::error::Error;
 
-pub use config::effective_config;
+pub use effective_config::effective_config;
 pub use human::{HumanOptions, render_error};
 pub use recipients::plural;
 pub use stream::{SpoolKind, Stream};

@@ -7,8 +7,8 @@
 use std::fmt::Write as _;
 
 use super::neutralize;
+use super::numbers::{percent, thousands};
 use super::stream::Tally;
-use crate::audience::{percent, thousands};
 use crate::diagnostic::{AudienceSummary, Report};
 
 /// `184 of 297 (62.0%)`, the count right-aligned to `count_w`.

@@ -15,9 +15,10 @@ use toml::Spanned;
 
 use super::condition::Condition;
 use super::kinds::{self, ParamsError};
-use super::{Rule, RuleSet};
-use crate::catalog::toml_error;
+use super::{Checker, Rule, RuleSet};
+use crate::config::{RuleOverride, When};
 use crate::diagnostic::Severity;
+use crate::error::toml_error;
 use crate::error::{Error, Result};
 use crate::facts::CampaignKind;
 
@@ -42,23 +43,6 @@ pub struct Docs {
     pub references: Vec<String>,
 }
 
-/// `when = "..."` or `when = ["...", "..."]`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
-pub enum When {
-    One(String),
-    All(Vec<String>),
-}
-
-impl When {
-    fn conditions(&self) -> Vec<String> {
-        match self {
-            When::One(c) => vec![c.clone()],
-            When::All(cs) => cs.clone(),
-        }
-    }
-}
-
 /// A whole rule declaration.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,23 +59,6 @@ struct RuleFile {
     /// The kinds of campaign the rule checks (all when absent).
     #[serde(rename = "applies-to")]
     applies_to: Option<Vec<CampaignKind>>,
-}
-
-/// Changes to an existing rule: a pack file without `kind`, or `[rules.NAME]` in the config.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleOverride {
-    pub severity: Option<Severity>,
-    pub summary: Option<String>,
-    pub message: Option<String>,
-    pub help: Option<String>,
-    /// Parameters replacing the rule's, key by key.
-    #[serde(default)]
-    pub params: toml::Table,
-    pub when: Option<When>,
-    /// Replaces the kinds of campaign the rule checks.
-    #[serde(rename = "applies-to")]
-    pub applies_to: Option<Vec<CampaignKind>>,
 }
 
 /// Where the rules come from, besides the shipped ones.
@@ -290,8 +257,11 @@ impl Decl {
         )?;
         // A shipped rule's work on first use is tested; a rule a user wrote or changed does
         // it now, so that it cannot fail later and silently find nothing.
-        if self.origin != "built-in" || self.params_from.is_some() {
-            check.prepare().map_err(|(key, message)| {
+        if let (Checker::Campaign(campaign), true) = (
+            &check,
+            self.origin != "built-in" || self.params_from.is_some(),
+        ) {
+            campaign.prepare().map_err(|(key, message)| {
                 let (path, text) = match &self.params_from {
                     Some((from, text)) if key_offset(text, &self.name, key).is_some() => {
                         (from.as_str(), text.as_str())
@@ -330,6 +300,11 @@ impl Decl {
             check,
         })
     }
+}
+
+/// The shipped rule files: (name, TOML text), sorted by name.
+pub(crate) fn shipped_texts() -> &'static [(&'static str, &'static str)] {
+    embedded::EMBEDDED
 }
 
 /// The shipped rule declarations.
@@ -380,7 +355,7 @@ fn load_pack(dir: &Path, decls: &mut Vec<Decl>) -> Result<()> {
             &display,
             format!(
                 "cannot read the rule pack: {}",
-                crate::campaign::io_message(&e)
+                crate::error::io_message(&e)
             ),
         )
     })?;

@@ -7,6 +7,7 @@ pub mod condition;
 mod context;
 pub mod kinds;
 mod loader;
+pub mod params;
 
 use std::sync::Arc;
 
@@ -17,36 +18,57 @@ use crate::profiles::Profile;
 
 pub use condition::Condition;
 pub use context::{Context, Diag};
-pub use loader::{Docs, LoadOptions, RuleOverride, When, is_kebab_case, suggest_from};
+pub use loader::{Docs, LoadOptions, is_kebab_case, suggest_from};
 
-/// A check implemented in Rust. Each phase is optional.
-pub trait Check: Send + Sync {
+/// A check of the campaign alone, once per campaign. It never sees a recipient, so it
+/// reads nothing of one: audience mode need not ask.
+pub trait CampaignCheck: Send + Sync {
     /// Asks the once-per-campaign analysis for what this check needs.
     fn configure(&self, _options: &mut AnalysisOptions) {}
-    /// Once per campaign, about the campaign alone.
-    fn campaign(&self, _cx: &mut Context, _facts: &Facts) {}
+    fn campaign(&self, cx: &mut Context, facts: &Facts);
+    /// Does now what the check would otherwise do on first use and could fail at
+    /// (compiling a regular expression), so that a rule a user wrote or changed fails to
+    /// load instead of finding nothing: Err names the parameter at fault, and why.
+    fn prepare(&self) -> std::result::Result<(), (&'static str, String)> {
+        Ok(())
+    }
+}
+
+/// A check that looks at recipients. Each phase is optional; [`RecipientCheck::reads`]
+/// is not: audience mode checks each distinct combination of the fields read once.
+pub trait RecipientCheck: Send + Sync {
+    /// Asks the once-per-campaign analysis for what this check needs.
+    fn configure(&self, _options: &mut AnalysisOptions) {}
     /// Once per campaign and recipient: must be a cheap comparison of facts and profile.
     fn recipient(&self, _cx: &mut Context, _facts: &Facts, _profile: &Profile) {}
     /// Once per recipient, about the profile alone.
     fn profile(&self, _cx: &mut Context, _profile: &Profile) {}
-    /// What [`Check::recipient`] and [`Check::profile`] read of a profile, given the
-    /// campaign's facts. Audience mode checks each distinct combination of the fields read
-    /// once, so this must name every field that can change a finding. The default, for a
-    /// check that does not say, is everything (correct, and slow on a large audience).
-    fn reads(&self, _facts: &Facts, reads: &mut Reads) {
-        reads.everything = true;
-    }
+    /// What [`RecipientCheck::recipient`] and [`RecipientCheck::profile`] read of a
+    /// profile, given the campaign's facts: every field that can change a finding.
+    fn reads(&self, facts: &Facts, reads: &mut Reads);
     /// For a check that reads owned products as [`OwnedReads::Relevant`]: whether owning
     /// `item` can change a finding about this campaign. Items for which every check says
     /// no are left out when telling profiles apart.
     fn owned_matters(&self, _env: Env, _facts: &Facts, _item: &str) -> bool {
         true
     }
-    /// Does now what the check would otherwise do on first use and could fail at
-    /// (compiling a regular expression), so that a rule a user wrote or changed fails to
-    /// load instead of finding nothing: Err names the parameter at fault, and why.
-    fn prepare(&self) -> std::result::Result<(), (&'static str, String)> {
-        Ok(())
+}
+
+/// What a rule kind checks with.
+pub enum Checker {
+    Campaign(Box<dyn CampaignCheck>),
+    Recipient(Box<dyn RecipientCheck>),
+    /// Found by a pass over the whole run, which reports for every enabled rule of the
+    /// kind (`crate::variants`: `variants`; `crate::suppress`: `unused-suppression`).
+    Pass,
+}
+
+impl Checker {
+    fn recipient(&self) -> Option<&dyn RecipientCheck> {
+        match self {
+            Checker::Recipient(r) => Some(r.as_ref()),
+            _ => None,
+        }
     }
 }
 
@@ -138,7 +160,7 @@ pub struct Rule {
     pub applies_to: Vec<CampaignKind>,
     /// The effective parameters (the rule file's, with overrides applied).
     pub params: toml::Table,
-    check: Box<dyn Check>,
+    check: Checker,
 }
 
 impl std::fmt::Debug for Rule {
@@ -194,20 +216,25 @@ impl RuleSet {
         self.rules.iter().filter(|r| r.severity != Severity::Off)
     }
 
-    /// A finding of rule `name` made outside a check (e.g. by the suppression pass);
-    /// None when the rule is unknown or off.
-    pub fn report(&self, name: &str, diag: Diag) -> Option<Finding> {
-        let rule = self.get(name).filter(|r| r.severity != Severity::Off)?;
+    /// The findings of a pass over the run (variants, suppressions): one for every
+    /// enabled rule of `kind`, each with its own message, severity and help.
+    pub fn report_kind(&self, kind: &str, diag: impl Fn() -> Diag) -> Vec<Finding> {
         let mut out = Vec::new();
-        Context::new(rule, Env::default(), &mut out, None).report(diag);
-        out.pop()
+        for rule in self.enabled().filter(|r| r.kind == kind) {
+            Context::new(rule, Env::default(), &mut out, None).report(diag());
+        }
+        out
     }
 
     /// The analysis settings the enabled rules ask for.
     pub fn analysis_options(&self) -> AnalysisOptions {
         let mut options = AnalysisOptions::default();
         for rule in self.enabled() {
-            rule.check.configure(&mut options);
+            match &rule.check {
+                Checker::Campaign(c) => c.configure(&mut options),
+                Checker::Recipient(r) => r.configure(&mut options),
+                Checker::Pass => {}
+            }
         }
         options
     }
@@ -225,8 +252,10 @@ impl RuleSet {
             .enabled()
             .filter(|r| applies(r, profile) && checks_kind(r, facts))
         {
-            let mut cx = Context::new(rule, env, &mut out, None);
-            rule.check.campaign(&mut cx, facts);
+            if let Checker::Campaign(check) = &rule.check {
+                let mut cx = Context::new(rule, env, &mut out, None);
+                check.campaign(&mut cx, facts);
+            }
         }
         out
     }
@@ -235,7 +264,9 @@ impl RuleSet {
     /// including what their `when` conditions test.
     pub fn reads(&self, facts: &Facts, reads: &mut Reads) {
         for rule in self.enabled().filter(|r| checks_kind(r, facts)) {
-            rule.check.reads(facts, reads);
+            if let Some(check) = rule.check.recipient() {
+                check.reads(facts, reads);
+            }
             if let Some(when) = &rule.when {
                 for field in when.fields() {
                     reads.field(field);
@@ -244,10 +275,11 @@ impl RuleSet {
         }
     }
 
-    /// What the rule `name` reads (see [`Check::reads`]), whether or not it is enabled.
+    /// What the rule `name` reads (see [`RecipientCheck::reads`]), whether or not it is
+    /// enabled.
     pub fn reads_of(&self, name: &str, facts: &Facts, reads: &mut Reads) {
-        if let Some(rule) = self.get(name) {
-            rule.check.reads(facts, reads);
+        if let Some(check) = self.get(name).and_then(|r| r.check.recipient()) {
+            check.reads(facts, reads);
         }
     }
 
@@ -256,10 +288,11 @@ impl RuleSet {
     pub fn owned_matters(&self, env: Env, facts: &Facts, item: &str) -> bool {
         self.enabled()
             .filter(|r| checks_kind(r, facts))
-            .any(|rule| {
+            .filter_map(|r| r.check.recipient())
+            .any(|check| {
                 let mut reads = Reads::default();
-                rule.check.reads(facts, &mut reads);
-                reads.owned == OwnedReads::Relevant && rule.check.owned_matters(env, facts, item)
+                check.reads(facts, &mut reads);
+                reads.owned == OwnedReads::Relevant && check.owned_matters(env, facts, item)
             })
     }
 
@@ -269,8 +302,10 @@ impl RuleSet {
             .enabled()
             .filter(|r| applies(r, Some(profile)) && checks_kind(r, facts))
         {
-            let mut cx = Context::new(rule, env, &mut out, Some(1));
-            rule.check.recipient(&mut cx, facts, profile);
+            if let Some(check) = rule.check.recipient() {
+                let mut cx = Context::new(rule, env, &mut out, Some(1));
+                check.recipient(&mut cx, facts, profile);
+            }
         }
         out
     }
@@ -284,8 +319,10 @@ impl RuleSet {
             .enabled()
             .filter(|r| applies(r, Some(profile)) && campaigns.iter().any(|f| checks_kind(r, f)))
         {
-            let mut cx = Context::new(rule, env, &mut out, Some(1));
-            rule.check.profile(&mut cx, profile);
+            if let Some(check) = rule.check.recipient() {
+                let mut cx = Context::new(rule, env, &mut out, Some(1));
+                check.profile(&mut cx, profile);
+            }
         }
         out
     }

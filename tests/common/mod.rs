@@ -50,6 +50,15 @@ pub fn run(args: &[&str]) -> Run {
     run_in(&root(), args)
 }
 
+/// The run's stdout as JSON (`--format json`, `sarif`, `gitlab`, ...).
+pub fn json<T: serde::de::DeserializeOwned>(out: &Run) -> T {
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is JSON ({e}):\n{}{}", out.stdout, out.stderr))
+}
+
+/// A campaign with no findings.
+pub const CLEAN: &str = "samples/campaigns/clean-newsletter.eml";
+
 /// A fresh temporary directory for one test.
 pub fn temp_dir(name: &str) -> PathBuf {
     let dir =

@@ -1,6 +1,8 @@
 //! `declared-language`: the campaign declares a language (`Content-Language`,
 //! `<html lang>`) that is not the language it is written in. Screen readers, translation
 //! prompts and some ESPs' language routing trust the declaration.
+//!
+//! Shipped rules of this kind: `declared-language-mismatch`.
 
 use serde::Deserialize;
 
@@ -8,7 +10,7 @@ use super::RuleKind;
 use crate::diagnostic::Severity;
 use crate::facts::{Facts, Judging, Verdict};
 use crate::profiles::Language;
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 fn not_a_language(origin: &str, value: &str) -> String {
     format!("{origin} value {value:?} is not a language tag")
@@ -45,10 +47,7 @@ impl RuleKind for DeclaredLanguage {
     }
 }
 
-impl Check for DeclaredLanguage {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for DeclaredLanguage {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         let lang = &facts.language;
         let enough = lang.words >= self.params.min_words;

@@ -7,6 +7,8 @@
 //! about 100 and 105 KB, measured on the message as transferred. So the size is the part
 //! as sent (after quoted-printable or base64 encoding), and 1 KB is 1024 bytes: 102 KB is
 //! 104,448 bytes, the lower, safer reading of "102KB".
+//!
+//! Shipped rules of this kind: `gmail-clipping`.
 
 use serde::Deserialize;
 
@@ -14,7 +16,7 @@ use super::{RuleKind, part_name};
 use crate::campaign::{Format, PartKind};
 use crate::diagnostic::Span;
 use crate::facts::{Facts, PartFacts};
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 const KB: usize = 1024;
 
@@ -83,10 +85,7 @@ fn cut(part: &PartFacts, limit: usize) -> usize {
     part.body.start + offset.min(decoded)
 }
 
-impl Check for GmailClipping {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for GmailClipping {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         let limit = self.limit();
         for (index, part) in facts.parts.iter().enumerate() {

@@ -3,14 +3,14 @@
 //! decorative images and is not reported, nor are 1×1 tracking pixels. Images inside
 //! Outlook conditional comments are not seen by the reducer, so they are not reported
 //! twice.
+//!
+//! Shipped rules of this kind: `missing-alt-text`.
 
-use serde::Deserialize;
-
-use super::{RuleKind, part_name};
+use super::{NoParams, RuleKind, part_name};
 use crate::campaign::PartKind;
 use crate::diagnostic::Span;
 use crate::facts::Facts;
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 fn images(count: usize) -> String {
     if count == 1 {
@@ -20,25 +20,17 @@ fn images(count: usize) -> String {
     }
 }
 
-/// Parameters of the `image-alt` kind (none yet).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Params {}
-
 pub struct ImageAlt;
 
 impl RuleKind for ImageAlt {
-    type Params = Params;
+    type Params = NoParams;
 
-    fn new(_params: Params) -> Self {
+    fn new(_params: NoParams) -> Self {
         Self
     }
 }
 
-impl Check for ImageAlt {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for ImageAlt {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for part in facts.parts.iter().filter(|p| p.kind == PartKind::Html) {
             let missing: Vec<_> = part

@@ -1,6 +1,8 @@
 //! `image-only`: an HTML part that is mostly pictures: little text a reader sees, beside
 //! a large image or several images. With images blocked (the default in many clients) the
 //! reader sees an empty message, and spam filters score image-only bulk mail higher.
+//!
+//! Shipped rules of this kind: `image-only-email`.
 
 use serde::Deserialize;
 
@@ -10,7 +12,7 @@ use crate::campaign::html::Image;
 use crate::diagnostic::Span;
 use crate::facts::language::count_words;
 use crate::facts::{Facts, Origin, TextUnit};
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 /// Images narrower than this are icons (social, bullets) and do not count.
 const ICON_PX: f32 = 100.0;
@@ -202,10 +204,7 @@ fn numbers(text: &str) -> usize {
         .count()
 }
 
-impl Check for ImageOnly {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for ImageOnly {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for part in facts.parts.iter().filter(|p| p.kind == PartKind::Html) {
             // Text that a loop or feed fills in at send time cannot be counted here: say

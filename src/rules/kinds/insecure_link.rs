@@ -2,6 +2,8 @@
 //! One finding per part, every insecure URL labelled: a campaign built from one template
 //! has the same problem in many places, and one finding with all of them reads better
 //! than a screenful of copies.
+//!
+//! Shipped rules of this kind: `insecure-link`.
 
 use serde::Deserialize;
 
@@ -9,7 +11,7 @@ use super::{RuleKind, part_name};
 use crate::diagnostic::Span;
 use crate::facts::Facts;
 use crate::facts::urls;
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 const LINK_LABEL: &str = "use https";
 const IMAGE_LABEL: &str = "use https for this image";
@@ -80,10 +82,7 @@ impl InsecureLink {
     }
 }
 
-impl Check for InsecureLink {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for InsecureLink {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for part in &facts.parts {
             let mut labels = Vec::new();

@@ -4,6 +4,8 @@
 //! comparison of precomputed scores: the recipient's language against the best one.
 //! Too little text, a close call, or text too mixed to tell never gives an error: at most
 //! an info that the language could not be determined.
+//!
+//! Shipped rules of this kind: `language-mismatch`.
 
 use serde::Deserialize;
 
@@ -11,7 +13,7 @@ use super::RuleKind;
 use crate::diagnostic::{Label, Severity, Span};
 use crate::facts::{Facts, Judging, Verdict};
 use crate::profiles::{Language, Profile};
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{Context, Diag, RecipientCheck};
 
 fn undetermined(reason: &str) -> String {
     format!("could not determine the campaign's language: {reason}")
@@ -27,9 +29,11 @@ const NO_LANGUAGE: &str = "the recipient's profile has no language";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Params {
-    /// Fewer words of read text than this: the language is not judged.
+    /// Fewer words of subject, preheader and visible text than this: the language is not
+    /// judged.
     pub min_words: usize,
-    /// Detection confidence (0..1) below which the language is not judged.
+    /// How clearly (0 to 1) another language must beat the recipient's own before the
+    /// campaign counts as not in their language; a closer call is only an info.
     pub min_confidence: f64,
     /// Languages the brand writes in (any form a profile may use: `de`, `German`); empty
     /// means all. Text that is clearly in an unlisted language is never forced into a
@@ -112,7 +116,7 @@ fn evidence(facts: &Facts, language: Language) -> Vec<Label> {
         .collect()
 }
 
-impl Check for LanguageMismatch {
+impl RecipientCheck for LanguageMismatch {
     fn reads(&self, _facts: &Facts, reads: &mut crate::rules::Reads) {
         reads.language = true;
     }

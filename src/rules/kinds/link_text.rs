@@ -12,6 +12,8 @@
 //! `Sender`), is followed through the destination it carries (`?u=https%3A%2F%2F…`); when
 //! it carries none, where the link leads cannot be known here, and the finding drops to an
 //! info that says so (or nothing, with `report-tracked = false`).
+//!
+//! Shipped rules of this kind: `mismatched-link-text`.
 
 use serde::Deserialize;
 use url::Url;
@@ -21,7 +23,7 @@ use crate::campaign::html::Link;
 use crate::diagnostic::{Severity, Span};
 use crate::facts::urls::{self, ShownDomain};
 use crate::facts::{Facts, PartFacts};
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 fn through_tracker(shown: &str, tracker: &str) -> String {
     format!("link text shows {shown} but the link goes through the click tracker {tracker}")
@@ -350,10 +352,7 @@ fn shown_span(facts: &Facts, part: &PartFacts, link: &Link, shown: &ShownDomain)
         .unwrap_or(whole)
 }
 
-impl Check for LinkText {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for LinkText {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         let sender = Sender::read(facts, &self.params.own_domains);
         for part in &facts.parts {

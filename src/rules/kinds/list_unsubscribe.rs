@@ -2,13 +2,13 @@
 //! header mailbox providers turn into their own unsubscribe button. Checks the exact form:
 //! URIs in angle brackets, a known scheme, plain ASCII (not RFC 2047 encoded-words), one
 //! header only.
+//!
+//! Shipped rules of this kind: `missing-list-unsubscribe`.
 
-use serde::Deserialize;
-
-use super::RuleKind;
+use super::{NoParams, RuleKind};
 use crate::facts::Facts;
 use crate::facts::headers::{EncodedWord, Scheme, UnsubscribeUri};
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 const NOT_BRACKETED: &str = "List-Unsubscribe URI is not in angle brackets";
 const NO_USABLE_URI: &str = "List-Unsubscribe header has no https, http or mailto URI";
@@ -46,25 +46,17 @@ fn unusable_label(uri: &UnsubscribeUri) -> &'static str {
     }
 }
 
-/// Parameters of the `list-unsubscribe` kind (none yet).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Params {}
-
 pub struct ListUnsubscribeHeader;
 
 impl RuleKind for ListUnsubscribeHeader {
-    type Params = Params;
+    type Params = NoParams;
 
-    fn new(_params: Params) -> Self {
+    fn new(_params: NoParams) -> Self {
         Self
     }
 }
 
-impl Check for ListUnsubscribeHeader {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for ListUnsubscribeHeader {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         let list = &facts.list_unsubscribe;
         if !list.has_headers {

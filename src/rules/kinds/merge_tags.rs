@@ -6,6 +6,8 @@
 //! The tags and their spans are found once per campaign (`facts::merge_tags`); per
 //! recipient this is one profile lookup per tag. ESP system tags (unsubscribe, web
 //! version, dates, conditionals) are not profile fields and are never checked.
+//!
+//! Shipped rules of this kind: `empty-merge-field`, `unresolved-merge-tag`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -17,7 +19,7 @@ use crate::diagnostic::{Severity, Span};
 use crate::facts::merge_tags::{MergeTag, Syntax};
 use crate::facts::{Facts, FoundTag};
 use crate::profiles::Profile;
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{Context, Diag, RecipientCheck};
 
 /// Tags ESPs fill in themselves, by ESP. Compared like field names: case, `_`, `-` and
 /// spaces do not matter, and a name counts in every syntax (`*|UNSUB|*`, `{{ unsub }}`).
@@ -259,7 +261,7 @@ struct Group<'a> {
     tags: Vec<(Span, &'a str, bool)>,
 }
 
-impl Check for MergeTags {
+impl RecipientCheck for MergeTags {
     /// The export fields that fill the campaign's tags: by exact name, by key, or by an
     /// alias's key.
     fn reads(&self, facts: &Facts, reads: &mut crate::rules::Reads) {

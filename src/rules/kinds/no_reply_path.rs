@@ -9,19 +9,20 @@
 //! Reply-To a person reads, a contact or support link, a `mailto:` or `tel:` link, a
 //! support address or phone number in the text. Judging this needs care, so the rule is a
 //! warning.
+//!
+//! Shipped rules of this kind: `no-reply-path`.
 
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use serde::Deserialize;
 
-use super::RuleKind;
 use super::sender_identity::value_span;
+use super::{NoParams, RuleKind};
 use crate::campaign::{Format, HeaderField};
 use crate::diagnostic::Span;
 use crate::facts::Facts;
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 const HELP: &str = "give readers a way to reach a person: a Reply-To that someone reads \
     (support@…), or a contact link or support address in the footer; a complaint that \
@@ -142,17 +143,12 @@ static CONTACT_MATCHER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
         .ok()
 });
 
-/// Parameters of the `no-reply-path` kind: none.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {}
-
 pub struct NoReplyPath;
 
 impl RuleKind for NoReplyPath {
-    type Params = Params;
+    type Params = NoParams;
 
-    fn new(_params: Params) -> Self {
+    fn new(_params: NoParams) -> Self {
         Self
     }
 }
@@ -281,10 +277,7 @@ fn has_phone_number(text: &str) -> bool {
     })
 }
 
-impl Check for NoReplyPath {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for NoReplyPath {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         let address = machine_reply_address(facts);
         let sentence = do_not_reply_sentence(facts);

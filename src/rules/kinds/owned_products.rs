@@ -4,6 +4,8 @@
 //!
 //! With a catalog, mentions are found once per campaign and only compared here. Without
 //! one, the profile's owned products are searched for literally (SKU or name).
+//!
+//! Shipped rules of this kind: `owned-product-offer`.
 
 use aho_corasick::{AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
@@ -13,7 +15,7 @@ use crate::catalog::{CatalogIndex, Kind, Target, is_word_bounded};
 use crate::diagnostic::{Severity, Span};
 use crate::facts::Facts;
 use crate::profiles::Profile;
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{Context, Diag, RecipientCheck};
 
 fn owns_label(what: &str) -> String {
     format!("the recipient owns {what}")
@@ -157,7 +159,7 @@ impl OwnedProducts {
     }
 }
 
-impl Check for OwnedProducts {
+impl RecipientCheck for OwnedProducts {
     fn reads(&self, _facts: &Facts, reads: &mut crate::rules::Reads) {
         reads.owned = reads.owned.max(crate::rules::OwnedReads::Relevant);
     }

@@ -5,6 +5,8 @@
 //! Scopes: `subject`, `preheader`, `text` (the read body text), `html` (the raw HTML of the
 //! HTML parts), `link-url`, `link-text`, `header:NAME`. The message and help may quote
 //! the match as `{match}`.
+//!
+//! Shipped rules of this kind: `all-caps-subject`, `fake-reply-subject`, `repeated-exclamation`.
 
 use std::ops::Range;
 
@@ -15,7 +17,7 @@ use super::RuleKind;
 use crate::campaign::PartKind;
 use crate::diagnostic::Span;
 use crate::facts::{Facts, Origin};
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 fn quoted(text: &str) -> String {
     const MAX: usize = 60;
@@ -301,10 +303,7 @@ fn scope_name(scope: &Scope) -> String {
     }
 }
 
-impl Check for PatternRule {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for PatternRule {
     fn prepare(&self) -> Result<(), (&'static str, String)> {
         let key = if self.params.pattern.is_some() {
             "pattern"

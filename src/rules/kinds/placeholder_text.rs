@@ -2,13 +2,15 @@
 //! ipsum, `[Company Name]`, "Your text here", `TODO`. Found once per campaign (see
 //! `facts::placeholder`); one finding per part (and one for the subject), every
 //! occurrence labelled up to a cap.
+//!
+//! Shipped rules of this kind: `placeholder-text`.
 
 use serde::Deserialize;
 
 use super::{RuleKind, part_name};
 use crate::facts::Facts;
 use crate::facts::placeholder::{Kind, Placeholder};
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 /// "lorem ipsum filler", "3 placeholders": what the finding is about.
 fn placeholders(found: &[&Placeholder]) -> String {
@@ -53,10 +55,7 @@ impl RuleKind for PlaceholderText {
     }
 }
 
-impl Check for PlaceholderText {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for PlaceholderText {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         let wanted = |p: &&Placeholder| self.params.markers || p.kind != Kind::Marker;
         // The subject (no part), then each part in order.

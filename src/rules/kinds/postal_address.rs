@@ -2,10 +2,12 @@
 //! CAN-SPAM requires in every commercial message. What counts as an address is decided by
 //! `facts::address` (street and number, P.O. box, postal code and city, ESP address merge
 //! tags); only text a reader sees counts.
+//!
+//! Shipped rules of this kind: `missing-postal-address`.
 
 use super::{FooterParams, RuleKind, footer_parts, missing_in_part};
 use crate::facts::{Facts, address};
-use crate::rules::{Check, Context};
+use crate::rules::{CampaignCheck, Context};
 
 const LABEL: &str = "expected the sender's postal address in the footer";
 
@@ -21,10 +23,7 @@ impl RuleKind for PostalAddress {
     }
 }
 
-impl Check for PostalAddress {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for PostalAddress {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for (_, part) in footer_parts(facts, &self.params) {
             let Some(units) = facts.units.get(part.units.clone()) else {

@@ -1,5 +1,7 @@
 //! `required-field`: a profile field that must be present and non-empty, e.g. a consent
 //! date for recipients in Canada (`when = 'country in ["CA"]'`).
+//!
+//! Shipped rules of this kind: none (a kind for rule packs).
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -7,7 +9,7 @@ use serde_json::Value;
 use super::RuleKind;
 use crate::diagnostic::Span;
 use crate::profiles::Profile;
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{Context, Diag, RecipientCheck};
 
 fn missing_label(field: &str) -> String {
     format!("no {field:?} field in this profile")
@@ -71,7 +73,7 @@ impl RequiredField {
     }
 }
 
-impl Check for RequiredField {
+impl RecipientCheck for RequiredField {
     /// The export field of that name, else the mapped field.
     fn reads(&self, _facts: &crate::facts::Facts, reads: &mut crate::rules::Reads) {
         reads.named.push(self.field.clone());

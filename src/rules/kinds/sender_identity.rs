@@ -6,18 +6,19 @@
 //! lettre's parse errors say only "Invalid input", so [`diagnose`] finds the reason and
 //! its place itself. Display names are judged after RFC 2047 decoding (mail-parser
 //! decodes them in `HeaderField::mailboxes`), so `=?UTF-8?Q?Nordlicht?= <…>` has a name.
+//!
+//! Shipped rules of this kind: `sender-identity`.
 
 use std::ops::Range;
 use std::str::FromStr;
 
 use lettre::message::{Mailbox, Mailboxes};
-use serde::Deserialize;
 
-use super::RuleKind;
+use super::{NoParams, RuleKind};
 use crate::campaign::{Format, HeaderField};
 use crate::diagnostic::Span;
 use crate::facts::Facts;
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 const NO_FROM: &str = "no From header";
 const PARSE_HELP: &str = "write it as Name <local@example.com>; put the name in double quotes when it contains , ; : @ . or quotes (\"Nordlicht, Inc.\" <news@example.com>)";
@@ -26,18 +27,12 @@ fn unparsable(header: &str, reason: &str) -> String {
     format!("{header} cannot be parsed: {reason}")
 }
 
-/// Parameters of the `sender-identity` kind: none. (Replies that go to a no-reply
-/// address are the `no-reply-path` kind's.)
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {}
-
 pub struct SenderIdentity;
 
 impl RuleKind for SenderIdentity {
-    type Params = Params;
+    type Params = NoParams;
 
-    fn new(_params: Params) -> Self {
+    fn new(_params: NoParams) -> Self {
         Self
     }
 }
@@ -260,10 +255,7 @@ impl SenderIdentity {
     }
 }
 
-impl Check for SenderIdentity {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for SenderIdentity {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         if facts.format != Format::Eml {
             return;

@@ -1,12 +1,14 @@
 //! `subscription-status`: the recipient must not be mailed at all: they unsubscribed,
 //! their address bounced (cleaned), or they reported spam.
+//!
+//! Shipped rules of this kind: `suppressed-recipient`.
 
 use serde::Deserialize;
 
 use super::RuleKind;
 use crate::diagnostic::Span;
 use crate::profiles::{Profile, Status};
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{Context, Diag, RecipientCheck};
 
 fn status_label(raw: &str) -> String {
     format!("status is {raw:?}")
@@ -34,7 +36,7 @@ impl RuleKind for SubscriptionStatus {
     }
 }
 
-impl Check for SubscriptionStatus {
+impl RecipientCheck for SubscriptionStatus {
     fn reads(&self, _facts: &crate::facts::Facts, reads: &mut crate::rules::Reads) {
         reads.status = true;
     }

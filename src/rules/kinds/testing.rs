@@ -9,9 +9,14 @@ use crate::rules::{Env, RuleSet};
 
 /// The shipped rules with only `rule` enabled.
 pub fn only(rule: &str) -> RuleSet {
+    only_these(&[rule])
+}
+
+/// The shipped rules with only `rules` enabled.
+pub fn only_these(rules: &[&str]) -> RuleSet {
     let mut set = RuleSet::builtin().expect("shipped rules load");
-    set.rules.retain(|r| r.name == rule);
-    assert_eq!(set.rules.len(), 1, "no shipped rule {rule}");
+    set.rules.retain(|r| rules.contains(&r.name.as_str()));
+    assert_eq!(set.rules.len(), rules.len(), "shipped rules {rules:?}");
     set
 }
 

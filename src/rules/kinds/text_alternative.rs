@@ -2,14 +2,14 @@
 //! Spam filters score HTML-only bulk mail higher, and text-only clients, screen readers
 //! and watches have nothing to show. Bare templates are skipped: the ESP builds the
 //! message (and usually the text part) at send time.
+//!
+//! Shipped rules of this kind: `missing-text-alternative`.
 
-use serde::Deserialize;
-
-use super::RuleKind;
+use super::{NoParams, RuleKind};
 use crate::campaign::{Format, PartKind};
 use crate::diagnostic::Span;
 use crate::facts::Facts;
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 fn header_label(value: &str) -> String {
     let media = value.split(';').next().unwrap_or(value).trim();
@@ -20,25 +20,17 @@ fn header_label(value: &str) -> String {
     }
 }
 
-/// Parameters of the `text-alternative` kind (none yet).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Params {}
-
 pub struct TextAlternative;
 
 impl RuleKind for TextAlternative {
-    type Params = Params;
+    type Params = NoParams;
 
-    fn new(_params: Params) -> Self {
+    fn new(_params: NoParams) -> Self {
         Self
     }
 }
 
-impl Check for TextAlternative {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for TextAlternative {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         if facts.format != Format::Eml || facts.parts.iter().any(|p| p.kind == PartKind::Plain) {
             return;

@@ -5,30 +5,25 @@
 //!
 //! Without a catalog there is nothing to compare with, and the rule says nothing (the
 //! owned products are then searched for literally).
+//!
+//! Shipped rules of this kind: `unknown-owned-product`.
 
-use serde::Deserialize;
-
-use super::RuleKind;
+use super::{NoParams, RuleKind};
 use crate::diagnostic::Span;
 use crate::profiles::Profile;
-use crate::rules::{Check, Context, Diag};
-
-/// Parameters of the `unknown-owned-product` kind: none.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {}
+use crate::rules::{Context, Diag, RecipientCheck};
 
 pub struct UnknownOwnedProduct;
 
 impl RuleKind for UnknownOwnedProduct {
-    type Params = Params;
+    type Params = NoParams;
 
-    fn new(_params: Params) -> Self {
+    fn new(_params: NoParams) -> Self {
         Self
     }
 }
 
-impl Check for UnknownOwnedProduct {
+impl RecipientCheck for UnknownOwnedProduct {
     fn reads(&self, _facts: &crate::facts::Facts, reads: &mut crate::rules::Reads) {
         // Only the unknown items tell profiles apart (see `owned_matters`): a row whose
         // products are all in the catalog is like any other.

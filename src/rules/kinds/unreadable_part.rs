@@ -4,13 +4,13 @@
 //! `[limits] max-html-depth`, or untokenizable). Such text is mojibake for recipients too,
 //! and every other check of that part is blind to it. Also a message with no body part
 //! read at all, which every check of the body would otherwise pass.
+//!
+//! Shipped rules of this kind: `unreadable-part`.
 
-use serde::Deserialize;
-
-use super::{RuleKind, part_name};
+use super::{NoParams, RuleKind, part_name};
 use crate::diagnostic::Span;
 use crate::facts::Facts;
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 fn decode_label(garbled: bool) -> &'static str {
     if garbled {
@@ -20,25 +20,17 @@ fn decode_label(garbled: bool) -> &'static str {
     }
 }
 
-/// Parameters of the `unreadable-part` kind (none yet).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Params {}
-
 pub struct UnreadablePart;
 
 impl RuleKind for UnreadablePart {
-    type Params = Params;
+    type Params = NoParams;
 
-    fn new(_params: Params) -> Self {
+    fn new(_params: NoParams) -> Self {
         Self
     }
 }
 
-impl Check for UnreadablePart {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for UnreadablePart {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         // A message with no part to read: every check of the body would pass unseen.
         if let Some((why, span)) = &facts.unread_body {

@@ -5,12 +5,14 @@
 //! A text/plain part that words an opt-out without a URL ("To unsubscribe, reply STOP")
 //! may well offer a working one (a reply reaches the sender): that is reported as info,
 //! not as the missing link.
+//!
+//! Shipped rules of this kind: `missing-unsubscribe-link`.
 
 use super::{FooterParams, RuleKind, footer_parts, missing_in_part, part_name};
 use crate::campaign::PartKind;
 use crate::diagnostic::{Severity, Span};
 use crate::facts::{Facts, PartFacts, optout};
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 const WORDING_HELP: &str = "if a reply is how readers opt out, this is fine; otherwise put the unsubscribe URL next to the wording, e.g. Unsubscribe: *|UNSUB|*";
 
@@ -26,10 +28,7 @@ impl RuleKind for UnsubscribeLink {
     }
 }
 
-impl Check for UnsubscribeLink {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for UnsubscribeLink {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for (index, part) in footer_parts(facts, &self.params) {
             if facts.unsubscribe_links.iter().any(|l| l.part == index)
@@ -208,5 +207,45 @@ mod tests {
         );
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].severity, crate::diagnostic::Severity::Error);
+    }
+
+    /// The opt-out and link rules read template components as the links they compile to.
+    #[test]
+    fn component_links_feed_the_link_rules() {
+        let messages = |rule: &str, input: &str| -> Vec<String> {
+            run(rule, input, Format::Html, None, None)
+                .into_iter()
+                .map(|f| f.message)
+                .collect()
+        };
+        let footer = |optout: &str| {
+            format!(
+                "<container><row><columns><p>Neues von Nordlicht.</p>\
+                <menu><item href=\"https://www.nordlicht.de/impressum\">Impressum</item>{optout}</menu>\
+                <p>Nordlicht GmbH, Musterstraße 12, 20095 Hamburg</p></columns></row></container>"
+            )
+        };
+        let inky = footer(
+            "<item href=\"http://www.nordlicht.de/newsletter/abmelden?u=7f3e\">Newsletter abbestellen</item>",
+        );
+        assert!(messages("missing-unsubscribe-link", &inky).is_empty());
+        assert_eq!(
+            messages("insecure-link", &inky),
+            ["plain http link in the HTML template"]
+        );
+        assert_eq!(
+            messages("missing-unsubscribe-link", &footer("")).len(),
+            1,
+            "without the item there is no opt-out"
+        );
+        let mjml = "<mjml><mj-body><mj-section><mj-column>\
+            <mj-text>Nordlicht GmbH, Musterstraße 12, 20095 Hamburg</mj-text>\
+            <mj-navbar><mj-navbar-link href=\"https://www.nordlicht.de/abmelden?u=1\" color=\"#ffffff\">Abmelden</mj-navbar-link></mj-navbar>\
+            </mj-column></mj-section></mj-body></mjml>";
+        assert!(messages("missing-unsubscribe-link", mjml).is_empty());
+        assert_eq!(
+            messages("hidden-unsubscribe-link", mjml),
+            ["unsubscribe link is hidden: 16px text in #ffffff on #ffffff (contrast 1.00:1)"]
+        );
     }
 }

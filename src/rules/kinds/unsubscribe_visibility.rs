@@ -8,17 +8,19 @@
 //! clears its bar, once per part with every failing link labelled, and one that defers to a
 //! stricter rule (`defer-to`) leaves the links that rule reports to it, so a link is
 //! reported once.
+//!
+//! Shipped rules of this kind: `hidden-unsubscribe-link`, `small-print-unsubscribe-link`.
 
 use std::ops::Range;
 
 use serde::Deserialize;
 
 use super::RuleKind;
-use crate::campaign::css;
 use crate::campaign::html::{SetBy, Setting, TextStyle};
 use crate::diagnostic::Span;
 use crate::facts::Facts;
-use crate::rules::{Check, Context, Diag};
+use crate::facts::contrast::contrast_ratio;
+use crate::rules::{CampaignCheck, Context, Diag};
 
 /// A label on the place that sets a style, when that place is known.
 type StyleLabel = (String, Option<Setting>);
@@ -132,9 +134,7 @@ struct Verdict {
 
 /// The contrast of the text with its background, when the background is a known colour.
 fn contrast(style: &TextStyle) -> Option<f64> {
-    style
-        .background
-        .map(|bg| css::contrast_ratio(style.color, bg))
+    style.background.map(|bg| contrast_ratio(style.color, bg))
 }
 
 /// Whether a link with this style is below the thresholds (or removed from display).
@@ -212,10 +212,7 @@ fn judge(params: &Params, style: &TextStyle) -> Verdict {
     }
 }
 
-impl Check for UnsubscribeVisibility {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for UnsubscribeVisibility {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         for (index, part) in facts.parts.iter().enumerate() {
             let links: Vec<_> = facts

@@ -1,13 +1,13 @@
 //! `one-click-unsubscribe`: no RFC 8058 one-click unsubscribe, which Gmail and Yahoo
 //! require of bulk senders: an https URI in `List-Unsubscribe` and exactly
 //! `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
+//!
+//! Shipped rules of this kind: `missing-one-click-unsubscribe`.
 
-use serde::Deserialize;
-
-use super::RuleKind;
+use super::{NoParams, RuleKind};
 use crate::facts::Facts;
 use crate::facts::headers::{ListUnsubscribe, ONE_CLICK_VALUE, Scheme};
-use crate::rules::{Check, Context, Diag};
+use crate::rules::{CampaignCheck, Context, Diag};
 
 const NO_POST: &str = "no List-Unsubscribe-Post header";
 const NO_HTTPS: &str = "List-Unsubscribe-Post is set but List-Unsubscribe has no https URI";
@@ -75,25 +75,17 @@ fn wrong_post_value(value: &str) -> String {
     format!("List-Unsubscribe-Post value {value:?} is not {ONE_CLICK_VALUE:?}")
 }
 
-/// Parameters of the `one-click-unsubscribe` kind (none yet).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Params {}
-
 pub struct OneClick;
 
 impl RuleKind for OneClick {
-    type Params = Params;
+    type Params = NoParams;
 
-    fn new(_params: Params) -> Self {
+    fn new(_params: NoParams) -> Self {
         Self
     }
 }
 
-impl Check for OneClick {
-    /// About the campaign alone: reads nothing of a profile.
-    fn reads(&self, _facts: &crate::facts::Facts, _reads: &mut crate::rules::Reads) {}
-
+impl CampaignCheck for OneClick {
     fn campaign(&self, cx: &mut Context, facts: &Facts) {
         let list = &facts.list_unsubscribe;
         if !list.has_headers {

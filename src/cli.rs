@@ -40,6 +40,24 @@ pub enum Command {
     /// Git integration
     #[command(subcommand)]
     Hook(HookCommand),
+    /// Write the campaign as one recipient gets it: their language's variant, merge tags filled from their profile
+    Render(Box<RenderArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Campaign files or directories (language variants: the recipient's is rendered)
+    #[arg(required = true, value_name = "CAMPAIGN")]
+    pub campaigns: Vec<PathBuf>,
+    /// The recipient's profile (JSON object)
+    #[arg(long, value_name = "FILE")]
+    pub profile: PathBuf,
+    /// Write to this file, or into this directory under the campaign's file name
+    /// (standard output by default)
+    #[arg(long, value_name = "FILE|DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -215,6 +233,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
     let cwd = std::env::current_dir().unwrap_or_default();
     let args = match &cli.command {
         Command::Check(a) => &a.rules,
+        Command::Render(a) => &a.rules,
         Command::Rules(r) | Command::Explain { rules: r, .. } | Command::Config(r) => r,
         Command::Hook(HookCommand::Install { force }) => {
             return match crate::hook::install(&cwd, *force) {
@@ -237,6 +256,15 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
     };
     match cli.command {
         Command::Check(args) => run_check(*args, &config, &rules, out, err),
+        Command::Render(args) => crate::render::command::run(
+            &args.campaigns,
+            &args.profile,
+            args.out.as_deref(),
+            &args.rules,
+            &config,
+            out,
+            err,
+        ),
         Command::Rules(_) => {
             let mut text = Vec::new();
             list_rules(&rules, &mut text)?;
@@ -287,7 +315,7 @@ fn load(args: &RuleArgs, cwd: &std::path::Path) -> Result<(Config, RuleSet), Err
 }
 
 /// The rules in force under `config` and the command line's rule options.
-fn rules_for(args: &RuleArgs, config: &Config) -> Result<RuleSet, Error> {
+pub(crate) fn rules_for(args: &RuleArgs, config: &Config) -> Result<RuleSet, Error> {
     let mut packs = config.packs.clone();
     packs.extend(args.packs.iter().cloned());
     let options = LoadOptions {
@@ -300,7 +328,7 @@ fn rules_for(args: &RuleArgs, config: &Config) -> Result<RuleSet, Error> {
     RuleSet::load(&options)
 }
 
-fn fail(err: &mut dyn Write, e: &Error) -> io::Result<ExitStatus> {
+pub(crate) fn fail(err: &mut dyn Write, e: &Error) -> io::Result<ExitStatus> {
     writeln!(err, "{}", report::render_error(e))?;
     Ok(ExitStatus::Failure)
 }

@@ -10,6 +10,7 @@ mod language;
 mod link_text;
 mod list_unsubscribe;
 mod merge_tags;
+pub use merge_tags::TagFields;
 mod no_reply_path;
 mod one_click;
 mod owned_products;

@@ -42,6 +42,48 @@ pub enum Command {
     Hook(HookCommand),
     /// Write the campaign as one recipient gets it: their language's variant, merge tags filled from their profile
     Render(Box<RenderArgs>),
+    /// Check the campaign, then send it to seed addresses as each seed's profile gets it (or write the proofs with --dry-run)
+    Proof(Box<ProofArgs>),
+}
+
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // one per command-line flag
+pub struct ProofArgs {
+    /// Campaign files or directories (language variants: each seed gets its own)
+    #[arg(required = true, value_name = "CAMPAIGN")]
+    pub campaigns: Vec<PathBuf>,
+    /// The seed addresses, rendered for --profile (comma-separated or repeated)
+    #[arg(long, value_name = "ADDR", value_delimiter = ',')]
+    pub to: Vec<String>,
+    /// The profile every --to seed gets the campaign for (JSON object)
+    #[arg(long, value_name = "FILE", conflicts_with = "seeds")]
+    pub profile: Option<PathBuf>,
+    /// A seed list (CSV, JSON or JSON Lines of profiles): each row's email gets the
+    /// campaign as that row's profile would
+    #[arg(long, value_name = "FILE")]
+    pub seeds: Option<PathBuf>,
+    /// The SMTP server: smtp://[user@]host[:port] (STARTTLS), smtps://… (TLS) or
+    /// smtp+insecure://127.0.0.1:PORT (loopback only); the password comes from
+    /// CAMPAIGN_LINT_SMTP_PASSWORD
+    #[arg(long, value_name = "URL")]
+    pub smtp: Option<String>,
+    /// Trust the certificates in this PEM file for the SMTP server's TLS
+    #[arg(long, value_name = "FILE")]
+    pub smtp_ca: Option<PathBuf>,
+    /// Write each proof to this directory as an .eml (the exact bytes) and send nothing
+    #[arg(long, value_name = "DIR")]
+    pub dry_run: Option<PathBuf>,
+    /// The From of every proof, instead of the campaign's (required for templates)
+    #[arg(long, value_name = "ADDR")]
+    pub from: Option<String>,
+    /// Send even when check finds errors
+    #[arg(long)]
+    pub allow_errors: bool,
+    /// Refused: a proof goes to seeds only
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub audience: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Debug, Args)]
@@ -75,7 +117,7 @@ pub enum HookCommand {
 }
 
 /// Where the configuration and the rules come from.
-#[derive(Debug, Default, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct RuleArgs {
     /// Use this config file instead of the nearest campaign-lint.toml
     #[arg(long, value_name = "FILE")]
@@ -234,6 +276,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
     let args = match &cli.command {
         Command::Check(a) => &a.rules,
         Command::Render(a) => &a.rules,
+        Command::Proof(a) => &a.rules,
         Command::Rules(r) | Command::Explain { rules: r, .. } | Command::Config(r) => r,
         Command::Hook(HookCommand::Install { force }) => {
             return match crate::hook::install(&cwd, *force) {
@@ -256,6 +299,23 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
     };
     match cli.command {
         Command::Check(args) => run_check(*args, &config, &rules, out, err),
+        Command::Proof(args) => {
+            let args = *args;
+            let request = crate::proof::command::Request {
+                campaigns: args.campaigns,
+                to: args.to,
+                profile: args.profile,
+                seeds: args.seeds,
+                smtp: args.smtp,
+                smtp_ca: args.smtp_ca,
+                dry_run: args.dry_run,
+                from: args.from,
+                allow_errors: args.allow_errors,
+                audience: args.audience,
+                rules: args.rules,
+            };
+            crate::proof::command::run(&request, &config, out, err)
+        }
         Command::Render(args) => crate::render::command::run(
             &args.campaigns,
             &args.profile,

@@ -37,6 +37,9 @@ struct ConfigFile {
     /// `[per-file-ignores]`: glob = [rules], rules not reported for matching files.
     #[serde(default, rename = "per-file-ignores")]
     per_file_ignores: BTreeMap<String, Vec<String>>,
+    /// `[proof]`: where and how `campaign-lint proof` sends.
+    #[serde(default)]
+    proof: crate::proof::Settings,
 }
 
 /// `[campaigns]` as written.
@@ -134,6 +137,8 @@ pub struct Config {
     pub transactional: PathGlobs,
     /// `[per-file-ignores]`: the globs, and the rules each one turns off.
     pub per_file_ignores: (PathGlobs, Vec<Vec<String>>),
+    /// `[proof]`, its files resolved against the config file's directory.
+    pub proof: crate::proof::Settings,
 }
 
 impl Config {
@@ -202,6 +207,11 @@ impl Config {
             limits: file.limits,
             exclude: file.exclude,
             profile: file.profile,
+            proof: crate::proof::Settings {
+                seeds: file.proof.seeds.clone().map(resolve),
+                ca_file: file.proof.ca_file.clone().map(resolve),
+                ..file.proof
+            },
             text,
         })
     }

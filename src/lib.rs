@@ -25,6 +25,7 @@ pub mod facts;
 pub mod hook;
 pub mod output;
 pub mod profiles;
+pub mod proof;
 pub mod render;
 pub mod report;
 pub mod rules;

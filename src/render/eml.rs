@@ -210,7 +210,7 @@ fn encode_transfer(
 }
 
 /// `bytes` with every line break (`\r\n` or `\n`) written as `newline`.
-fn with_newlines(bytes: &[u8], newline: &str) -> Vec<u8> {
+pub fn with_newlines(bytes: &[u8], newline: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 40);
     let mut i = 0;
     while i < bytes.len() {

@@ -99,9 +99,16 @@ pub fn render_file(
                 ));
             };
             let mut changes = changes.clone();
-            changes
+            // A proof sets To to its seed; a render, to the recipient.
+            if !changes
                 .set
-                .insert(0, ("To".to_owned(), format!("<{email}>")));
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case("To"))
+            {
+                changes
+                    .set
+                    .insert(0, ("To".to_owned(), format!("<{email}>")));
+            }
             eml::render(&display, &bytes, recipient, &fields, &changes)?
         }
         Format::Html | Format::Text => {

@@ -239,7 +239,11 @@ fn a_tag_without_a_field_is_the_finding_check_gives() {
 #[test]
 fn bad_requests_exit_2_and_write_nothing() {
     let dir = temp_dir("render-bad");
-    std::fs::write(dir.join("a.html"), "<p>{% if first_name %}Hi</p>").unwrap();
+    std::fs::write(
+        dir.join("a.html"),
+        "<p>{% if first_name %}Hi{% endif %}</p>",
+    )
+    .unwrap();
     std::fs::write(
         dir.join("p.json"),
         r#"{"email": "a@example.com", "first_name": "A"}"#,
@@ -263,4 +267,33 @@ fn bad_requests_exit_2_and_write_nothing() {
     let out = common::run_in(&dir, &["render", "a.html", "b.txt", "--profile", "p.json"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("--out DIR"), "{}", out.stderr);
+}
+
+/// A tag the template engine cannot read is `check`'s merge-tag-syntax finding, and the
+/// render stops (exit 1) with it.
+#[test]
+fn a_broken_tag_stops_the_render() {
+    let out = run(&[
+        "render",
+        "samples/syntax/broken-tags.html",
+        "--profile",
+        GERMAN,
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr
+            .contains("merge tag {{ first_name } is never closed"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("samples/syntax/broken-tags.html:13:51"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("merge tag {% if loyalty_tier %} opens a block that is never closed")
+    );
 }

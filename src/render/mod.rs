@@ -23,9 +23,13 @@ use crate::variants::{Target, Variants};
 
 pub use eml::HeaderChanges;
 
-/// The rules whose error-level findings stop a render: a tag with no field to fill it,
-/// and a recipient for whom no variant exists.
-pub const GATE_RULES: &[&str] = &["unresolved-merge-tag", "no-variant-for-language"];
+/// The rules whose error-level findings stop a render: a tag with no field to fill it, a
+/// tag the template engine cannot read, and a recipient for whom no variant exists.
+pub const GATE_RULES: &[&str] = &[
+    "unresolved-merge-tag",
+    "merge-tag-syntax",
+    "no-variant-for-language",
+];
 
 /// One campaign rendered for one recipient.
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@ mod insecure_link;
 mod language;
 mod link_text;
 mod list_unsubscribe;
+mod merge_tag_syntax;
 mod merge_tags;
 pub use merge_tags::TagFields;
 mod no_reply_path;
@@ -185,6 +186,10 @@ pub static KINDS: &[KindEntry] = &[
     KindEntry {
         name: "merge-tags",
         build: build::<merge_tags::MergeTags>,
+    },
+    KindEntry {
+        name: "merge-tag-syntax",
+        build: build::<merge_tag_syntax::MergeTagSyntax>,
     },
     KindEntry {
         name: "subscription-status",

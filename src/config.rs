@@ -210,6 +210,7 @@ impl Config {
             proof: crate::proof::Settings {
                 seeds: file.proof.seeds.clone().map(resolve),
                 ca_file: file.proof.ca_file.clone().map(resolve),
+                dkim_key: file.proof.dkim_key.clone().map(resolve),
                 ..file.proof
             },
             text,

@@ -499,3 +499,100 @@ fn check_errors_stop_the_proof() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(std::fs::read_dir(&dry).unwrap().count(), 1);
 }
+
+/// Runs `tests/support/dkim_tool.py` with the test Python.
+fn dkim_tool(python: &Path, args: &[&str]) -> String {
+    let out = Command::new(python)
+        .arg(root().join("tests/support/dkim_tool.py"))
+        .args(args)
+        .output()
+        .expect("run dkim_tool.py");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// `[proof] dkim-*` signs each proof; dkimpy verifies the signature on the bytes a dry run
+/// writes and on the bytes the server received, and it covers List-Unsubscribe and
+/// List-Unsubscribe-Post (RFC 8058). A changed byte fails it.
+#[test]
+fn proofs_are_dkim_signed() {
+    let dir = temp_dir("proof-dkim");
+    let Some(python) = python() else {
+        return;
+    };
+    let key = dir.join("dkim.pem");
+    let record = dkim_tool(&python, &["keygen", key.to_str().unwrap()]);
+    let config = dir.join("campaign-lint.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[proof]\ndkim-key = {:?}\ndkim-selector = \"proof2026\"\ndkim-domain = \"nordlicht.example.com\"\n",
+            key.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let dry = dir.join("out");
+    let args = [
+        "samples/campaigns/clean-newsletter.eml",
+        "--config",
+        config.to_str().unwrap(),
+        "--profile",
+        "samples/profiles/english-reader.json",
+        "--to",
+        "seed@example.org",
+    ];
+    let mut dry_args = args.to_vec();
+    dry_args.extend(["--dry-run", dry.to_str().unwrap()]);
+    let out = proof(&dry_args, None);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let written = dry.join("01-clean-newsletter.eml");
+    let bytes = std::fs::read(&written).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.starts_with("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=nordlicht.example.com; s=proof2026;"));
+    assert_eq!(
+        text.matches("DKIM-Signature:").count(),
+        1,
+        "the campaign's old signature is replaced"
+    );
+    assert!(
+        text.contains("list-unsubscribe:list-unsubscribe-post;"),
+        "{}",
+        &text[..400]
+    );
+    assert_eq!(
+        dkim_tool(&python, &["verify", written.to_str().unwrap(), &record]),
+        "PASS"
+    );
+    let tampered = dir.join("tampered.eml");
+    std::fs::write(&tampered, text.replacen("Hello Alex", "Hello Eve!", 1)).unwrap();
+    assert_eq!(
+        dkim_tool(&python, &["verify", tampered.to_str().unwrap(), &record]),
+        "FAIL"
+    );
+
+    // Sent: the server's bytes verify too.
+    let Some(server) = Server::start("plain", &dir) else {
+        return;
+    };
+    let url = server.url("smtp+insecure", "");
+    let mut send_args = args.to_vec();
+    send_args.extend(["--smtp", &url]);
+    let out = proof(&send_args, None);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let received = dir.join("received.eml");
+    std::fs::write(&received, &server.messages()[0].2).unwrap();
+    assert_eq!(
+        dkim_tool(&python, &["verify", received.to_str().unwrap(), &record]),
+        "PASS"
+    );
+
+    // The three settings go together.
+    std::fs::write(&config, "[proof]\ndkim-selector = \"proof2026\"\n").unwrap();
+    let out = proof(&dry_args, None);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("go together"), "{}", out.stderr);
+}

@@ -7,6 +7,7 @@
 //! files (`--dry-run DIR`: the exact bytes that would be sent) or sent ([`smtp`]).
 
 pub mod command;
+pub mod dkim;
 pub mod smtp;
 
 use std::fmt::Write as _;
@@ -42,6 +43,11 @@ pub struct Settings {
     pub ca_file: Option<PathBuf>,
     /// How long to wait for the server at each step.
     pub timeout_seconds: u64,
+    /// Sign each proof with DKIM: an RSA private key in PEM, with its selector and
+    /// domain (all three, or none).
+    pub dkim_key: Option<PathBuf>,
+    pub dkim_selector: Option<String>,
+    pub dkim_domain: Option<String>,
 }
 
 impl Default for Settings {
@@ -54,6 +60,9 @@ impl Default for Settings {
             subject_prefix: "[Proof] ".to_owned(),
             ca_file: None,
             timeout_seconds: 30,
+            dkim_key: None,
+            dkim_selector: None,
+            dkim_domain: None,
         }
     }
 }
@@ -185,6 +194,25 @@ pub fn build(
     from: Option<&str>,
 ) -> Result<Vec<Proof>> {
     let settings = &config.proof;
+    let signer = match (
+        &settings.dkim_key,
+        &settings.dkim_selector,
+        &settings.dkim_domain,
+    ) {
+        (None, None, None) => None,
+        (Some(key), Some(selector), Some(domain)) => {
+            Some(dkim::Signer::load(key, selector, domain)?)
+        }
+        _ => {
+            return Err(Error::new(
+                config.display(),
+                "[proof] dkim-key, dkim-selector and dkim-domain go together: give all three",
+            ));
+        }
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let mut proofs = Vec::new();
     for seed in seeds {
         for campaign in render::targets(campaigns, config, &seed.profile)? {
@@ -216,6 +244,10 @@ pub fn build(
                 template_message(&campaign, &body, html, from, &changes)
             };
             let bytes = crlf(&bytes);
+            let bytes = match &signer {
+                Some(signer) => signer.sign(&bytes, now),
+                None => bytes,
+            };
             let envelope_from = envelope_from(&bytes).ok_or_else(|| {
                 Error::new(
                     &display,

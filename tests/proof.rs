@@ -596,3 +596,72 @@ fn proofs_are_dkim_signed() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("go together"), "{}", out.stderr);
 }
+
+/// What a proof cannot do without is said before anything is written or sent.
+#[test]
+fn a_proof_needs_a_destination_and_a_from() {
+    let dir = temp_dir("proof-needs");
+    let out = proof(
+        &["samples/variants", "--seeds", SEEDS, "--from", FROM],
+        None,
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--smtp URL") && out.stderr.contains("--dry-run DIR"),
+        "{}",
+        out.stderr
+    );
+    let dry = dir.join("out");
+    let out = proof(
+        &[
+            "samples/variants",
+            "--seeds",
+            SEEDS,
+            "--dry-run",
+            dry.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("a template has no From: give --from ADDR"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dry.exists());
+    let out = proof(
+        &[
+            "samples/variants",
+            "--profile",
+            "samples/profiles/german-reader.json",
+            "--dry-run",
+            dry.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--profile needs --to"),
+        "{}",
+        out.stderr
+    );
+    let out = proof(
+        &[
+            "samples/variants",
+            "--seeds",
+            SEEDS,
+            "--from",
+            FROM,
+            "--smtp",
+            "smtp://proofs:pw@127.0.0.1:1",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("CAMPAIGN_LINT_SMTP_PASSWORD") && !out.stderr.contains("pw@"),
+        "{}",
+        out.stderr
+    );
+}

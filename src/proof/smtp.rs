@@ -47,8 +47,10 @@ impl Server {
     /// Reads `smtp://[user@]host[:port]`, `smtps://…` or `smtp+insecure://…`; `origin`
     /// names where the URL was given.
     pub fn parse(value: &str, origin: &str) -> Result<Server> {
-        let bad = |m: &str| Error::new(origin, format!("{m}: {value:?}"));
-        let url = url::Url::parse(value).map_err(|e| bad(&format!("not a URL ({e})")))?;
+        // The URL is not echoed: it may hold a password by mistake.
+        let bad = |m: &str| Error::new(origin, m.to_owned());
+        let url = url::Url::parse(value)
+            .map_err(|e| bad(&format!("the SMTP URL cannot be read ({e})")))?;
         let (security, default_port) = match url.scheme() {
             "smtp" => (Security::StartTls, 587),
             "smtps" => (Security::Tls, 465),

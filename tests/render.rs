@@ -297,3 +297,22 @@ fn a_broken_tag_stops_the_render() {
             .contains("merge tag {% if loyalty_tier %} opens a block that is never closed")
     );
 }
+
+/// A field alias in the config fills the tag as it satisfies the rule.
+#[test]
+fn field_aliases_from_the_config_fill_tags() {
+    let dir = temp_dir("render-aliases");
+    std::fs::write(
+        dir.join("campaign-lint.toml"),
+        "[rules.unresolved-merge-tag.params]\nfield-aliases = { PRENOM = \"first_name\" }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("fr.txt"), "Bonjour *|PRENOM|* !\n").unwrap();
+    let profile = root().join(GERMAN);
+    let out = common::run_in(
+        &dir,
+        &["render", "fr.txt", "--profile", profile.to_str().unwrap()],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "Bonjour Jonas !\n");
+}

@@ -91,7 +91,11 @@ pub fn render_file(
     let bytes = crate::campaign::read_within(path, max, || {
         "the campaign is larger than [limits] max-campaign-mb allows".to_owned()
     })?;
-    let fields = TagFields::default();
+    // Fields are matched as the gate's `unresolved-merge-tag` matched them.
+    let fields = config
+        .rules
+        .get("unresolved-merge-tag")
+        .map_or_else(TagFields::default, |o| TagFields::with_params(&o.params));
     let recipient = &profile.profile;
     let format = format_of(path).unwrap_or(Format::Html);
     let bytes = match format {

@@ -404,6 +404,16 @@ impl Default for TagFields {
 }
 
 impl TagFields {
+    /// With the parameters of a `[rules.unresolved-merge-tag]` override (`known-tags`,
+    /// `field-aliases`), so that a tag the rule takes for resolved is filled. The loader
+    /// has checked them; a table that does not fit leaves the defaults.
+    pub fn with_params(params: &toml::Table) -> Self {
+        let params = toml::Value::Table(params.clone())
+            .try_into::<Params>()
+            .unwrap_or_default();
+        TagFields(MergeTags::new(params))
+    }
+
     /// The profile's value for a field as a tag writes it.
     pub fn value<'p>(&self, profile: &'p Profile, field: &str) -> Option<&'p Value> {
         let mut key = String::new();

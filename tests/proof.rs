@@ -434,6 +434,12 @@ fn the_recipient_cap_and_seed_lists_only() {
         "{}",
         out.stderr
     );
+    let shown = common::run(&["config", "--config", config.to_str().unwrap()]);
+    assert!(
+        shown.stdout.contains("[proof]\nmax-recipients = 2\n"),
+        "{}",
+        shown.stdout
+    );
     // The default cap is 20.
     let many: Vec<String> = (0..21).map(|i| format!("seed{i}@example.org")).collect();
     let to = many.join(",");

@@ -38,6 +38,9 @@ struct ConfigFile {
     /// `[per-file-ignores]`: glob = [rules], rules not reported for matching files.
     #[serde(default, rename = "per-file-ignores")]
     per_file_ignores: BTreeMap<String, Vec<String>>,
+    /// `[proof]`: where and how `campaign-lint proof` sends.
+    #[serde(default)]
+    proof: ProofSettings,
 }
 
 /// `[campaigns]` as written.
@@ -109,6 +112,8 @@ pub struct Config {
     pub transactional: PathGlobs,
     /// `[per-file-ignores]`: the globs, and the rules each one turns off.
     pub per_file_ignores: (PathGlobs, Vec<Vec<String>>),
+    /// `[proof]`, its files resolved against the config file's directory.
+    pub proof: ProofSettings,
 }
 
 impl Config {
@@ -177,6 +182,12 @@ impl Config {
             limits: file.limits,
             exclude: file.exclude,
             profile: file.profile,
+            proof: ProofSettings {
+                seeds: file.proof.seeds.clone().map(resolve),
+                ca_file: file.proof.ca_file.clone().map(resolve),
+                dkim_key: file.proof.dkim_key.clone().map(resolve),
+                ..file.proof
+            },
             text,
         })
     }
@@ -360,6 +371,52 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
         .ancestors()
         .map(|dir| dir.join(FILE_NAME))
         .find(|candidate| candidate.is_file())
+}
+
+/// `[proof]` in campaign-lint.toml.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct ProofSettings {
+    /// The SMTP server: `smtp://host:587` (STARTTLS required), `smtps://host:465`
+    /// (implicit TLS) or `smtp+insecure://127.0.0.1:2525` (loopback only). A user name
+    /// may be given (`smtp://proofs@host`); the password only in the environment
+    /// variable `CAMPAIGN_LINT_SMTP_PASSWORD`.
+    pub smtp: Option<String>,
+    /// The From address of every proof, instead of the campaign's.
+    pub from: Option<String>,
+    /// The seed list used without --profile/--seeds.
+    pub seeds: Option<PathBuf>,
+    /// The most seeds one call sends to.
+    pub max_recipients: usize,
+    /// Put before each proof's subject.
+    pub subject_prefix: String,
+    /// A PEM file of certificates to trust for the SMTP server's TLS, besides the
+    /// system's (a company CA, or a test server's self-signed certificate).
+    pub ca_file: Option<PathBuf>,
+    /// How long to wait for the server at each step.
+    pub timeout_seconds: u64,
+    /// Sign each proof with DKIM: an RSA private key in PEM, with its selector and
+    /// domain (all three, or none).
+    pub dkim_key: Option<PathBuf>,
+    pub dkim_selector: Option<String>,
+    pub dkim_domain: Option<String>,
+}
+
+impl Default for ProofSettings {
+    fn default() -> Self {
+        ProofSettings {
+            smtp: None,
+            from: None,
+            seeds: None,
+            max_recipients: 20,
+            subject_prefix: "[Proof] ".to_owned(),
+            ca_file: None,
+            timeout_seconds: 30,
+            dkim_key: None,
+            dkim_selector: None,
+            dkim_domain: None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ pub mod hook;
 pub mod limits;
 pub mod output;
 pub mod profiles;
+pub mod proof;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod suppress;

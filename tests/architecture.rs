@@ -28,8 +28,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("report", &["report"]),
     // Running the rules over an audience export.
     ("runs", &["audience"]),
-    // The entry points: a check run, the git hook, the command line.
-    ("app", &["check", "hook", "cli"]),
+    // The entry points: a check run, render and proof, the git hook, the command line.
+    ("app", &["check", "render", "proof", "hook", "cli"]),
 ];
 
 /// An import of `to` from the top-level module `from`, seen in `file`.

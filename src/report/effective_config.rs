@@ -88,6 +88,46 @@ pub fn effective_config(config: &Config, rules: &RuleSet) -> String {
         );
     }
     top.insert("limits".into(), Value::Table(limits));
+    // `[proof]`, when the config sets it (never a password: it is not in the config).
+    let proof = &config.proof;
+    if *proof != crate::config::ProofSettings::default() {
+        let mut t = Table::new();
+        let paths = [
+            ("seeds", &proof.seeds),
+            ("ca-file", &proof.ca_file),
+            ("dkim-key", &proof.dkim_key),
+        ];
+        let texts = [
+            ("smtp", &proof.smtp),
+            ("from", &proof.from),
+            ("dkim-selector", &proof.dkim_selector),
+            ("dkim-domain", &proof.dkim_domain),
+        ];
+        for (key, value) in texts {
+            if let Some(v) = value {
+                t.insert(key.into(), string(v.clone()));
+            }
+        }
+        for (key, value) in paths {
+            if let Some(v) = value {
+                t.insert(key.into(), string(v.display().to_string()));
+            }
+        }
+        t.insert(
+            "subject-prefix".into(),
+            string(proof.subject_prefix.clone()),
+        );
+        for (key, value) in [
+            ("max-recipients", proof.max_recipients as u64),
+            ("timeout-seconds", proof.timeout_seconds),
+        ] {
+            t.insert(
+                key.into(),
+                Value::Integer(i64::try_from(value).unwrap_or(i64::MAX)),
+            );
+        }
+        top.insert("proof".into(), Value::Table(t));
+    }
     let mut section = Table::new();
     if !config.packs.is_empty() {
         let packs = config

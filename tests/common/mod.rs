@@ -253,6 +253,12 @@ pub const CASES: &[(&str, &[&str], i32)] = &[
         0,
     ),
     (
+        // A Liquid tag never closed and an {% if %} never ended (merge-tag-syntax).
+        "broken-tags",
+        &["samples/syntax/broken-tags.html"],
+        1,
+    ),
+    (
         "japanese-sale-english-reader",
         &[
             "samples/templates/ja-sale.html",

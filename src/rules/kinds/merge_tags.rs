@@ -394,6 +394,48 @@ impl MergeTags {
     }
 }
 
+/// How `render` reads a tag the way this kind does: the field matched as the rules match
+/// it (case, `_`, `-`, spaces, an object prefix, Mailchimp's FNAME/LNAME/PHONE) and the
+/// system tags the ESP fills in itself.
+pub struct TagFields(MergeTags);
+
+impl Default for TagFields {
+    fn default() -> Self {
+        TagFields(MergeTags::new(Params::default()))
+    }
+}
+
+impl TagFields {
+    /// With the parameters of a `[rules.unresolved-merge-tag]` override (`known-tags`,
+    /// `field-aliases`), so that a tag the rule takes for resolved is filled. The loader
+    /// has checked them; a table that does not fit leaves the defaults.
+    pub fn with_params(params: &toml::Table) -> Self {
+        let params = toml::Value::Table(params.clone())
+            .try_into::<Params>()
+            .unwrap_or_default();
+        TagFields(MergeTags::new(params))
+    }
+
+    /// The profile's value for a field as a tag writes it.
+    pub fn value<'p>(&self, profile: &'p Profile, field: &str) -> Option<&'p Value> {
+        let mut key = String::new();
+        push_key(&mut key, field);
+        self.0.lookup(profile, field, &key).map(|(_, v)| v)
+    }
+
+    /// Whether the ESP fills this tag name in itself (unsubscribe, web version, ...).
+    pub fn is_system(&self, name: &str) -> bool {
+        let mut key = String::new();
+        push_key(&mut key, name);
+        self.0.system.contains(&key)
+    }
+
+    /// The field a tag prints and the rest of its expression, as the rules read it.
+    pub fn field_of(tag: &MergeTag) -> Option<(&str, &str)> {
+        field_of(tag)
+    }
+}
+
 fn is_empty(value: &Value) -> bool {
     match value {
         Value::Null => true,

@@ -9,7 +9,9 @@ mod insecure_link;
 mod language;
 mod link_text;
 mod list_unsubscribe;
+mod merge_tag_syntax;
 mod merge_tags;
+pub use merge_tags::TagFields;
 mod no_reply_path;
 mod one_click_unsubscribe;
 mod owned_products;
@@ -242,6 +244,7 @@ pub static KINDS: &[KindEntry] = &[
     KindEntry::campaign::<link_text::LinkText>("link-text"),
     KindEntry::campaign::<sender_identity::SenderIdentity>("sender-identity"),
     KindEntry::recipient::<merge_tags::MergeTags>("merge-tags"),
+    KindEntry::campaign::<merge_tag_syntax::MergeTagSyntax>("merge-tag-syntax"),
     KindEntry::recipient::<subscription_status::SubscriptionStatus>("subscription-status"),
     KindEntry::campaign::<postal_address::PostalAddress>("postal-address"),
     KindEntry::campaign::<gmail_clipping::GmailClipping>("gmail-clipping"),

@@ -1,6 +1,9 @@
 //! The command line: clap definitions mapped onto library calls. Writes to the given
 //! streams and returns the exit status; the binary does the rest.
 
+mod proof;
+mod render;
+
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -40,6 +43,66 @@ pub enum Command {
     /// Git integration
     #[command(subcommand)]
     Hook(HookCommand),
+    /// Write the campaign as one recipient gets it: their language's variant, merge tags filled from their profile
+    Render(Box<RenderArgs>),
+    /// Check the campaign, then send it to seed addresses as each seed's profile gets it (or write the proofs with --dry-run)
+    Proof(Box<ProofArgs>),
+}
+
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // one per command-line flag
+pub struct ProofArgs {
+    /// Campaign files or directories (language variants: each seed gets its own)
+    #[arg(required = true, value_name = "CAMPAIGN")]
+    pub campaigns: Vec<PathBuf>,
+    /// The seed addresses, rendered for --profile (comma-separated or repeated)
+    #[arg(long, value_name = "ADDR", value_delimiter = ',')]
+    pub to: Vec<String>,
+    /// The profile every --to seed gets the campaign for (JSON object)
+    #[arg(long, value_name = "FILE", conflicts_with = "seeds")]
+    pub profile: Option<PathBuf>,
+    /// A seed list (CSV, JSON or JSON Lines of profiles): each row's email gets the
+    /// campaign as that row's profile would
+    #[arg(long, value_name = "FILE")]
+    pub seeds: Option<PathBuf>,
+    /// The SMTP server: smtp://[user@]host[:port] (STARTTLS), smtps://… (TLS) or
+    /// smtp+insecure://127.0.0.1:PORT (loopback only); the password comes from
+    /// CAMPAIGN_LINT_SMTP_PASSWORD
+    #[arg(long, value_name = "URL")]
+    pub smtp: Option<String>,
+    /// Trust the certificates in this PEM file for the SMTP server's TLS
+    #[arg(long, value_name = "FILE")]
+    pub smtp_ca: Option<PathBuf>,
+    /// Write each proof to this directory as an .eml (the exact bytes) and send nothing
+    #[arg(long, value_name = "DIR")]
+    pub dry_run: Option<PathBuf>,
+    /// The From of every proof, instead of the campaign's (required for templates)
+    #[arg(long, value_name = "ADDR")]
+    pub from: Option<String>,
+    /// Send even when check finds errors
+    #[arg(long)]
+    pub allow_errors: bool,
+    /// Refused: a proof goes to seeds only
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub audience: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Campaign files or directories (language variants: the recipient's is rendered)
+    #[arg(required = true, value_name = "CAMPAIGN")]
+    pub campaigns: Vec<PathBuf>,
+    /// The recipient's profile (JSON object)
+    #[arg(long, value_name = "FILE")]
+    pub profile: PathBuf,
+    /// Write to this file, or into this directory under the campaign's file name
+    /// (standard output by default)
+    #[arg(long, value_name = "FILE|DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -57,7 +120,7 @@ pub enum HookCommand {
 }
 
 /// Where the configuration and the rules come from.
-#[derive(Debug, Default, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct RuleArgs {
     /// Use this config file instead of the nearest campaign-lint.toml
     #[arg(long, value_name = "FILE")]
@@ -215,6 +278,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
     let cwd = std::env::current_dir().unwrap_or_default();
     let args = match &cli.command {
         Command::Check(a) => &a.rules,
+        Command::Render(a) => &a.rules,
+        Command::Proof(a) => &a.rules,
         Command::Rules(r) | Command::Explain { rules: r, .. } | Command::Config(r) => r,
         Command::Hook(HookCommand::Install { force }) => {
             return match crate::hook::install(&cwd, *force) {
@@ -237,6 +302,32 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
     };
     match cli.command {
         Command::Check(args) => run_check(*args, &config, &rules, out, err),
+        Command::Proof(args) => {
+            let args = *args;
+            let request = proof::Request {
+                campaigns: args.campaigns,
+                to: args.to,
+                profile: args.profile,
+                seeds: args.seeds,
+                smtp: args.smtp,
+                smtp_ca: args.smtp_ca,
+                dry_run: args.dry_run,
+                from: args.from,
+                allow_errors: args.allow_errors,
+                audience: args.audience,
+                rules: args.rules,
+            };
+            proof::run(&request, &config, out, err)
+        }
+        Command::Render(args) => render::run(
+            &args.campaigns,
+            &args.profile,
+            args.out.as_deref(),
+            &args.rules,
+            &config,
+            out,
+            err,
+        ),
         Command::Rules(_) => {
             let mut text = Vec::new();
             list_rules(&rules, &mut text)?;
@@ -287,7 +378,7 @@ fn load(args: &RuleArgs, cwd: &std::path::Path) -> Result<(Config, RuleSet), Err
 }
 
 /// The rules in force under `config` and the command line's rule options.
-fn rules_for(args: &RuleArgs, config: &Config) -> Result<RuleSet, Error> {
+pub(crate) fn rules_for(args: &RuleArgs, config: &Config) -> Result<RuleSet, Error> {
     let mut packs = config.packs.clone();
     packs.extend(args.packs.iter().cloned());
     let options = LoadOptions {
@@ -300,7 +391,7 @@ fn rules_for(args: &RuleArgs, config: &Config) -> Result<RuleSet, Error> {
     RuleSet::load(&options)
 }
 
-fn fail(err: &mut dyn Write, e: &Error) -> io::Result<ExitStatus> {
+pub(crate) fn fail(err: &mut dyn Write, e: &Error) -> io::Result<ExitStatus> {
     writeln!(err, "{}", report::render_error(e))?;
     Ok(ExitStatus::Failure)
 }

@@ -129,6 +129,14 @@ pub struct CheckArgs {
     /// Record the current findings in the --baseline file (and exit 0)
     #[arg(long, requires = "baseline")]
     pub update_baseline: bool,
+    /// Write the report to this file instead of stdout (put in place only when the run
+    /// completes; never one of the run's inputs)
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// With --format html: load the campaign's remote images (by default each is shown as
+    /// a placeholder of its size with its alt text, and nothing is fetched)
+    #[arg(long)]
+    pub load_images: bool,
 }
 
 /// `RULE=RATE`, where RATE is a percentage (`1%`, `0.5%`) or a fraction (`0.01`).
@@ -353,13 +361,19 @@ fn run_check(
             )
             .collect(),
         baseline_out: args.baseline.clone().filter(|_| args.update_baseline),
+        report_out: args.output.clone(),
     };
     let mut outcome = match check(&request, config, rules) {
         Ok(outcome) => outcome,
         Err(e) => {
             let status = fail(err, &e)?;
             let options = &request.audience_options;
-            for file in options.suppress_out.iter().chain(&options.findings_out) {
+            for file in options
+                .suppress_out
+                .iter()
+                .chain(&options.findings_out)
+                .chain(&args.output)
+            {
                 // Only worth saying where an older file is left as it was.
                 let name = file.display().to_string();
                 if file.is_file() && name != e.file {
@@ -412,7 +426,31 @@ fn run_check(
             Err(e) => return fail(err, &e),
         }
     }
-    show(args.format, &outcome, rules, &fail_on, out, err)
+    let html = report::HtmlOptions {
+        load_images: args.load_images,
+        show_emails: args.show_emails,
+    };
+    let Some(path) = &args.output else {
+        return show_as(args.format, html, &outcome, rules, &fail_on, out, err);
+    };
+    let mut buffer = Vec::new();
+    let status = show_as(
+        args.format,
+        html,
+        &outcome,
+        rules,
+        &fail_on,
+        &mut buffer,
+        err,
+    )?;
+    let written = crate::output::PendingFile::create(path).and_then(|mut file| {
+        file.write_all(&buffer)?;
+        file.commit()
+    });
+    match written {
+        Ok(()) => Ok(status),
+        Err(e) => fail(err, &e),
+    }
 }
 
 fn not_written(err: &mut dyn Write, file: &str) -> io::Result<()> {
@@ -432,10 +470,27 @@ fn show(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<ExitStatus> {
+    let html = report::HtmlOptions::default();
+    show_as(format, html, outcome, rules, fail_on, out, err)
+}
+
+/// [`show`] with the HTML report's options.
+fn show_as(
+    format: OutputFormat,
+    html: report::HtmlOptions,
+    outcome: &Outcome,
+    rules: &RuleSet,
+    fail_on: &[(String, f64)],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<ExitStatus> {
     let human = HumanOptions::detect();
-    out.write_all(
-        report::render(format, &outcome.report, &outcome.errors, &human, rules).as_bytes(),
-    )?;
+    let text = if format == OutputFormat::Html {
+        report::render_html(&outcome.report, &outcome.errors, rules, html)
+    } else {
+        report::render(format, &outcome.report, &outcome.errors, &human, rules)
+    };
+    out.write_all(text.as_bytes())?;
     // The audience summary says which rates tripped; for one profile, say it here.
     if format == OutputFormat::Human && outcome.report.audience.is_none() {
         for t in tripped(&outcome.report, fail_on) {

@@ -8,6 +8,7 @@ mod config;
 mod excerpt;
 mod github;
 mod gitlab;
+mod html;
 mod human;
 mod json;
 mod junit;
@@ -19,6 +20,7 @@ use crate::diagnostic::Report;
 use crate::error::Error;
 
 pub use config::effective_config;
+pub use html::{HtmlOptions, esc as html_escape};
 pub use human::{HumanOptions, render_error};
 pub use recipients::plural;
 
@@ -124,6 +126,9 @@ pub enum OutputFormat {
     Junit,
     /// GitLab Code Quality JSON.
     Gitlab,
+    /// One self-contained HTML page: each campaign shown with its findings marked, the
+    /// audience in charts (write it with --output FILE).
+    Html,
 }
 
 /// Renders a report (and the inputs that could not be checked) in `format`.
@@ -142,7 +147,18 @@ pub fn render(
         OutputFormat::Sarif => sarif::render(report, errors, rules),
         OutputFormat::Junit => junit::render(report, errors),
         OutputFormat::Gitlab => gitlab::render(report, errors),
+        OutputFormat::Html => html::render(report, errors, rules, HtmlOptions::default()),
     }
+}
+
+/// The HTML report with its options (`--load-images`, `--show-emails`).
+pub fn render_html(
+    report: &Report,
+    errors: &[Error],
+    rules: &crate::rules::RuleSet,
+    options: HtmlOptions,
+) -> String {
+    html::render(report, errors, rules, options)
 }
 
 #[cfg(test)]

@@ -171,11 +171,65 @@ fn output_writes_any_format_and_refuses_an_input() {
         std::fs::read_to_string(dir.join("out.json")).unwrap(),
         stdout.stdout
     );
+    // A run that cannot be done writes nothing and leaves an older report as it was.
+    std::fs::write(dir.join("out.json"), "old").unwrap();
+    let failed = run_in(
+        &dir,
+        &[
+            "check",
+            "promo.eml",
+            "--profile",
+            "missing.json",
+            "--output",
+            "out.json",
+        ],
+    );
+    assert_eq!(failed.code, 2, "{}", failed.stderr);
+    assert!(
+        failed.stderr.contains("out.json: not written"),
+        "{}",
+        failed.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.json")).unwrap(),
+        "old"
+    );
     let names: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     assert_eq!(names.len(), 2, "a temporary file was left: {names:?}");
+}
+
+#[test]
+fn load_images_allows_images_and_nothing_else() {
+    let dir = temp_dir("load-images");
+    let out = dir.join("report.html");
+    let out = out.to_str().unwrap();
+    let campaign = "samples/campaigns/free-phone.eml";
+    let r = run(&[
+        "check",
+        campaign,
+        "--format",
+        "html",
+        "--output",
+        out,
+        "--load-images",
+    ]);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let html = std::fs::read_to_string(out).unwrap();
+    assert!(html.contains("img-src data: https: http:;"));
+    assert!(html.contains("default-src &#39;none&#39;;"));
+    assert!(html.contains("&lt;img "), "images are kept in the campaign");
+    assert!(
+        html.contains("src=&quot;https://"),
+        "remote image sources are kept"
+    );
+    assert!(
+        !html.contains("data-cl-image"),
+        "no placeholder with --load-images"
+    );
+    assert!(!html.contains("Remote images are not loaded"));
 }
 
 /// Payloads that would run if the report printed any of its strings raw.

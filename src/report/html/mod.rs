@@ -344,7 +344,7 @@ fn audience(report: &Report, options: HtmlOptions) -> String {
         let mismatched: u64 = languages.values().map(|(n, _)| n).sum();
         let mut rows = vec![(
             format!(
-                "{} (the campaign's) or none on file",
+                "{} (campaign) or none",
                 campaign_language
                     .as_deref()
                     .unwrap_or("the campaign's language")

@@ -496,6 +496,17 @@ fn single_profile_report_in_a_browser() {
         .map(|f| &f["rule"])
         .collect();
     assert_eq!(rules, expected);
+    // Dark mode changes the page's colours; print hides the tab buttons and shows both tabs.
+    let looks = &seen["looks"];
+    assert_ne!(
+        looks["light"]["background"], looks["dark"]["background"],
+        "{looks}"
+    );
+    assert_ne!(looks["light"]["color"], looks["dark"]["color"], "{looks}");
+    assert_eq!(looks["light"]["tabsShown"], true, "{looks}");
+    assert_eq!(looks["light"]["hiddenTabShown"], false, "{looks}");
+    assert_eq!(looks["print"]["tabsShown"], false, "{looks}");
+    assert_eq!(looks["print"]["hiddenTabShown"], true, "{looks}");
     // The owned products are marked in the campaign, the header finding on the headers.
     assert!(file["findings"][0]["frameBadges"].as_array().unwrap().len() > 2);
     assert!(!seen["click"].is_null());
@@ -603,7 +614,11 @@ fn marks_sit_on_the_elements_and_words_the_spans_name() {
                     .any(|&(j, s, e)| j != i && s < end && offset < e);
                 if words.contains('<') || overlapped {
                     // Marked by a badge only: it must still be there.
-                    assert!(!shown["frameBadges"].as_array().unwrap().is_empty());
+                    assert!(
+                        !shown["frameBadges"].as_array().unwrap().is_empty(),
+                        "{path}: finding {} at {offset}: {shown}",
+                        i + 1
+                    );
                 } else {
                     assert!(
                         targets

@@ -136,6 +136,25 @@ async function main() {
       findingInView: l.top >= 0 && l.top < window.innerHeight,
     };
   });
+  // Dark mode and print: the page's colours follow the system; printed, the buttons go
+  // and every tab is shown.
+  const looks = () => page.evaluate(() => {
+    const style = (el) => (el ? getComputedStyle(el) : null);
+    const tabs = document.querySelector(".tabs");
+    const hiddenTab = document.querySelector(".tab[hidden]");
+    return {
+      background: style(document.body).backgroundColor,
+      color: style(document.body).color,
+      tabsShown: tabs ? style(tabs).display !== "none" : null,
+      hiddenTabShown: hiddenTab ? style(hiddenTab).display !== "none" : null,
+    };
+  });
+  result.looks = { light: await looks() };
+  await page.emulateMedia({ colorScheme: "dark" });
+  result.looks.dark = await looks();
+  await page.emulateMedia({ colorScheme: "light", media: "print" });
+  result.looks.print = await looks();
+  await page.emulateMedia({ media: "screen" });
   result.pwnedAfter = await page.evaluate(() => window.pwned || null);
   result.titleAfter = await page.title();
   if (screenshot) {

@@ -37,23 +37,75 @@ pub enum Placed {
     Unseen,
 }
 
-/// Whether byte `at` of `html` lies where a mark cannot be shown: before the body, or
-/// inside a comment (MSO conditionals), a `<style>`, `<script>`, `<title>` or `<textarea>`.
-fn unseen(lower: &str, at: usize) -> bool {
-    let before = &lower[..at];
-    if lower.contains("<body") && !before.contains("<body") {
-        return true;
+/// Where in the HTML a mark can go, found once for all marks (a template may have
+/// thousands of findings: each mark costs a binary search, not a scan).
+struct Layout {
+    /// Offsets of every `<` and `>`.
+    opens: Vec<usize>,
+    closes: Vec<usize>,
+    /// Sorted, disjoint ranges where a mark cannot be shown: before the body, comments
+    /// (MSO conditionals), `<style>`, `<script>`, `<title>`, `<textarea>`.
+    unseen: Vec<std::ops::Range<usize>>,
+}
+
+impl Layout {
+    fn new(html: &str) -> Layout {
+        let lower = html.to_ascii_lowercase();
+        let mut unseen = Vec::new();
+        if let Some(body) = lower.find("<body") {
+            unseen.push(0..body);
+        }
+        for (open, close) in [
+            ("<!--", "-->"),
+            ("<style", "</style"),
+            ("<script", "</script"),
+            ("<title", "</title"),
+            ("<textarea", "</textarea"),
+        ] {
+            let mut from = 0;
+            while let Some(o) = lower[from..].find(open).map(|o| o + from) {
+                let end = lower[o + open.len()..]
+                    .find(close)
+                    .map_or(lower.len(), |c| o + open.len() + c);
+                // A mark at the opener itself goes before it, where it shows.
+                unseen.push(o + 1..end);
+                from = end.max(o + 1);
+            }
+        }
+        unseen.sort_by_key(|r| r.start);
+        let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(unseen.len());
+        for r in unseen {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        Layout {
+            opens: memchr::memchr_iter(b'<', html.as_bytes()).collect(),
+            closes: memchr::memchr_iter(b'>', html.as_bytes()).collect(),
+            unseen: merged,
+        }
     }
-    let inside = |open: &str, close: &str| {
-        before
-            .rfind(open)
-            .is_some_and(|o| before[o..].find(close).is_none())
-    };
-    inside("<!--", "-->")
-        || inside("<style", "</style")
-        || inside("<script", "</script")
-        || inside("<title", "</title")
-        || inside("<textarea", "</textarea")
+
+    /// The last offset in `list` before `at`.
+    fn last_before(list: &[usize], at: usize) -> Option<usize> {
+        let i = list.partition_point(|&x| x < at);
+        i.checked_sub(1).map(|i| list[i])
+    }
+
+    /// The start of the tag `at` lies in, if it lies in one.
+    fn tag_around(&self, at: usize) -> Option<usize> {
+        let open = Self::last_before(&self.opens, at)?;
+        match Self::last_before(&self.closes, at) {
+            Some(close) if close > open => None,
+            _ => Some(open),
+        }
+    }
+
+    fn is_unseen(&self, at: usize) -> bool {
+        let i = self.unseen.partition_point(|r| r.end <= at);
+        self.unseen.get(i).is_some_and(|r| r.start <= at)
+    }
 }
 
 /// The badge a mark shows: the finding's number on its severity's colour.
@@ -70,12 +122,13 @@ fn badge(number: usize, severity: &str, seen: &str) -> String {
 
 /// Splices the marks into `html`; says where each landed (in the order given).
 pub fn splice_marks(html: &str, marks: &[Mark]) -> (String, Vec<Placed>) {
-    let lower = html.to_ascii_lowercase();
-    // (offset, rank, text): inserted from the end so that offsets stay valid; at one
-    // offset, lower ranks come first in the result (closing `</mark>`s rank 0).
+    let layout = Layout::new(html);
+    // (offset, rank, text): at one offset, lower ranks come first in the result (closing
+    // `</mark>`s rank 0).
     let mut inserts: Vec<(usize, usize, String)> = Vec::new();
     let mut placed = Vec::with_capacity(marks.len());
-    let mut wrapped: Vec<std::ops::Range<usize>> = Vec::new();
+    // Wrapped ranges (start → end), disjoint.
+    let mut wrapped: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     // One attribute per element, naming every mark on it (`data-cl-target="2 3"`).
     let mut targets: std::collections::BTreeMap<usize, Vec<String>> =
         std::collections::BTreeMap::default();
@@ -85,14 +138,10 @@ pub fn splice_marks(html: &str, marks: &[Mark]) -> (String, Vec<Placed>) {
             .floor_char_boundary(mark.range.end.min(html.len()))
             .max(start);
         // Inside a tag (an attribute): the mark goes on the tag.
-        let open = html[..start].rfind('<');
-        let close = html[..start].rfind('>');
-        if let Some(o) = open
-            && close.is_none_or(|c| c < o)
-        {
+        if let Some(o) = layout.tag_around(start) {
             start = o;
         }
-        if unseen(&lower, start) {
+        if layout.is_unseen(start) {
             placed.push(Placed::Unseen);
             continue;
         }
@@ -111,9 +160,13 @@ pub fn splice_marks(html: &str, marks: &[Mark]) -> (String, Vec<Placed>) {
             continue;
         }
         let plain = !html[start..end].contains(['<', '>']);
-        let overlaps = wrapped.iter().any(|w| w.start < end && start < w.end);
+        // Of disjoint ranges, only the last to start before `end` can overlap.
+        let overlaps = wrapped
+            .range(..end)
+            .next_back()
+            .is_some_and(|(_, &e)| e > start);
         if plain && end > start && !overlaps {
-            wrapped.push(start..end);
+            wrapped.insert(start, end);
             inserts.push((
                 start,
                 1 + i,
@@ -137,11 +190,16 @@ pub fn splice_marks(html: &str, marks: &[Mark]) -> (String, Vec<Placed>) {
             format!(" data-cl-target=\"{}\"", numbers.join(" ")),
         ));
     }
-    inserts.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-    let mut out = html.to_owned();
-    for (at, _, text) in inserts {
-        out.insert_str(at, &text);
+    inserts.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let added: usize = inserts.iter().map(|i| i.2.len()).sum();
+    let mut out = String::with_capacity(html.len() + added);
+    let mut at = 0;
+    for (offset, _, text) in inserts {
+        out.push_str(&html[at..offset]);
+        out.push_str(&text);
+        at = offset;
     }
+    out.push_str(&html[at..]);
     (out, placed)
 }
 

@@ -69,12 +69,13 @@ fn escape(text: &str, controls: bool) -> String {
     out
 }
 
-/// Severity colours from the Okabe–Ito palette, told apart with every kind of colour
-/// blindness, each with its own icon too.
+/// Severity colours: the hues of the Okabe–Ito palette, which people with every kind of
+/// colour blindness tell apart (vermillion, yellow, blue), darkened to read on white; each
+/// severity also has its own icon and its word, so colour is never the only sign.
 fn severity_colour(severity: &str) -> &'static str {
     match severity {
-        "error" => "#c0392b",
-        "warning" => "#b36b00",
+        "error" => "#b3400a",
+        "warning" => "#8c6a00",
         _ => "#0072b2",
     }
 }

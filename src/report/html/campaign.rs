@@ -240,7 +240,7 @@ pub fn sanitize(html: &str, load_images: bool) -> String {
     let mut rewriter = HtmlRewriter::new(
         Settings::new()
             .append_element_content_handler(element!(
-                    "script, noscript, iframe, frame, frameset, object, embed, applet, base, link, meta[http-equiv], portal, template",
+                    "script, noscript, iframe, frame, frameset, object, embed, applet, base, link, meta[http-equiv], meta[name=viewport], portal, template",
                     |el| {
                         el.remove();
                         Ok(())

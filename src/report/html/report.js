@@ -9,9 +9,28 @@
       frame.style.height = Math.max(480, doc.documentElement.scrollHeight + 4) + "px";
     }
   }
+  function shows(m) {
+    return m.getClientRects().length > 0 && m.checkVisibility({ checkVisibilityCSS: true });
+  }
+  // A finding whose marks all sit in content the campaign does not display at this
+  // width (a mobile-only block, a hidden element) says so.
+  function note(frame) {
+    var section = frame.closest("section");
+    section.querySelectorAll(".finding").forEach(function (li) {
+      if (Number(li.dataset.htmlMarks) === 0 || li.querySelector(".not-shown")) { return; }
+      var marks = frame.contentDocument.querySelectorAll('[data-cl-mark="' + li.dataset.finding + '"]');
+      if (!Array.prototype.some.call(marks, shows)) {
+        var p = document.createElement("p");
+        p.className = "where not-shown";
+        p.textContent = "its mark is in content the campaign does not display at this width";
+        li.appendChild(p);
+      }
+    });
+  }
+  function loaded(frame) { fit(frame); note(frame); }
   document.querySelectorAll("iframe").forEach(function (frame) {
-    frame.addEventListener("load", function () { fit(frame); });
-    if (frame.contentDocument && frame.contentDocument.readyState === "complete") { fit(frame); }
+    frame.addEventListener("load", function () { loaded(frame); });
+    if (frame.contentDocument && frame.contentDocument.readyState === "complete") { loaded(frame); }
   });
   function show(section, tab) {
     section.querySelectorAll(".tabs button").forEach(function (b) {
@@ -30,9 +49,7 @@
       if (section.querySelector(".tabs")) { show(section, "html"); }
       var doc = frame.contentDocument;
       var marks = doc ? Array.prototype.slice.call(doc.querySelectorAll(sel)) : [];
-      var seen = marks.filter(function (m) {
-        return m.getClientRects().length > 0 && m.checkVisibility({ checkVisibilityCSS: true });
-      });
+      var seen = marks.filter(shows);
       if (seen.length) { return { tab: "html", el: seen[0] }; }
     }
     var others = [[".inbox ", null], ['.tab[data-tab="text"] ', "text"], [".headers ", null]];

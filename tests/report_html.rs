@@ -737,3 +737,27 @@ fn nothing_injected_runs_in_the_browser() {
         );
     }
 }
+
+/// Real templates (tests/corpus/real: MJML-built, MSO conditionals, remote fonts and
+/// background images): the report of a folder of them loads without a console message or
+/// a request, and their marks are in place.
+#[test]
+fn real_templates_load_cleanly() {
+    let Some(b) = browser() else { return };
+    let dir = temp_dir("browser-real");
+    let out = dir.join("report.html");
+    let r = run(&[
+        "check",
+        "tests/corpus/real/mailjet",
+        "tests/corpus/real/leemunroe",
+        "--format",
+        "html",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let seen = inspect(&b, &out, None);
+    loaded_cleanly(&seen);
+    marks_in_place(&seen);
+    assert!(seen["page"]["files"].as_array().unwrap().len() >= 18);
+}

@@ -426,17 +426,22 @@ fn run_check(
             Err(e) => return fail(err, &e),
         }
     }
-    let html = report::HtmlOptions {
-        load_images: args.load_images,
-        show_emails: args.show_emails,
+    let mut drawing = Drawing {
+        html: report::HtmlOptions {
+            load_images: args.load_images,
+            show_emails: args.show_emails,
+        },
+        human: HumanOptions::detect(),
     };
     let Some(path) = &args.output else {
-        return show_as(args.format, html, &outcome, rules, &fail_on, out, err);
+        return show_as(args.format, drawing, &outcome, rules, &fail_on, out, err);
     };
+    // A file gets no colour, whatever stdout is.
+    drawing.human.color = false;
     let mut buffer = Vec::new();
     let status = show_as(
         args.format,
-        html,
+        drawing,
         &outcome,
         rules,
         &fail_on,
@@ -470,25 +475,40 @@ fn show(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<ExitStatus> {
-    let html = report::HtmlOptions::default();
-    show_as(format, html, outcome, rules, fail_on, out, err)
+    let drawing = Drawing {
+        html: report::HtmlOptions::default(),
+        human: HumanOptions::detect(),
+    };
+    show_as(format, drawing, outcome, rules, fail_on, out, err)
 }
 
-/// [`show`] with the HTML report's options.
+/// How a report is drawn: the human report's width and colour, the HTML report's options.
+#[derive(Debug, Clone, Copy)]
+struct Drawing {
+    human: HumanOptions,
+    html: report::HtmlOptions,
+}
+
+/// [`show`], drawn as asked.
 fn show_as(
     format: OutputFormat,
-    html: report::HtmlOptions,
+    drawing: Drawing,
     outcome: &Outcome,
     rules: &RuleSet,
     fail_on: &[(String, f64)],
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<ExitStatus> {
-    let human = HumanOptions::detect();
     let text = if format == OutputFormat::Html {
-        report::render_html(&outcome.report, &outcome.errors, rules, html)
+        report::render_html(&outcome.report, &outcome.errors, rules, drawing.html)
     } else {
-        report::render(format, &outcome.report, &outcome.errors, &human, rules)
+        report::render(
+            format,
+            &outcome.report,
+            &outcome.errors,
+            &drawing.human,
+            rules,
+        )
     };
     out.write_all(text.as_bytes())?;
     // The audience summary says which rates tripped; for one profile, say it here.

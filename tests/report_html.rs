@@ -226,7 +226,7 @@ fn load_images_allows_images_and_nothing_else() {
         "remote image sources are kept"
     );
     assert!(
-        !html.contains("data-cl-image"),
+        !html.contains("data-cl-image title"),
         "no placeholder with --load-images"
     );
     assert!(!html.contains("Remote images are not loaded"));
@@ -447,6 +447,9 @@ fn marks_in_place(seen: &Value) {
                     _ => {}
                 }
             }
+            // The page's own note agrees: only a finding none of whose marks shows says so.
+            let any_shown = badges.iter().any(|b| b["visible"] == true);
+            assert_eq!(f["notShown"], !any_shown && !badges.is_empty(), "{f}");
             assert_eq!(f["textBadges"], f["textMarks"], "{f}");
             assert_eq!(f["headerBadges"], f["headerMarks"], "{f}");
         }

@@ -37,7 +37,8 @@ async function main() {
   // The frames load after the page; wait until every one has its document.
   await page.waitForFunction(() =>
     Array.from(document.querySelectorAll("iframe")).every(
-      (f) => f.contentDocument && f.contentDocument.readyState === "complete"));
+      (f) => f.contentDocument && f.contentDocument.URL === "about:srcdoc" &&
+        f.contentDocument.readyState === "complete"));
   result.url = url;
   result.page = await page.evaluate(() => {
     const visible = (el) => {
@@ -61,6 +62,7 @@ async function main() {
           textMarks: Number(li.dataset.textMarks),
           headerMarks: Number(li.dataset.headerMarks),
           frameBadges: inFrame.map((b) => ({ visible: visible(b), text: b.textContent, seen: b.dataset.clSeen })),
+          notShown: li.querySelector(".not-shown") !== null,
           inboxBadges: section.querySelectorAll('.inbox [data-cl-mark="' + n + '"]').length,
           frameTargets: targets.map((t) => ({
             tag: t.hasAttribute("data-cl-image") ? "img" : t.tagName.toLowerCase(),

@@ -8,7 +8,6 @@
 //! written; the rewrite then treats them like the campaign's own elements.
 
 use std::cell::RefCell;
-use std::fmt::Write as _;
 
 use lol_html::html_content::ContentType;
 use lol_html::{HtmlRewriter, Settings, element, text};
@@ -110,15 +109,31 @@ impl Layout {
 
 /// The badge a mark shows: the finding's number on its severity's colour.
 fn badge(number: usize, severity: &str, seen: &str) -> String {
-    let colour = super::severity_colour(severity);
     format!(
-        "<span data-cl-mark=\"{number}\" data-cl-seen=\"{seen}\" style=\"all:initial;display:inline-block;\
-         font:bold 11px/16px system-ui,sans-serif;min-width:16px;padding:0 3px;\
-         margin:0 2px;border-radius:8px;text-align:center;color:#fff;\
-         background:{colour};outline:2px solid #fff;vertical-align:middle;\
-         cursor:default\">{number}</span>"
+        "<span data-cl-mark=\"{number}\" data-cl-sev=\"{severity}\" data-cl-seen=\"{seen}\">{number}</span>"
     )
 }
+
+/// How the marks and image placeholders look, put in the campaign's head (once, not on
+/// each of thousands of marks); `!important` so that the campaign's own rules do not hide
+/// them.
+const FRAME_STYLE: &str = "<style>\
+[data-cl-mark]{all:initial!important;display:inline-block!important;\
+font:bold 11px/16px system-ui,sans-serif!important;min-width:16px!important;\
+padding:0 3px!important;margin:0 2px!important;border-radius:8px!important;\
+text-align:center!important;color:#fff!important;background:#0072b2!important;\
+outline:2px solid #fff!important;vertical-align:middle!important;cursor:default!important}\
+[data-cl-sev=error]{background:#b3400a!important}\
+[data-cl-sev=warning]{background:#8c6a00!important}\
+mark[data-cl-target]{background:rgba(255,200,0,.38)!important;color:inherit!important;\
+outline:2px dashed #0072b2!important}\
+mark[data-cl-target][data-cl-sev=error]{outline-color:#b3400a!important}\
+mark[data-cl-target][data-cl-sev=warning]{outline-color:#8c6a00!important}\
+[data-cl-image]{display:inline-flex!important;align-items:center;justify-content:center;\
+box-sizing:border-box;max-width:100%;overflow:hidden;border:1px dashed #8a8a8a;\
+background:#e9e9e9;color:#444;font:12px/1.3 system-ui,sans-serif;text-align:center;\
+padding:2px}\
+</style>";
 
 /// Splices the marks into `html`; says where each landed (in the order given).
 pub fn splice_marks(html: &str, marks: &[Mark]) -> (String, Vec<Placed>) {
@@ -171,10 +186,8 @@ pub fn splice_marks(html: &str, marks: &[Mark]) -> (String, Vec<Placed>) {
                 start,
                 1 + i,
                 format!(
-                    "<mark data-cl-target=\"{}\" style=\"background:rgba(255,200,0,.38);color:inherit;\
-                     outline:2px dashed {}\">{badge}",
-                    mark.number,
-                    super::severity_colour(mark.severity)
+                    "<mark data-cl-target=\"{}\" data-cl-sev=\"{}\">{badge}",
+                    mark.number, mark.severity
                 ),
             ));
             inserts.push((end, 0, "</mark>".to_owned()));
@@ -236,6 +249,16 @@ fn defuse_css(css: &str) -> String {
 /// `load_images` (then only images).
 pub fn sanitize(html: &str, load_images: bool) -> String {
     let style_text = RefCell::new(String::new());
+    let styled = std::cell::Cell::new(false);
+    let add_style = |el: &mut lol_html::html_content::Element<'_, '_>, first: bool| {
+        if !styled.replace(true) {
+            if first {
+                el.prepend(FRAME_STYLE, ContentType::Html);
+            } else {
+                el.append(FRAME_STYLE, ContentType::Html);
+            }
+        }
+    };
     let mut output = Vec::with_capacity(html.len() + 1024);
     let mut rewriter = HtmlRewriter::new(
         Settings::new()
@@ -246,6 +269,14 @@ pub fn sanitize(html: &str, load_images: bool) -> String {
                         Ok(())
                     }
                 ))
+            .append_element_content_handler(element!("head", |el| {
+                add_style(el, false);
+                Ok(())
+            }))
+            .append_element_content_handler(element!("body", |el| {
+                add_style(el, true);
+                Ok(())
+            }))
             .append_element_content_handler(element!("*", |el| {
                     let names: Vec<String> = el.attributes().iter().map(lol_html::html_content::Attribute::name).collect();
                     for name in names {
@@ -294,14 +325,11 @@ pub fn sanitize(html: &str, load_images: bool) -> String {
                         .get_attribute("data-cl-target")
                         .map(|n| format!(" data-cl-target=\"{}\"", esc(&n)))
                         .unwrap_or_default();
-                    let mut style = String::from(
-                        "display:inline-flex;align-items:center;justify-content:center;\
-                         box-sizing:border-box;max-width:100%;overflow:hidden;\
-                         border:1px dashed #8a8a8a;background:#e9e9e9;color:#444;\
-                         font:12px/1.3 system-ui,sans-serif;text-align:center;padding:2px;",
+                    let style = format!(
+                        "width:{}px;height:{}px",
+                        w.unwrap_or(120.0),
+                        h.unwrap_or(40.0)
                     );
-                    let _ = write!(style, "width:{}px;", w.unwrap_or(120.0));
-                    let _ = write!(style, "height:{}px;", h.unwrap_or(40.0));
                     let text = if alt.trim().is_empty() {
                         "image (no alt text)".to_owned()
                     } else {
@@ -341,7 +369,13 @@ pub fn sanitize(html: &str, load_images: bool) -> String {
         // lol_html gave up (it has memory limits): show nothing rather than the raw HTML.
         return String::from("<p>This campaign's HTML could not be made safe to show.</p>");
     }
-    String::from_utf8_lossy(&output).into_owned()
+    let out = String::from_utf8_lossy(&output).into_owned();
+    if styled.get() {
+        out
+    } else {
+        // A fragment without head or body: the style goes first.
+        format!("{FRAME_STYLE}{out}")
+    }
 }
 
 #[cfg(test)]
@@ -414,7 +448,7 @@ mod tests {
             !defused.contains("url(") && !defused.contains("@import"),
             "{out}"
         );
-        assert!(out.contains("width:600px;height:200px;"), "{out}");
+        assert!(out.contains("style=\"width:600px;height:200px\""), "{out}");
         assert!(out.contains(">Sale &lt;now&gt;</span>"), "{out}");
         let loaded = sanitize(html, true);
         assert!(loaded.contains("src=\"https://t.example/p.gif\""));

@@ -69,17 +69,10 @@ fn escape(text: &str, controls: bool) -> String {
     out
 }
 
-/// Severity colours: the hues of the Okabe–Ito palette, which people with every kind of
-/// colour blindness tell apart (vermillion, yellow, blue), darkened to read on white; each
-/// severity also has its own icon and its word, so colour is never the only sign.
-fn severity_colour(severity: &str) -> &'static str {
-    match severity {
-        "error" => "#b3400a",
-        "warning" => "#8c6a00",
-        _ => "#0072b2",
-    }
-}
-
+/// Severities are told apart by colour (report.css and the frame's style: the hues of the
+/// Okabe–Ito palette, which people with every kind of colour blindness tell apart —
+/// vermillion, yellow, blue — darkened to read on white) and, so that colour is never the
+/// only sign, by this icon and their word.
 fn icon(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "✖",

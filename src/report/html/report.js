@@ -27,10 +27,16 @@
       }
     });
   }
-  function loaded(frame) { fit(frame); note(frame); }
+  function loaded(frame) {
+    // Before the srcdoc loads, the frame holds an empty about:blank that is "complete".
+    var doc = frame.contentDocument;
+    if (!doc || doc.URL !== "about:srcdoc" || doc.readyState !== "complete") { return; }
+    fit(frame);
+    note(frame);
+  }
   document.querySelectorAll("iframe").forEach(function (frame) {
     frame.addEventListener("load", function () { loaded(frame); });
-    if (frame.contentDocument && frame.contentDocument.readyState === "complete") { loaded(frame); }
+    loaded(frame);
   });
   function show(section, tab) {
     section.querySelectorAll(".tabs button").forEach(function (b) {
@@ -69,12 +75,9 @@
       if (!found) { return; }
       if (found.tab && section.querySelector(".tabs")) { show(section, found.tab); }
       found.el.scrollIntoView({ block: "center" });
-      found.el.classList.remove("flash");
-      found.el.style.animation = "none";
-      void found.el.offsetWidth;
-      found.el.style.animation = "";
-      found.el.style.outline = "3px solid #e69f00";
-      setTimeout(function () { found.el.style.outline = "2px solid #fff"; }, 1600);
+      var el = found.el;
+      el.style.setProperty("outline", "3px solid #e69f00", "important");
+      setTimeout(function () { el.style.removeProperty("outline"); }, 1600);
       from = item;
       back.hidden = false;
     });

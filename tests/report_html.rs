@@ -764,3 +764,20 @@ fn real_templates_load_cleanly() {
     marks_in_place(&seen);
     assert!(seen["page"]["files"].as_array().unwrap().len() >= 18);
 }
+
+#[test]
+fn the_header_panel_and_inbox_line_show_the_subject_decoded() {
+    let (_, html, _) = report_and_json(
+        &[
+            "check",
+            "samples/campaigns/winter-sale.de.eml",
+            "--profile",
+            "samples/profiles/customer.json",
+        ],
+        "decoded-subject",
+    );
+    let subject = "Winter-Sale: bis zu 30 % auf ausgewählte Fernseher ❄";
+    assert!(html.contains(&format!("<span class=\"subject\">{subject}</span>")));
+    assert!(html.contains(&format!("decoded: {subject}</span>")));
+    assert!(html.contains("<code>=?utf-8?q?Winter-Sale=3A_bis_zu_30_=25_auf"));
+}

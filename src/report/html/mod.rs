@@ -635,9 +635,21 @@ fn header_panel(c: &Campaign, marks: &[(usize, usize, &'static str)]) -> String 
                 "<span class=\"badge sev-{sev}\" data-cl-mark=\"{n}\">{n}</span>"
             );
         }
+        // An RFC 2047-encoded subject is shown decoded too.
+        let decoded = c
+            .subject
+            .as_ref()
+            .filter(|s| h.name.eq_ignore_ascii_case("Subject") && s.text != h.value)
+            .map(|s| {
+                format!(
+                    "<br><span class=\"decoded\">decoded: {}</span>",
+                    esc(&s.text)
+                )
+            })
+            .unwrap_or_default();
         let _ = write!(
             out,
-            "<tr{}><th>{}</th><td>{badges}<code>{}</code></td></tr>",
+            "<tr{}><th>{}</th><td>{badges}<code>{}</code>{decoded}</td></tr>",
             if here.is_empty() {
                 ""
             } else {

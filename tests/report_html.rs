@@ -781,3 +781,23 @@ fn the_header_panel_and_inbox_line_show_the_subject_decoded() {
     assert!(html.contains(&format!("decoded: {subject}</span>")));
     assert!(html.contains("<code>=?utf-8?q?Winter-Sale=3A_bis_zu_30_=25_auf"));
 }
+
+#[test]
+fn example_addresses_are_masked_unless_show_emails() {
+    let args = [
+        "check",
+        "samples/campaigns/free-phone.eml",
+        "--audience",
+        "samples/audiences/newsletter-export.csv",
+        "--catalog",
+        CATALOG,
+    ];
+    let (_, masked, _) = report_and_json(&args, "masked");
+    let mut shown_args = args.to_vec();
+    shown_args.push("--show-emails");
+    let (_, shown, _) = report_and_json(&shown_args, "shown");
+    let full =
+        |html: &str| html.matches("@example.org").count() - html.matches("•••@example.org").count();
+    assert_eq!(full(&masked), 0, "a full address in the masked report");
+    assert!(full(&shown) > 0, "--show-emails shows no address in full");
+}

@@ -118,7 +118,7 @@ pub fn render(report: &Report, errors: &[Error], rules: &RuleSet, options: HtmlO
         body.push_str(&audience(report, options));
     }
     for (i, file) in report.files.iter().enumerate() {
-        body.push_str(&file_section(i, file, report, rules, options));
+        body.push_str(&file_section(i, file, rules, options));
     }
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -425,13 +425,7 @@ fn reread(file: &FileReport) -> Option<(Campaign, Facts)> {
     Some((campaign, facts))
 }
 
-fn file_section(
-    i: usize,
-    file: &FileReport,
-    report: &Report,
-    rules: &RuleSet,
-    options: HtmlOptions,
-) -> String {
+fn file_section(i: usize, file: &FileReport, rules: &RuleSet, options: HtmlOptions) -> String {
     let f = &file.findings;
     let mut out = format!(
         "<section class=\"file\" id=\"file-{i}\"><h2>{} <small>{}</small></h2>",
@@ -556,7 +550,6 @@ fn file_section(
         options,
     ));
     out.push_str("</div></section>");
-    let _ = report;
     out
 }
 

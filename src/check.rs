@@ -38,6 +38,8 @@ pub struct CheckRequest {
     pub other_inputs: Vec<Named>,
     /// `--update-baseline`: the baseline is an output of this run.
     pub baseline_out: Option<PathBuf>,
+    /// `--output`: where the report goes instead of stdout (written by the caller).
+    pub report_out: Option<PathBuf>,
     /// The directory the paths of `campaign_bytes` are relative to (the repository's top
     /// for staged files); None: the working directory.
     pub bytes_root: Option<PathBuf>,
@@ -369,6 +371,7 @@ fn outputs_of(request: &CheckRequest) -> Vec<Named> {
         ("--suppress-out", options.suppress_out.as_ref()),
         ("--findings-out", options.findings_out.as_ref()),
         ("--baseline (updated)", request.baseline_out.as_ref()),
+        ("--output", request.report_out.as_ref()),
     ]
     .into_iter()
     .filter_map(|(role, path)| path.map(|p| Named::new(role, p)))

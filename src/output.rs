@@ -203,6 +203,16 @@ impl PendingFile {
     }
 }
 
+impl Write for PendingFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writer.as_mut().map_or(Ok(buf.len()), |w| w.write(buf))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer.as_mut().map_or(Ok(()), BufWriter::flush)
+    }
+}
+
 impl Drop for PendingFile {
     fn drop(&mut self) {
         if let Some(temp) = self.temp.take() {

@@ -192,6 +192,14 @@ pub struct CheckArgs {
     /// Record the current findings in the --baseline file (and exit 0)
     #[arg(long, requires = "baseline")]
     pub update_baseline: bool,
+    /// Write the report to this file instead of stdout (put in place only when the run
+    /// completes; never one of the run's inputs)
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// With --format html: load the campaign's remote images (by default each is shown as
+    /// a placeholder of its size with its alt text, and nothing is fetched)
+    #[arg(long)]
+    pub load_images: bool,
 }
 
 /// `RULE=RATE`, where RATE is a percentage (`1%`, `0.5%`) or a fraction (`0.01`).
@@ -413,6 +421,7 @@ fn run_check(
         }
     }
     let fail_on = args.fail_on.clone();
+    let drawing = drawing_for(&args);
     let request = CheckRequest {
         campaigns: args.campaigns,
         campaign_bytes: Vec::new(),
@@ -444,26 +453,28 @@ fn run_check(
             )
             .collect(),
         baseline_out: args.baseline.clone().filter(|_| args.update_baseline),
+        report_out: args.output.clone(),
     };
-    if !args.update_baseline && crate::check::streams(&request, config) {
-        let baseline = args.baseline.as_deref();
-        return stream_check(
-            &request,
-            args.format,
-            baseline,
-            &fail_on,
-            config,
-            rules,
-            out,
-            err,
-        );
+    if !args.update_baseline && args.format.streams() && crate::check::streams(&request, config) {
+        let to = Streamed {
+            format: args.format,
+            human: drawing.human,
+            baseline: args.baseline.as_deref(),
+            output: args.output.as_deref(),
+        };
+        return stream_check(&request, &to, &fail_on, config, rules, out, err);
     }
     let mut outcome = match check(&request, config, rules) {
         Ok(outcome) => outcome,
         Err(e) => {
             let status = fail(err, &e)?;
             let options = &request.audience_options;
-            for file in options.suppress_out.iter().chain(&options.findings_out) {
+            for file in options
+                .suppress_out
+                .iter()
+                .chain(&options.findings_out)
+                .chain(&args.output)
+            {
                 // Only worth saying where an older file is left as it was.
                 let name = file.display().to_string();
                 if file.is_file() && name != e.file {
@@ -510,30 +521,100 @@ fn run_check(
             Err(e) => return fail(err, &e),
         }
     }
-    show(args.format, &outcome, rules, &fail_on, out, err)
+    let Some(path) = &args.output else {
+        return show(args.format, drawing, &outcome, rules, &fail_on, out, err);
+    };
+    let mut file = match crate::output::PendingFile::create(path) {
+        Ok(file) => file,
+        Err(e) => return fail(err, &e),
+    };
+    let status = show(
+        args.format,
+        drawing,
+        &outcome,
+        rules,
+        &fail_on,
+        &mut file,
+        err,
+    )?;
+    match file.commit() {
+        Ok(()) => Ok(status),
+        Err(e) => fail(err, &e),
+    }
+}
+
+/// The report's drawing for `check`: the human report without colour when it goes to a
+/// file (`--output`), whatever stdout is.
+fn drawing_for(args: &CheckArgs) -> Drawing {
+    let mut drawing = Drawing {
+        html: report::HtmlOptions {
+            load_images: args.load_images,
+            show_emails: args.show_emails,
+        },
+        human: HumanOptions::detect(),
+    };
+    if args.output.is_some() {
+        drawing.human.color = false;
+    }
+    drawing
+}
+
+/// How a streamed check is shown.
+struct Streamed<'a> {
+    format: OutputFormat,
+    human: HumanOptions,
+    baseline: Option<&'a std::path::Path>,
+    /// `--output`: the report goes there (moved into place when it is complete).
+    output: Option<&'a std::path::Path>,
 }
 
 /// A check without recipients, its report written a file at a time as the campaigns
 /// are checked: memory stays flat over a directory of any size.
-#[allow(clippy::too_many_arguments)]
 fn stream_check(
     request: &CheckRequest,
-    format: OutputFormat,
-    baseline: Option<&std::path::Path>,
+    to: &Streamed,
     fail_on: &[(String, f64)],
     config: &Config,
     rules: &RuleSet,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<ExitStatus> {
+    let mut file = match to.output.map(crate::output::PendingFile::create) {
+        Some(Err(e)) => return fail(err, &e),
+        Some(Ok(file)) => Some(file),
+        None => None,
+    };
+    let out: &mut dyn Write = match &mut file {
+        Some(file) => file,
+        None => out,
+    };
+    let status = stream_to(request, to, fail_on, config, rules, out, err)?;
+    match file.map(crate::output::PendingFile::commit) {
+        Some(Err(e)) => fail(err, &e),
+        _ => Ok(status),
+    }
+}
+
+/// [`stream_check`] written to `out`.
+fn stream_to(
+    request: &CheckRequest,
+    to: &Streamed,
+    fail_on: &[(String, f64)],
+    config: &Config,
+    rules: &RuleSet,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<ExitStatus> {
+    let format = to.format;
     let cwd = std::env::current_dir().unwrap_or_default();
-    let baseline_path = baseline;
+    let baseline_path = to.baseline;
+    let baseline = to.baseline;
     let mut baseline = match baseline.map(|path| crate::baseline::Baseline::load(path, &cwd)) {
         Some(Err(e)) => return fail(err, &e),
         Some(Ok(b)) => Some(b),
         None => None,
     };
-    let human = HumanOptions::detect();
+    let human = to.human;
     let context = crate::diagnostic::Report::default();
     let mut verdict = Verdict::new(fail_on);
     let mut hidden = 0;
@@ -603,21 +684,47 @@ fn not_written(err: &mut dyn Write, file: &str) -> io::Result<()> {
     )
 }
 
-/// Prints a check's outcome in `format`; the exit status it calls for.
+/// Prints a check's outcome in `format`, drawn as asked; the exit status it calls for.
 fn show(
     format: OutputFormat,
+    drawing: Drawing,
     outcome: &Outcome,
     rules: &RuleSet,
     fail_on: &[(String, f64)],
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<ExitStatus> {
-    let human = HumanOptions::detect();
-    out.write_all(
-        report::render(format, &outcome.report, &outcome.errors, &human, rules).as_bytes(),
-    )?;
+    let text = if format == OutputFormat::Html {
+        report::render_html(&outcome.report, &outcome.errors, rules, drawing.html)
+    } else {
+        report::render(
+            format,
+            &outcome.report,
+            &outcome.errors,
+            &drawing.human,
+            rules,
+        )
+    };
+    out.write_all(text.as_bytes())?;
     let verdict = Verdict::of(&outcome.report, fail_on);
     conclude(format, outcome, &verdict, fail_on, out, err)
+}
+
+/// How a report is drawn: the human report's width and colour, the HTML report's options.
+#[derive(Debug, Clone, Copy)]
+struct Drawing {
+    human: HumanOptions,
+    html: report::HtmlOptions,
+}
+
+impl Drawing {
+    /// For stdout, with the HTML report's defaults.
+    fn detect() -> Drawing {
+        Drawing {
+            html: report::HtmlOptions::default(),
+            human: HumanOptions::detect(),
+        }
+    }
 }
 
 /// What follows a check's report: the `--fail-on` rates it went over, what could not be
@@ -737,7 +844,15 @@ fn run_hook(
         }
     };
     let mut shown = Vec::new();
-    let status = show(OutputFormat::Human, &outcome, &rules, &[], &mut shown, err)?;
+    let status = show(
+        OutputFormat::Human,
+        Drawing::detect(),
+        &outcome,
+        &rules,
+        &[],
+        &mut shown,
+        err,
+    )?;
     if status == ExitStatus::Clean && outcome.report.findings().next().is_none() {
         return Ok(status);
     }

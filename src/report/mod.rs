@@ -8,6 +8,7 @@ mod effective_config;
 mod excerpt;
 mod github;
 mod gitlab;
+mod html;
 mod human;
 mod json;
 mod junit;
@@ -21,6 +22,7 @@ use crate::diagnostic::Report;
 use crate::error::Error;
 
 pub use effective_config::effective_config;
+pub use html::{HtmlOptions, esc as html_escape};
 pub use human::{HumanOptions, render_error};
 pub use recipients::plural;
 pub use stream::{SpoolKind, Stream};
@@ -127,10 +129,21 @@ pub enum OutputFormat {
     Junit,
     /// GitLab Code Quality JSON.
     Gitlab,
+    /// One self-contained HTML page: each campaign shown with its findings marked, the
+    /// audience in charts (write it with --output FILE).
+    Html,
+}
+
+impl OutputFormat {
+    /// Whether the format can be written a file at a time ([`open`]).
+    pub fn streams(self) -> bool {
+        self != OutputFormat::Html
+    }
 }
 
 /// A report in `format` written to `out` a file at a time: the files of `context` are
 /// not read (hand them to [`Stream::file`]); its recipients and audience summary are.
+/// Every format but [`OutputFormat::Html`] ([`OutputFormat::streams`]).
 pub fn open<'a>(
     format: OutputFormat,
     context: &'a Report,
@@ -148,6 +161,12 @@ pub fn open<'a>(
         OutputFormat::Sarif => Box::new(sarif::Sarif::new(rules, out, spool)?),
         OutputFormat::Junit => Box::new(junit::Junit::new(out, spool)?),
         OutputFormat::Gitlab => Box::new(gitlab::Gitlab::new(out, spool)?),
+        // The page's index and charts come before the campaigns: it is made whole.
+        OutputFormat::Html => {
+            return Err(std::io::Error::other(
+                "the HTML report is not written a file at a time",
+            ));
+        }
     })
 }
 
@@ -159,6 +178,9 @@ pub fn render(
     human: &HumanOptions,
     rules: &crate::rules::RuleSet,
 ) -> String {
+    if format == OutputFormat::Html {
+        return html::render(report, errors, rules, HtmlOptions::default());
+    }
     let mut out = Vec::new();
     let several = report.campaigns > 1;
     let written = open(
@@ -179,6 +201,16 @@ pub fn render(
     // Writing to memory fails only if a value cannot be serialized, which ours can.
     debug_assert!(written.is_ok(), "{written:?}");
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The HTML report with its options (`--load-images`, `--show-emails`).
+pub fn render_html(
+    report: &Report,
+    errors: &[Error],
+    rules: &crate::rules::RuleSet,
+    options: HtmlOptions,
+) -> String {
+    html::render(report, errors, rules, options)
 }
 
 #[cfg(test)]

@@ -37,9 +37,44 @@ pub enum Command {
     },
     /// Print the effective configuration: config file, catalog, field mapping, packs and every rule's settings
     Config(RuleArgs),
+    /// Print the per-recipient checks of a campaign as one SQL query over an audience table
+    Sql(Box<SqlArgs>),
     /// Git integration
     #[command(subcommand)]
     Hook(HookCommand),
+}
+
+/// `campaign-lint sql`.
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// The campaign file
+    #[arg(value_name = "CAMPAIGN")]
+    pub campaign: PathBuf,
+    /// The warehouse's SQL dialect
+    #[arg(long, value_enum)]
+    pub dialect: crate::sql::Dialect,
+    /// The audience table, as the warehouse names it (e.g. crm.customers)
+    #[arg(long, value_name = "NAME")]
+    pub table: String,
+    /// One row per recipient with an error-level finding (address and rules): the
+    /// --suppress-out list, instead of counts per rule
+    #[arg(long)]
+    pub rows: bool,
+    /// The table's layout: mailchimp, hubspot, ... (as for check --preset); the config's
+    /// [fields] by default
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// The table's columns (comma-separated): mapped fields it lacks read as empty
+    #[arg(long, value_name = "COLUMN", value_delimiter = ',')]
+    pub columns: Option<Vec<String>>,
+    /// The owned-products column is an array, not a delimited string
+    #[arg(long)]
+    pub owned_array: bool,
+    /// The product catalog (TOML or CSV); overrides the config's `catalog`
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -215,6 +250,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
     let cwd = std::env::current_dir().unwrap_or_default();
     let args = match &cli.command {
         Command::Check(a) => &a.rules,
+        Command::Sql(a) => &a.rules,
         Command::Rules(r) | Command::Explain { rules: r, .. } | Command::Config(r) => r,
         Command::Hook(HookCommand::Install { force }) => {
             return match crate::hook::install(&cwd, *force) {
@@ -237,6 +273,13 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
     };
     match cli.command {
         Command::Check(args) => run_check(*args, &config, &rules, out, err),
+        Command::Sql(args) => match crate::sql::for_campaign(&args, &config, &rules) {
+            Ok(text) => {
+                out.write_all(text.as_bytes())?;
+                Ok(ExitStatus::Clean)
+            }
+            Err(e) => fail(err, &e),
+        },
         Command::Rules(_) => {
             let mut text = Vec::new();
             list_rules(&rules, &mut text)?;

@@ -14,7 +14,7 @@ use std::process::Command;
 use campaign_lint::profiles::Language;
 use common::{root, run, temp_dir};
 
-/// The Python that has `duckdb`, or None (after saying so) when there is none here.
+/// The Python that has `duckdb` and `sqlglot`, or None (after saying so) when there is none here.
 fn python() -> Option<PathBuf> {
     let candidates = [
         std::env::var_os("CAMPAIGN_LINT_SQL_PYTHON").map(PathBuf::from),
@@ -22,7 +22,7 @@ fn python() -> Option<PathBuf> {
     ];
     for python in candidates.into_iter().flatten() {
         let ok = Command::new(&python)
-            .args(["-c", "import duckdb"])
+            .args(["-c", "import duckdb, sqlglot"])
             .output()
             .is_ok_and(|o| o.status.success());
         if ok {
@@ -479,7 +479,7 @@ fn status_values() -> Vec<String> {
 }
 
 /// An export of every awkward value, in the default layout, with the columns the
-/// Nordlicht pack's `when` and required field read.
+/// Nordlicht pack's `when` and required field read and some that merge tags print.
 fn awkward_export(path: &Path) {
     let languages = language_values();
     let owned = owned_values();
@@ -488,6 +488,7 @@ fn awkward_export(path: &Path) {
         .map(str::to_owned)
         .to_vec();
     let consent: Vec<String> = ["2024-01-01", "", " ", "yes"].map(str::to_owned).to_vec();
+    let names: Vec<String> = ["Ann", "", " ", "Zoë"].map(str::to_owned).to_vec();
     let mut rng = Rng(0x5eed_1234_5678_9abc);
     let mut writer = csv::Writer::from_path(path).unwrap();
     writer
@@ -498,6 +499,9 @@ fn awkward_export(path: &Path) {
             "owned_products",
             "status",
             "consent_date",
+            "FNAME",
+            "LOYALTY_TIER",
+            "first_name",
         ])
         .unwrap();
     let rows = languages.len().max(4000);
@@ -521,6 +525,9 @@ fn awkward_export(path: &Path) {
             rng.pick(&owned).to_owned(),
             rng.pick(&statuses).to_owned(),
             rng.pick(&consent).to_owned(),
+            rng.pick(&names).to_owned(),
+            rng.pick(&names).to_owned(),
+            rng.pick(&names).to_owned(),
         ];
         writer.write_record(&record).unwrap();
     }
@@ -550,6 +557,11 @@ fn every_awkward_language_owned_item_and_status() {
         (
             "short-text",
             short.as_str(),
+            vec!["--catalog", "samples/catalog.toml"],
+        ),
+        (
+            "merge-tags",
+            "samples/templates/greeting-fields.html",
             vec!["--catalog", "samples/catalog.toml"],
         ),
         (
@@ -815,5 +827,61 @@ fn postgres_gives_the_engines_answers() {
         let files = queries(&case, "postgres", &work);
         let got = [0, 1].map(|i| pg.query(["-f", &files[i].display().to_string()]));
         same_answers(name, &want, &got);
+    }
+}
+
+/// BigQuery, Snowflake and Spark cannot run here: their queries must at least parse under
+/// each dialect (sqlglot), with the Nordlicht pack's `when` and required field, a catalog,
+/// and both outputs. A query cut short must not, or the check proves nothing.
+#[test]
+fn sqlglot_parses_the_bigquery_snowflake_and_spark_queries() {
+    let Some(python) = python() else { return };
+    let dir = temp_dir("sql-sqlglot");
+    let parse = |dialect: &str, files: &[PathBuf]| {
+        Command::new(&python)
+            .arg(root().join("tests/sql/sqlglot_parse.py"))
+            .arg(dialect)
+            .args(files)
+            .output()
+            .unwrap()
+    };
+    for dialect in ["bigquery", "snowflake", "spark"] {
+        let mut files = Vec::new();
+        for rows in [false, true] {
+            let mut args = vec![
+                "sql",
+                "samples/campaigns/free-phone.eml",
+                "--dialect",
+                dialect,
+                "--table",
+                "crm.audience",
+                "--config",
+                "samples/config/nordlicht.toml",
+            ];
+            if rows {
+                args.push("--rows");
+            }
+            let out = run(&args);
+            assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+            let path = dir.join(format!("{dialect}-{rows}.sql"));
+            std::fs::write(&path, &out.stdout).unwrap();
+            files.push(path);
+            let cut = dir.join(format!("{dialect}-{rows}-cut.sql"));
+            let mut half = out.stdout.len() / 2;
+            while !out.stdout.is_char_boundary(half) {
+                half -= 1;
+            }
+            std::fs::write(&cut, &out.stdout[..half]).unwrap();
+            assert!(
+                !parse(dialect, &[cut]).status.success(),
+                "{dialect}: half a query parsed"
+            );
+        }
+        let out = parse(dialect, &files);
+        assert!(
+            out.status.success(),
+            "{dialect}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

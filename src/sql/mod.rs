@@ -66,6 +66,9 @@ struct Translated {
     order: usize,
     fires: String,
     error: String,
+    /// A constant table joined to the row as `m` (merge tags: the answer per pattern of
+    /// blank fields).
+    join: Option<String>,
 }
 
 /// `campaign-lint sql`: the query for a campaign file, under the config and rules in force.
@@ -209,16 +212,7 @@ impl Builder<'_> {
                     Some(self.unknown_owned(rule, order))
                 }
                 "required-field" => Some(self.required(rule, order)),
-                "merge-tags" => {
-                    let reads = rule.reads(self.facts);
-                    if !reads.filled.is_empty() || !reads.matching.is_empty() || reads.everything {
-                        return Err(untranslatable(
-                            rule,
-                            "the campaign's merge tags name export fields the query cannot look up by their loose names; check this campaign with `check --audience`",
-                        ));
-                    }
-                    None
-                }
+                "merge-tags" => self.merge_tags(rule, order)?,
                 // Rules about the campaign alone (and variants, which need several
                 // campaigns) have nothing to say per recipient here.
                 _ => None,
@@ -290,6 +284,7 @@ impl Builder<'_> {
         let error = "(j.lang_known > 0 AND j.lang_reads = 0 AND j.lang_below = 0)".to_owned();
         Translated {
             name: rule.name.clone(),
+            join: None,
             order: order * 2 + Phase::Recipient as usize,
             fires,
             error,
@@ -320,6 +315,7 @@ impl Builder<'_> {
         };
         Translated {
             name: rule.name.clone(),
+            join: None,
             order: order * 2 + Phase::Profile as usize,
             fires: format!("({fires})"),
             error: error.to_owned(),
@@ -371,10 +367,106 @@ impl Builder<'_> {
         ));
         Ok(Translated {
             name: rule.name.clone(),
+            join: None,
             order: order * 2 + Phase::Recipient as usize,
             fires: "(j.owned_offered > 0)".to_owned(),
             error: "(j.owned_error > 0)".to_owned(),
         })
+    }
+
+    /// `unresolved-merge-tag` / `empty-merge-field`: what they find depends only on which
+    /// of the table's columns the merge tags print are blank. The rule is asked about
+    /// every pattern of blank and filled columns (the table's columns as a profile), and
+    /// the query looks the row's pattern up. A column the table lacks is missing in every
+    /// pattern, as in an export without it.
+    fn merge_tags(&mut self, rule: &Rule, order: usize) -> Result<Option<Translated>> {
+        const MAX_FIELDS: usize = 12;
+        let reads = rule.reads(self.facts);
+        if reads.filled.is_empty() && reads.matching.is_empty() && !reads.everything {
+            return Ok(None); // No merge tag prints a field of the profile.
+        }
+        if reads.everything || !reads.matching.is_empty() {
+            return Err(untranslatable(
+                rule,
+                "it reads fields the query cannot name",
+            ));
+        }
+        let Some(columns) = self.options.columns.clone() else {
+            return Err(untranslatable(
+                rule,
+                "the merge tags' fields are looked up among the table's columns: give them with --columns",
+            ));
+        };
+        let wanted: Vec<String> = columns
+            .iter()
+            .filter(|c| reads.filled.iter().any(|test| test(c.trim())))
+            .cloned()
+            .collect();
+        if wanted.len() > MAX_FIELDS {
+            return Err(untranslatable(
+                rule,
+                &format!(
+                    "its merge tags print {} columns (at most {MAX_FIELDS} are translated)",
+                    wanted.len()
+                ),
+            ));
+        }
+        let mut rows = Vec::new();
+        for pattern in 0..1_i64 << wanted.len() {
+            let fields = columns
+                .iter()
+                .map(|c| {
+                    let blank = wanted
+                        .iter()
+                        .position(|w| w == c)
+                        .is_some_and(|i| pattern & (1 << i) != 0);
+                    let value = if blank { "" } else { "x" };
+                    (c.clone(), serde_json::Value::String(value.to_owned()))
+                })
+                .collect();
+            let profile = Profile {
+                fields,
+                ..Profile::default()
+            };
+            let found = rule.probe(self.env, self.facts, &profile);
+            if found.is_empty() {
+                continue;
+            }
+            let verdict = if found.iter().any(|f| f.severity == Severity::Error) {
+                1
+            } else {
+                2
+            };
+            rows.push(vec![Value::Int(pattern), Value::Int(verdict)]);
+        }
+        let table = format!("merge_{order}");
+        self.tables.push(self.d.table(
+            &table,
+            &[("pattern", Type::Int), ("verdict", Type::Int)],
+            &rows,
+        ));
+        let mut pattern: Vec<String> = Vec::new();
+        for (i, column) in wanted.iter().enumerate() {
+            if let Some(alias) = self.extra_column(column) {
+                pattern.push(format!(
+                    "CASE WHEN j.{alias} IS NULL THEN {} ELSE 0 END",
+                    1_i64 << i
+                ));
+            }
+        }
+        if pattern.is_empty() {
+            pattern.push("0".to_owned());
+        }
+        Ok(Some(Translated {
+            name: rule.name.clone(),
+            join: Some(format!(
+                "JOIN {table} m ON m.pattern = {}",
+                pattern.join(" + ")
+            )),
+            order: order * 2 + Phase::Recipient as usize,
+            fires: "1 = 1".to_owned(),
+            error: "m.verdict = 1".to_owned(),
+        }))
     }
 
     /// `unknown-owned-product`: an owned item no catalog spelling resolves.
@@ -391,6 +483,7 @@ impl Builder<'_> {
         }
         Translated {
             name: rule.name.clone(),
+            join: None,
             order: order * 2 + Phase::Profile as usize,
             fires: "(j.owned_unknown > 0)".to_owned(),
             error: if rule.severity == Severity::Error {
@@ -446,6 +539,7 @@ impl Builder<'_> {
         };
         Translated {
             name: rule.name.clone(),
+            join: None,
             order: order * 2 + Phase::Profile as usize,
             fires,
             error,
@@ -709,10 +803,11 @@ impl Builder<'_> {
             .iter()
             .map(|r| {
                 format!(
-                    "  SELECT j.rid, j.email, {} AS rule, {} AS ord, CASE WHEN {} THEN 1 ELSE 0 END AS err\n  FROM joined j WHERE {}",
+                    "  SELECT j.rid, j.email, {} AS rule, {} AS ord, CASE WHEN {} THEN 1 ELSE 0 END AS err\n  FROM joined j{} WHERE {}",
                     d.literal(&r.name),
                     r.order,
                     r.error,
+                    r.join.as_ref().map_or(String::new(), |j| format!(" {j}")),
                     r.fires
                 )
             })

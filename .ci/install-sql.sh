@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# What tests/sql.rs needs: DuckDB and sqlglot from PyPI in the CI venv (target/ci-venv), and
+# What tests/sql.rs needs: DuckDB (the Python package and the command-line program) and
+# sqlglot from PyPI in the CI venv (target/ci-venv), and
 # PostgreSQL's server binaries from Debian. Idempotent: installs only what is missing.
 # Prints KEY=VALUE lines for the caller to export (everything else goes to stderr).
 set -euo pipefail
@@ -8,8 +9,9 @@ venv=target/ci-venv
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv" >&2
 fi
-if ! "$venv/bin/python" -c 'import duckdb, sqlglot' 2>/dev/null; then
-  "$venv/bin/pip" install --quiet --disable-pip-version-check duckdb==2.0.1 sqlglot==30.30.0 >&2
+if ! "$venv/bin/python" -c 'import duckdb, sqlglot' 2>/dev/null || [ ! -x "$venv/bin/duckdb" ]; then
+  "$venv/bin/pip" install --quiet --disable-pip-version-check \
+    duckdb==2.0.1 duckdb-cli==1.5.6 sqlglot==30.30.0 >&2
 fi
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt-get update -qq >&2
@@ -18,3 +20,4 @@ fi
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 echo "CAMPAIGN_LINT_SQL_PYTHON=$PWD/$venv/bin/python"
 echo "CAMPAIGN_LINT_PG_BIN=$pg_bin"
+echo "CAMPAIGN_LINT_DUCKDB=$PWD/$venv/bin/duckdb"

@@ -885,3 +885,110 @@ fn sqlglot_parses_the_bigquery_snowflake_and_spark_queries() {
         );
     }
 }
+
+/// The DuckDB program `check --audience duckdb:` runs, or None (after saying so).
+fn duckdb_program() -> Option<PathBuf> {
+    let program = std::env::var_os("CAMPAIGN_LINT_DUCKDB")
+        .map(PathBuf::from)
+        .or_else(|| Some(root().join("target/ci-venv/bin/duckdb")))
+        .filter(|p| p.exists());
+    if program.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI: no DuckDB program (set CAMPAIGN_LINT_DUCKDB; .ci/install-sql.sh installs it)"
+        );
+        eprintln!("\n\n!!! SKIPPED: no DuckDB program (.ci/install-sql.sh) !!!\n");
+    }
+    program
+}
+
+/// `check --audience duckdb:FILE?table=NAME` runs the query in DuckDB: the same counts per
+/// rule, the same recipients with errors and the same suppression list as the export read
+/// by the engine; without DuckDB it is exit 2 with a message that says how to get it.
+#[test]
+fn check_runs_the_query_in_a_duckdb_database() {
+    let Some(duckdb) = duckdb_program() else {
+        return;
+    };
+    let dir = temp_dir("sql-duckdb-check");
+    let export = dir.join("awkward.csv");
+    awkward_export(&export);
+    let database = dir.join("crm.duckdb");
+    let load = Command::new(&duckdb)
+        .arg(&database)
+        .arg("-c")
+        .arg(format!(
+            "CREATE TABLE audience AS SELECT * FROM read_csv('{}', all_varchar = true, header = true)",
+            export.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        load.status.success(),
+        "{}",
+        String::from_utf8_lossy(&load.stderr)
+    );
+    let source = format!("duckdb:{}?table=audience", database.display());
+    let summary = |audience: &str, suppress: &Path| {
+        let out = common::run_in_env(
+            &root(),
+            &[
+                "check",
+                "samples/campaigns/free-phone.eml",
+                "--audience",
+                audience,
+                "--config",
+                "samples/config/nordlicht.toml",
+                "--format",
+                "json",
+                "--allow-skipped",
+                "--suppress-out",
+                &suppress.display().to_string(),
+            ],
+            &[("CAMPAIGN_LINT_DUCKDB", &duckdb.display().to_string())],
+        );
+        assert_eq!(out.code, 1, "{audience}: {}", out.stderr);
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let mut reader = csv::Reader::from_path(suppress).unwrap();
+        let rows: Suppressed = reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                (r[0].trim().to_owned(), sorted_rules(&r[1]))
+            })
+            .collect();
+        let s = &json["summary"];
+        (
+            s["audience"]["rule_recipients"].clone(),
+            s["recipients_with_errors"].clone(),
+            s["audience"]["rows_checked"].clone(),
+            rows,
+        )
+    };
+    let engine = summary(&export.display().to_string(), &dir.join("engine.csv"));
+    let warehouse = summary(&source, &dir.join("duckdb.csv"));
+    assert_eq!(engine.0, warehouse.0, "rule counts");
+    assert_eq!(engine.1, warehouse.1, "recipients with errors");
+    assert_eq!(engine.2, warehouse.2, "rows checked");
+    assert!(
+        engine.3 == warehouse.3 && !engine.3.is_empty(),
+        "suppression lists"
+    );
+
+    let out = common::run_in_env(
+        &root(),
+        &[
+            "check",
+            "samples/campaigns/free-phone.eml",
+            "--audience",
+            &source,
+        ],
+        &[("CAMPAIGN_LINT_DUCKDB", "/nonexistent/duckdb")],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("DuckDB is not available") && out.stderr.contains("duckdb-cli"),
+        "{}",
+        out.stderr
+    );
+}

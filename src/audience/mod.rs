@@ -38,6 +38,7 @@ use crate::variants::Variants;
 pub use crate::profiles::privacy::{mask, mask_addresses};
 pub use owned::OwnedIndex;
 pub use rows::SKIPPED_LISTED;
+pub(crate) use rows::csv_cell;
 
 /// What an audience run found.
 #[derive(Debug, Default)]
@@ -175,6 +176,9 @@ pub fn run(
     config: &Config,
     options: &AudienceOptions,
 ) -> Result<AudienceRun> {
+    if let Some(spec) = path.to_str().and_then(|p| p.strip_prefix("duckdb:")) {
+        return crate::sql::duckdb::run(spec, campaigns, rules, env, config, options);
+    }
     let (fields, detect_preset) = match &options.preset {
         Some(name) => match presets::find(name) {
             Some(p) => (p.fields(), false),

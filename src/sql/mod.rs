@@ -11,6 +11,7 @@
 //! cannot express is an error that names it, never a check left out.
 
 mod dialect;
+pub mod duckdb;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -44,6 +45,8 @@ pub struct SqlOptions {
     pub owned_array: bool,
     /// Example recipients per rule (`[limits] examples`).
     pub examples: usize,
+    /// Examples in full rather than masked (`--show-emails`).
+    pub show_emails: bool,
 }
 
 /// Characters Rust's `str::trim` removes (Unicode White_Space), as a regex class.
@@ -114,6 +117,7 @@ pub fn for_campaign(
         columns: args.columns.clone(),
         owned_array: args.owned_array,
         examples: config.limits.examples,
+        show_emails: false,
     };
     let env = Env {
         catalog: catalog.as_ref(),
@@ -838,7 +842,7 @@ impl Builder<'_> {
             );
             let none = self.null();
             format!(
-                "SELECT rule, recipients, errors, examples FROM (\n  SELECT r.rule, COALESCE(c.recipients, 0) AS recipients, COALESCE(c.errors, 0) AS errors, e.examples, r.ord\n  FROM rule_list r\n  LEFT JOIN counts c ON c.rule = r.rule\n  LEFT JOIN examples e ON e.rule = r.rule\n  UNION ALL\n  SELECT '(checked)', count(*), 0, {none}, -2 FROM prof\n  UNION ALL\n  SELECT '(skipped: no usable address)', (SELECT count(*) FROM src) - (SELECT count(*) FROM prof), 0, {none}, -1\n) answer\nORDER BY ord"
+                "SELECT rule, recipients, errors, examples FROM (\n  SELECT r.rule, COALESCE(c.recipients, 0) AS recipients, COALESCE(c.errors, 0) AS errors, e.examples, r.ord\n  FROM rule_list r\n  LEFT JOIN counts c ON c.rule = r.rule\n  LEFT JOIN examples e ON e.rule = r.rule\n  UNION ALL\n  SELECT '(checked)', count(*), 0, {none}, -4 FROM prof\n  UNION ALL\n  SELECT '(recipients with findings)', count(DISTINCT rid), count(DISTINCT CASE WHEN err = 1 THEN rid END), {none}, -3 FROM findings\n  UNION ALL\n  SELECT '(skipped: no usable address)', (SELECT count(*) FROM src) - (SELECT count(*) FROM prof), 0, {none}, -1\n) answer\nORDER BY ord"
             )
         };
         format!(

@@ -93,6 +93,16 @@ impl Dialect {
         }
     }
 
+    /// `expr` without any of `chars` at either end (faster than a regular expression).
+    pub fn trim(self, expr: &str, chars: &str) -> String {
+        let c = self.literal(chars);
+        match self {
+            Dialect::Postgres => format!("btrim({expr}, {c})"),
+            Dialect::Spark => format!("trim(BOTH {c} FROM {expr})"),
+            _ => format!("trim({expr}, {c})"),
+        }
+    }
+
     /// A pattern for "the rest of the value", newlines included.
     pub fn rest(self) -> &'static str {
         match self {

@@ -192,6 +192,11 @@ impl CatalogIndex {
         self.by_key.get(&owned.trim().to_lowercase()).copied()
     }
 
+    /// Every spelling [`CatalogIndex::resolve`] knows (trimmed, lowercased), with its product.
+    pub fn keys(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.by_key.iter().map(|(k, &i)| (k.as_str(), i))
+    }
+
     /// The line index of a product, if it has a line.
     pub fn line_of(&self, product: usize) -> Option<usize> {
         let line = self.products.get(product)?.line.as_ref()?;

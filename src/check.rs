@@ -233,15 +233,13 @@ pub fn check_each(
             variants: &variants,
         };
         let show_emails = request.audience_options.show_emails;
-        let mut run = audience::run(
-            path,
-            &campaigns,
-            rules,
-            env,
-            config,
-            &request.audience_options,
-        )
-        .map_err(|e| if show_emails { e } else { masked(e) })?;
+        let options = &request.audience_options;
+        // `duckdb:PATH?table=NAME`: the audience is a table the checks run in as SQL.
+        let run = match path.to_str().and_then(|p| p.strip_prefix("duckdb:")) {
+            Some(spec) => crate::sql::duckdb::run(spec, &campaigns, rules, env, config, options),
+            None => audience::run(path, &campaigns, rules, env, config, options),
+        };
+        let mut run = run.map_err(|e| if show_emails { e } else { masked(e) })?;
         // The reasons quote the rows (`invalid email address "Anna Smith <anna@…>"`), and
         // a recipient finding's message and values may quote a field.
         if !show_emails {

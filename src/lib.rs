@@ -30,6 +30,7 @@ pub mod proof;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod sql;
 pub mod suppress;
 #[cfg(test)]
 mod testing;

@@ -26,8 +26,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("rules", &["rules", "suppress", "variants", "baseline"]),
     // Showing findings, and the numbers in messages.
     ("report", &["report"]),
-    // Running the rules over an audience export.
-    ("runs", &["audience"]),
+    // Running the rules over an audience export, or as SQL where the audience lives.
+    ("runs", &["audience", "sql"]),
     // The entry points: a check run, render and proof, the git hook, the command line.
     ("app", &["check", "render", "proof", "hook", "cli"]),
 ];

@@ -39,6 +39,7 @@ use crate::variants::Variants;
 pub use crate::profiles::privacy::{mask, mask_addresses};
 pub use owned::OwnedIndex;
 pub use rows::SKIPPED_LISTED;
+pub(crate) use rows::csv_cell;
 
 /// What an audience run found.
 #[derive(Debug, Default)]

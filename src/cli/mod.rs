@@ -40,6 +40,8 @@ pub enum Command {
     },
     /// Print the effective configuration: config file, catalog, field mapping, packs and every rule's settings
     Config(RuleArgs),
+    /// Print the per-recipient checks of a campaign as one SQL query over an audience table
+    Sql(Box<SqlArgs>),
     /// Git integration
     #[command(subcommand)]
     Hook(HookCommand),
@@ -103,6 +105,54 @@ pub struct RenderArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub rules: RuleArgs,
+}
+
+/// `campaign-lint sql`.
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// The campaign file
+    #[arg(value_name = "CAMPAIGN")]
+    pub campaign: PathBuf,
+    /// The warehouse's SQL dialect
+    #[arg(long, value_enum)]
+    pub dialect: crate::sql::Dialect,
+    /// The audience table, as the warehouse names it (e.g. crm.customers)
+    #[arg(long, value_name = "NAME")]
+    pub table: String,
+    /// One row per recipient with an error-level finding (address and rules): the
+    /// --suppress-out list, instead of counts per rule
+    #[arg(long)]
+    pub rows: bool,
+    /// The table's layout: mailchimp, hubspot, ... (as for check --preset); the config's
+    /// [fields] by default
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// The table's columns (comma-separated): mapped fields it lacks read as empty
+    #[arg(long, value_name = "COLUMN", value_delimiter = ',')]
+    pub columns: Option<Vec<String>>,
+    /// The owned-products column is an array, not a delimited string
+    #[arg(long)]
+    pub owned_array: bool,
+    /// The product catalog (TOML or CSV); overrides the config's `catalog`
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+impl SqlArgs {
+    fn request(&self) -> crate::sql::Request {
+        crate::sql::Request {
+            campaign: self.campaign.clone(),
+            dialect: self.dialect,
+            table: self.table.clone(),
+            rows: self.rows,
+            preset: self.preset.clone(),
+            columns: self.columns.clone(),
+            owned_array: self.owned_array,
+            catalog: self.catalog.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -288,6 +338,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
         Command::Check(a) => &a.rules,
         Command::Render(a) => &a.rules,
         Command::Proof(a) => &a.rules,
+        Command::Sql(a) => &a.rules,
         Command::Rules(r) | Command::Explain { rules: r, .. } | Command::Config(r) => r,
         Command::Hook(HookCommand::Install { force }) => {
             return match crate::hook::install(&cwd, *force) {
@@ -336,6 +387,13 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
             out,
             err,
         ),
+        Command::Sql(args) => match crate::sql::for_campaign(&args.request(), &config, &rules) {
+            Ok(text) => {
+                out.write_all(text.as_bytes())?;
+                Ok(ExitStatus::Clean)
+            }
+            Err(e) => fail(err, &e),
+        },
         Command::Rules(_) => {
             let mut text = Vec::new();
             list_rules(&rules, &mut text)?;

@@ -176,6 +176,53 @@ impl Language {
     }
 }
 
+/// The spellings [`Language::parse`] accepts, as tables: what the SQL translation
+/// (`crate::sql`) puts in its queries, so that a warehouse resolves a profile's language
+/// from the parser's own tables and the two cannot drift apart.
+impl Language {
+    /// Every language the parser knows.
+    pub fn all() -> impl Iterator<Item = Language> {
+        (0..LANGUAGES.len()).map(Self::at)
+    }
+
+    /// Every ISO 639 code `parse` accepts (lowercase), with its language: tried on the
+    /// primary subtag when it is two or three ASCII letters.
+    pub fn code_spellings() -> Vec<(&'static str, Language)> {
+        let codes = LANGUAGES
+            .iter()
+            .flat_map(|e| [e.alpha2, e.code])
+            .chain(CODE_ALIASES.iter().map(|&(alias, _)| alias));
+        let mut out: Vec<(&'static str, Language)> = codes
+            .filter_map(|c| Self::from_code(c).map(|l| (c, l)))
+            .collect();
+        out.sort_by_key(|&(c, _)| c);
+        out.dedup_by_key(|&mut (c, _)| c);
+        out
+    }
+
+    /// Every name `parse` accepts (lowercased, without a region in parentheses), with its
+    /// language: tried on the whole value, the part before a parenthesis, and that part's
+    /// primary subtag, in this order, when no code matched.
+    pub fn name_spellings() -> Vec<(String, Language)> {
+        let lower = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<String>();
+        let names = NAMES
+            .iter()
+            .map(|&(name, _)| name.to_owned())
+            .chain(LANGUAGES.iter().map(|e| lower(e.name)))
+            .chain(
+                Lang::all()
+                    .iter()
+                    .flat_map(|l| [lower(l.eng_name()), lower(l.name())]),
+            );
+        let mut out: Vec<(String, Language)> = names
+            .filter_map(|n| Self::from_lowercase_name(&n).map(|l| (n, l)))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.dedup_by(|a, b| a.0 == b.0);
+        out
+    }
+}
+
 impl fmt::Display for Language {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(self.english_name())
@@ -791,6 +838,27 @@ mod tests {
     fn assert_all(values: &[&str], expected: Language) {
         for value in values {
             assert_eq!(parse(value), expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn spelling_tables_mean_what_parse_means() {
+        let codes = Language::code_spellings();
+        assert!(codes.len() > 300, "{}", codes.len());
+        for (code, language) in &codes {
+            assert_eq!(Language::parse(code), Some(*language), "{code}");
+            assert_eq!(
+                Language::parse(&code.to_uppercase()),
+                Some(*language),
+                "{code}"
+            );
+        }
+        let names = Language::name_spellings();
+        assert!(names.len() > 400, "{}", names.len());
+        for (name, language) in &names {
+            // A name that is also a code is read as the code first, like the query does.
+            let expected = Language::from_code(primary_subtag(name)).unwrap_or(*language);
+            assert_eq!(Language::parse(name), Some(expected), "{name}");
         }
     }
 

@@ -70,25 +70,66 @@ pub enum Status {
     Other(String),
 }
 
+/// The status values (trimmed, lowercased, `_` and `-` read as spaces) of each status; the
+/// SQL translation (`crate::sql`) matches the same lists.
+pub const STATUS_VALUES: [(&[&str], Status); 5] = [
+    (
+        &["subscribed", "active", "opted in", "opt in", "yes", "true"],
+        Status::Subscribed,
+    ),
+    (
+        &[
+            "unsubscribed",
+            "opted out",
+            "opt out",
+            "optout",
+            "unsubscribe",
+            "no",
+            "false",
+        ],
+        Status::Unsubscribed,
+    ),
+    (
+        &[
+            "cleaned",
+            "bounced",
+            "hard bounce",
+            "hard bounced",
+            "held",
+            "invalid",
+        ],
+        Status::Cleaned,
+    ),
+    (
+        &["complained", "spam", "spam complaint", "marked as spam"],
+        Status::Complained,
+    ),
+    (
+        &[
+            "pending",
+            "unconfirmed",
+            "not confirmed",
+            "double opt in pending",
+            "awaiting confirmation",
+            "non confirmed",
+        ],
+        Status::Pending,
+    ),
+];
+
+/// Flag column values (`opted_out`, `bounced`) that mean "not set", lowercased.
+pub const FLAG_UNSET: [&str; 4] = ["false", "no", "0", "n"];
+
 impl Status {
     pub fn parse(value: &str) -> Status {
         let v = value.trim().to_lowercase().replace(['_', '-'], " ");
-        match v.as_str() {
-            "subscribed" | "active" | "opted in" | "opt in" | "yes" | "true" => Status::Subscribed,
-            "unsubscribed" | "opted out" | "opt out" | "optout" | "unsubscribe" | "no"
-            | "false" => Status::Unsubscribed,
-            "cleaned" | "bounced" | "hard bounce" | "hard bounced" | "held" | "invalid" => {
-                Status::Cleaned
-            }
-            "complained" | "spam" | "spam complaint" | "marked as spam" => Status::Complained,
-            "pending"
-            | "unconfirmed"
-            | "not confirmed"
-            | "double opt in pending"
-            | "awaiting confirmation"
-            | "non confirmed" => Status::Pending,
-            _ => Status::Other(value.trim().to_owned()),
-        }
+        STATUS_VALUES
+            .iter()
+            .find(|(values, _)| values.contains(&v.as_str()))
+            .map_or_else(
+                || Status::Other(value.trim().to_owned()),
+                |(_, s)| s.clone(),
+            )
     }
 
     /// Whether mail must not be sent: the person left, bounced or complained.
@@ -268,7 +309,7 @@ pub fn from_fields(
             .as_deref()
             .and_then(&get)
             .and_then(as_text)
-            .filter(|v| !matches!(v.to_ascii_lowercase().as_str(), "false" | "no" | "0" | "n"))
+            .filter(|v| !FLAG_UNSET.contains(&v.to_ascii_lowercase().as_str()))
     };
     let status = if let Some(v) = flag(&map.opted_out) {
         Some((v, Status::Unsubscribed))

@@ -61,6 +61,17 @@ impl Condition {
         self.tests.iter().map(|t| t.field.as_str())
     }
 
+    /// Every condition as (field, operator as written, values): for the SQL translation.
+    pub fn parts(&self) -> impl Iterator<Item = (&str, &'static str, &[String])> {
+        self.tests.iter().map(|t| {
+            let word = OPERATORS
+                .iter()
+                .find(|(_, op)| *op == t.op)
+                .map_or("", |(w, _)| w);
+            (t.field.as_str(), word, t.values.as_slice())
+        })
+    }
+
     /// Whether `profile` matches every condition.
     pub fn matches(&self, profile: &Profile) -> bool {
         self.tests.iter().all(|t| t.matches(profile))

@@ -193,6 +193,27 @@ impl Rule {
     pub fn checks(&self, kind: CampaignKind) -> bool {
         self.applies_to.contains(&kind)
     }
+
+    /// This rule's recipient and profile findings for one recipient, ignoring `when`: how
+    /// the SQL translation asks the rule what it says about each language.
+    pub fn probe(&self, env: Env, facts: &Facts, profile: &Profile) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut cx = Context::new(self, env, &mut out, Some(1));
+        if let Some(check) = self.check.recipient() {
+            check.recipient(&mut cx, facts, profile);
+            check.profile(&mut cx, profile);
+        }
+        out
+    }
+
+    /// Whether the rule has recipients to check for this campaign: what it reads of a profile.
+    pub fn reads(&self, facts: &Facts) -> Reads {
+        let mut reads = Reads::default();
+        if let Some(check) = self.check.recipient() {
+            check.reads(facts, &mut reads);
+        }
+        reads
+    }
 }
 
 /// The rules in force for a run.

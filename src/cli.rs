@@ -40,6 +40,8 @@ pub enum Command {
     /// Git integration
     #[command(subcommand)]
     Hook(HookCommand),
+    /// A language server over stdin/stdout (LSP): findings in your editor as you type
+    Server,
 }
 
 #[derive(Debug, Subcommand)]
@@ -230,6 +232,12 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
             };
         }
         Command::Hook(HookCommand::Run) => return run_hook(&cwd, out, err),
+        Command::Server => {
+            return match crate::server::run() {
+                Ok(()) => Ok(ExitStatus::Clean),
+                Err(e) => fail(err, &Error::new("campaign-lint server", e)),
+            };
+        }
     };
     let (config, rules) = match load(args, &cwd) {
         Ok(loaded) => loaded,
@@ -274,7 +282,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
             out.write_all(crate::report::effective_config(&config, &rules).as_bytes())?;
             Ok(ExitStatus::Clean)
         }
-        Command::Hook(_) => Ok(ExitStatus::Clean),
+        Command::Hook(_) | Command::Server => Ok(ExitStatus::Clean),
     }
 }
 
@@ -652,7 +660,7 @@ fn list_rules(rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
     use crate::report::{neutralize, neutralize_lines};
     writeln!(
         out,

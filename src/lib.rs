@@ -27,6 +27,7 @@ pub mod output;
 pub mod profiles;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod suppress;
 #[cfg(test)]
 mod testing;

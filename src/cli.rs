@@ -131,6 +131,16 @@ pub struct CheckArgs {
     /// Record the current findings in the --baseline file (and exit 0)
     #[arg(long, requires = "baseline")]
     pub update_baseline: bool,
+    /// Apply the safe fixes to the campaign files, then report the findings left
+    #[arg(long, conflicts_with_all = ["diff", "audience", "update_baseline"])]
+    pub fix: bool,
+    /// With --fix or --diff: the unsafe fixes too (they change what a reader sees)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print what the fixes would change as a unified diff (nothing is written); exit 1
+    /// if anything would change
+    #[arg(long, conflicts_with_all = ["audience", "update_baseline"])]
+    pub diff: bool,
 }
 
 /// `RULE=RATE`, where RATE is a percentage (`1%`, `0.5%`) or a fraction (`0.01`).
@@ -313,6 +323,79 @@ fn fail(err: &mut dyn Write, e: &Error) -> io::Result<ExitStatus> {
     Ok(ExitStatus::Failure)
 }
 
+/// `--fix` and `--diff`: the fixes of the files' findings. With `--diff`, prints them and
+/// returns the exit status (1 when anything would change); with `--fix`, writes each fixed
+/// file in place (atomically), says what was fixed on stderr, and returns None: the check
+/// then runs on the fixed files and reports what is left.
+fn run_fixes(
+    request: &CheckRequest,
+    config: &Config,
+    rules: &RuleSet,
+    safety: crate::fix::Safety,
+    diff: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Option<ExitStatus>> {
+    let outcome = match check(request, config, rules) {
+        Ok(outcome) => outcome,
+        Err(e) => return fail(err, &e).map(Some),
+    };
+    let mut errors = outcome.errors;
+    let mut changed = 0;
+    for file in &outcome.report.files {
+        let path = std::path::Path::new(&file.path);
+        if !crate::check::is_campaign_name(path) || !path.is_file() {
+            continue;
+        }
+        let firing: Vec<&str> = file.findings.iter().map(|f| f.rule.as_str()).collect();
+        if firing.is_empty() {
+            continue;
+        }
+        let fixed = match crate::fix::fix_file(path, &firing, safety, config, rules) {
+            Ok(Some(fixed)) => fixed,
+            Ok(None) => continue,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        changed += 1;
+        if diff {
+            out.write_all(report::neutralize_lines(&crate::fix::unified_diff(&fixed)).as_bytes())?;
+            continue;
+        }
+        let written = crate::output::PendingFile::create(path).and_then(|mut f| {
+            f.write_all(&fixed.after)?;
+            f.commit()
+        });
+        match written {
+            Ok(()) => {
+                let titles: Vec<&str> = fixed.applied.iter().map(|f| f.title.as_str()).collect();
+                writeln!(
+                    err,
+                    "fixed {}: {}",
+                    report::neutralize(&fixed.path),
+                    titles.join("; ")
+                )?;
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    for e in &errors {
+        writeln!(err, "{}", report::render_error(e))?;
+    }
+    if !diff {
+        return Ok(None);
+    }
+    Ok(Some(if !errors.is_empty() {
+        ExitStatus::Failure
+    } else if changed > 0 {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    }))
+}
+
 fn run_check(
     args: CheckArgs,
     config: &Config,
@@ -330,6 +413,12 @@ fn run_check(
         }
     }
     let fail_on = args.fail_on.clone();
+    let safety = if args.unsafe_fixes {
+        crate::fix::Safety::Unsafe
+    } else {
+        crate::fix::Safety::Safe
+    };
+    let (fix, diff) = (args.fix, args.diff);
     let request = CheckRequest {
         campaigns: args.campaigns,
         campaign_bytes: Vec::new(),
@@ -362,6 +451,11 @@ fn run_check(
             .collect(),
         baseline_out: args.baseline.clone().filter(|_| args.update_baseline),
     };
+    if (fix || diff)
+        && let Some(status) = run_fixes(&request, config, rules, safety, diff, out, err)?
+    {
+        return Ok(status);
+    }
     let mut outcome = match check(&request, config, rules) {
         Ok(outcome) => outcome,
         Err(e) => {

@@ -37,6 +37,18 @@ struct ConfigFile {
     /// `[per-file-ignores]`: glob = [rules], rules not reported for matching files.
     #[serde(default, rename = "per-file-ignores")]
     per_file_ignores: BTreeMap<String, Vec<String>>,
+    /// `[fix]`: what `--fix` may assume.
+    #[serde(default)]
+    fix: FixSection,
+}
+
+/// `[fix]` as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FixSection {
+    /// Hosts that serve the same pages over https: their http:// links may be rewritten.
+    #[serde(default)]
+    https_hosts: Vec<String>,
 }
 
 /// `[campaigns]` as written.
@@ -134,6 +146,8 @@ pub struct Config {
     pub transactional: PathGlobs,
     /// `[per-file-ignores]`: the globs, and the rules each one turns off.
     pub per_file_ignores: (PathGlobs, Vec<Vec<String>>),
+    /// `[fix] https-hosts`: hosts whose http:// links `--fix` rewrites to https://.
+    pub https_hosts: Vec<String>,
 }
 
 impl Config {
@@ -202,6 +216,7 @@ impl Config {
             limits: file.limits,
             exclude: file.exclude,
             profile: file.profile,
+            https_hosts: file.fix.https_hosts,
             text,
         })
     }

@@ -22,6 +22,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod facts;
+pub mod fix;
 pub mod hook;
 pub mod output;
 pub mod profiles;

@@ -27,6 +27,14 @@ pub struct Document {
     /// When the last edit is to be checked; None when the findings are up to date.
     pub due: Option<Instant>,
     items: Vec<Item>,
+    /// The safe fixes of the findings (`check --fix`), as edits of this text.
+    fixes: Vec<FixAction>,
+}
+
+struct FixAction {
+    rule: &'static str,
+    title: String,
+    edits: Vec<TextEdit>,
 }
 
 /// A diagnostic as published, and what it came from.
@@ -56,6 +64,7 @@ impl Document {
             text,
             due: None,
             items: Vec::new(),
+            fixes: Vec::new(),
         })
     }
 
@@ -68,9 +77,9 @@ impl Document {
     /// Checks the text as `campaign-lint check` would check the file holding it.
     pub fn check(&mut self) {
         self.due = None;
-        self.items = match self.findings() {
-            Ok(items) => items,
-            Err(e) => vec![self.error_item(&e)],
+        (self.items, self.fixes) = match self.findings() {
+            Ok(checked) => checked,
+            Err(e) => (vec![self.error_item(&e)], Vec::new()),
         };
     }
 
@@ -92,11 +101,38 @@ impl Document {
     /// Quick fixes for the diagnostics that touch `range`.
     pub fn actions(&self, range: Range) -> Vec<CodeActionOrCommand> {
         let mut actions = Vec::new();
-        for item in self
+        let touched: Vec<&Item> = self
             .items
             .iter()
             .filter(|i| overlaps(i.diagnostic.range, range))
-        {
+            .collect();
+        for fix in &self.fixes {
+            let code = Some(NumberOrString::String(fix.rule.to_owned()));
+            let fixed: Vec<Diagnostic> = touched
+                .iter()
+                .filter(|i| i.diagnostic.code == code)
+                .map(|i| i.diagnostic.clone())
+                .collect();
+            if fixed.is_empty() {
+                continue;
+            }
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("Fix: {}", fix.title),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(fixed),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(
+                        [(self.uri.clone(), fix.edits.clone())]
+                            .into_iter()
+                            .collect(),
+                    ),
+                    ..Default::default()
+                }),
+                is_preferred: Some(true),
+                ..Default::default()
+            }));
+        }
+        for item in touched {
             let Some(rule) = &item.suppressible else {
                 continue;
             };
@@ -151,7 +187,7 @@ impl Document {
         )
     }
 
-    fn findings(&self) -> Result<Vec<Item>, Error> {
+    fn findings(&self) -> Result<(Vec<Item>, Vec<FixAction>), Error> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         let config = Config::resolve(None, dir)?;
         let rules = RuleSet::load(&LoadOptions {
@@ -175,12 +211,52 @@ impl Document {
             return Err(e);
         }
         let mut items = Vec::new();
+        let mut firing: Vec<&str> = Vec::new();
         for file in outcome.report.files.iter().filter(|f| f.path == name) {
             for finding in &file.findings {
                 items.push(self.item(finding, &file.sources, &rules));
+                firing.push(&finding.rule);
             }
         }
-        Ok(items)
+        let fixes = self.fixes(&name, &firing, &config, &rules);
+        Ok((items, fixes))
+    }
+
+    /// The safe fixes `check --fix` would apply to this text.
+    fn fixes(
+        &self,
+        name: &str,
+        firing: &[&str],
+        config: &Config,
+        rules: &RuleSet,
+    ) -> Vec<FixAction> {
+        if firing.is_empty() {
+            return Vec::new();
+        }
+        let Ok(campaign) = crate::campaign::Campaign::from_bytes(
+            name,
+            self.text.as_bytes(),
+            self.format,
+            &config.limits,
+        ) else {
+            return Vec::new();
+        };
+        let mut options = rules.analysis_options();
+        options.max_html_depth = config.limits.max_html_depth;
+        let facts = crate::facts::Facts::analyze(&campaign, None, &options);
+        crate::fix::fixes(&campaign, &facts, firing, &config.https_hosts)
+            .into_iter()
+            .filter(|f| f.safety == crate::fix::Safety::Safe)
+            .map(|f| FixAction {
+                rule: f.rule,
+                title: f.title,
+                edits: f
+                    .edits
+                    .into_iter()
+                    .map(|(range, text)| TextEdit::new(self.lines.range(&self.text, range), text))
+                    .collect(),
+            })
+            .collect()
     }
 
     fn item(&self, finding: &Finding, sources: &[Source], rules: &RuleSet) -> Item {

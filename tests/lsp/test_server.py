@@ -53,6 +53,18 @@ async def client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
+def eml(headers: list[str], html: str) -> str:
+    """A message with CRLF line endings: the usual headers, `headers`, an HTML body."""
+    fields = [
+        "From: Example Shop <news@example.com>",
+        "To: anna@example.com",
+        "Subject: Spring sale",
+        *headers,
+        "Content-Type: text/html; charset=utf-8",
+    ]
+    return "\r\n".join(fields) + "\r\n\r\n" + html.replace("\n", "\r\n")
+
+
 def utf16_position(text: str, offset: int) -> types.Position:
     """The LSP position of character offset `offset`, computed independently of the server."""
     before = text[:offset]
@@ -80,6 +92,17 @@ async def diagnostics(client: LanguageClient, uri: str, send) -> list[types.Diag
         params = await asyncio.wait_for(client.wait_for_notification(PUBLISH), LIMIT)
         if params.uri == uri:
             return list(params.diagnostics)
+
+
+async def code_actions(client: LanguageClient, uri: str, diagnostic: types.Diagnostic):
+    """The code actions the server offers for one diagnostic."""
+    return await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
 
 
 def open_document(client: LanguageClient, uri: str, text: str, version: int = 1):
@@ -152,13 +175,7 @@ async def test_hidden_link_reported_fixed_and_suppressed(client: LanguageClient,
     # it applied has no finding (and no unused-suppression either).
     found = await diagnostics(client, uri, change_document(client, uri, HIDDEN, 3))
     assert [d.code for d in found] == ["hidden-unsubscribe-link"]
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=found[0].range,
-            context=types.CodeActionContext(diagnostics=found),
-        )
-    )
+    actions = await code_actions(client, uri, found[0])
     titles = [a.title for a in actions]
     assert "Suppress hidden-unsubscribe-link on the next line" in titles, titles
     action = actions[titles.index("Suppress hidden-unsubscribe-link on the next line")]
@@ -202,24 +219,12 @@ async def test_unparsable_document_gets_one_diagnostic_and_the_server_goes_on(
 @pytest.mark.asyncio
 async def test_suppression_header_in_an_eml(client: LanguageClient, tmp_path):
     uri = (tmp_path / "offer.eml").as_uri()
-    text = (
-        "From: Example Shop <news@example.com>\r\n"
-        "To: anna@example.com\r\n"
-        "Subject: Spring sale\r\n"
-        "Content-Type: text/html; charset=utf-8\r\n"
-        "\r\n" + HIDDEN.replace("\n", "\r\n")
-    )
+    text = eml([], HIDDEN)
     found = await diagnostics(client, uri, open_document(client, uri, text))
     codes = [d.code for d in found]
     assert "hidden-unsubscribe-link" in codes, codes
     target = found[codes.index("hidden-unsubscribe-link")]
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=target.range,
-            context=types.CodeActionContext(diagnostics=[target]),
-        )
-    )
+    actions = await code_actions(client, uri, target)
     action = next(a for a in actions if "hidden-unsubscribe-link in this file" in a.title)
     (edit,) = action.edit.changes[uri]
     fixed = apply(text, edit)
@@ -227,3 +232,36 @@ async def test_suppression_header_in_an_eml(client: LanguageClient, tmp_path):
     found = await diagnostics(client, uri, change_document(client, uri, fixed, 2))
     codes = [d.code for d in found]
     assert "hidden-unsubscribe-link" not in codes and "unused-suppression" not in codes, codes
+
+
+@pytest.mark.asyncio
+async def test_safe_fix_as_code_action(client: LanguageClient, tmp_path):
+    uri = (tmp_path / "sale.eml").as_uri()
+    text = eml(
+        ["List-Unsubscribe: https://example.com/unsub/1"],
+        HIDDEN.replace(' style="display:none"', ""),
+    )
+    found = await diagnostics(client, uri, open_document(client, uri, text))
+    before = sorted(d.code for d in found)
+    assert "missing-one-click-unsubscribe" in before, before
+    assert "missing-list-unsubscribe" in before, before
+    # As an editor does: one quick fix, the new text sent, the next fix asked of it.
+    fixed = text
+    for version, rule in enumerate(["missing-list-unsubscribe", "missing-one-click-unsubscribe"]):
+        target = next(d for d in found if d.code == rule)
+        actions = await code_actions(client, uri, target)
+        action = next(a for a in actions if a.title.startswith("Fix: ") and a.diagnostics[0].code == rule)
+        assert action.kind == types.CodeActionKind.QuickFix
+        # Last edit first, so that the earlier positions stay valid.
+        edits = action.edit.changes[uri]
+        for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+            fixed = apply(fixed, edit)
+        found = await diagnostics(client, uri, change_document(client, uri, fixed, version + 2))
+        assert rule not in [d.code for d in found], found
+    assert (
+        "List-Unsubscribe: <https://example.com/unsub/1>\r\n"
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\nContent-Type:" in fixed
+    )
+    after = sorted(d.code for d in found)
+    expected = [c for c in before if c not in ("missing-one-click-unsubscribe", "missing-list-unsubscribe")]
+    assert after == expected, (before, after)

@@ -77,7 +77,16 @@ impl Document {
     /// Checks the text as `campaign-lint check` would check the file holding it.
     pub fn check(&mut self) {
         self.due = None;
-        (self.items, self.fixes) = match self.findings() {
+        // A bug must not take the editor's server down with it: the document says so and
+        // the others are still checked.
+        let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.findings()))
+            .unwrap_or_else(|_| {
+                Err(Error::new(
+                    self.path.display().to_string(),
+                    "campaign-lint failed on this text (a bug: please report it with the text)",
+                ))
+            });
+        (self.items, self.fixes) = match checked {
             Ok(checked) => checked,
             Err(e) => (vec![self.error_item(&e)], Vec::new()),
         };

@@ -246,3 +246,21 @@ fn http_links_become_https_only_for_hosts_the_config_lists() {
     );
     assert!(rules_of(&dir, "unlisted.html").contains("insecure-link"));
 }
+
+#[test]
+fn the_effective_config_shows_the_https_hosts() {
+    let dir = temp_dir("fix-config");
+    std::fs::write(
+        dir.join("campaign-lint.toml"),
+        "[fix]\nhttps-hosts = [\"shop.example.com\"]\n",
+    )
+    .unwrap();
+    let out = run_in(&dir, &["config"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("[fix]\nhttps-hosts = [\"shop.example.com\"]"),
+        "{}",
+        out.stdout
+    );
+}

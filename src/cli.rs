@@ -77,6 +77,7 @@ pub struct RuleArgs {
 
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)] // one per command-line flag
+#[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"])))]
 pub struct CheckArgs {
     /// Campaign files or directories
     #[arg(required = true, value_name = "CAMPAIGN")]
@@ -135,7 +136,7 @@ pub struct CheckArgs {
     #[arg(long, conflicts_with_all = ["diff", "audience", "update_baseline"])]
     pub fix: bool,
     /// With --fix or --diff: the unsafe fixes too (they change what a reader sees)
-    #[arg(long)]
+    #[arg(long, requires = "fixing")]
     pub unsafe_fixes: bool,
     /// Print what the fixes would change as a unified diff (nothing is written); exit 1
     /// if anything would change

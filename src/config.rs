@@ -41,6 +41,18 @@ struct ConfigFile {
     /// `[proof]`: where and how `campaign-lint proof` sends.
     #[serde(default)]
     proof: ProofSettings,
+    /// `[fix]`: what `--fix` may assume.
+    #[serde(default)]
+    fix: FixSection,
+}
+
+/// `[fix]` as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FixSection {
+    /// Hosts that serve the same pages over https: their http:// links may be rewritten.
+    #[serde(default)]
+    https_hosts: Vec<String>,
 }
 
 /// `[campaigns]` as written.
@@ -114,6 +126,8 @@ pub struct Config {
     pub per_file_ignores: (PathGlobs, Vec<Vec<String>>),
     /// `[proof]`, its files resolved against the config file's directory.
     pub proof: ProofSettings,
+    /// `[fix] https-hosts`: hosts whose http:// links `--fix` rewrites to https://.
+    pub https_hosts: Vec<String>,
 }
 
 impl Config {
@@ -188,6 +202,7 @@ impl Config {
                 dkim_key: file.proof.dkim_key.clone().map(resolve),
                 ..file.proof
             },
+            https_hosts: file.fix.https_hosts,
             text,
         })
     }

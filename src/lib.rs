@@ -22,6 +22,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod facts;
+pub mod fix;
 pub mod hook;
 pub mod limits;
 pub mod output;
@@ -30,6 +31,7 @@ pub mod proof;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod sql;
 pub mod suppress;
 #[cfg(test)]

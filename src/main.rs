@@ -25,13 +25,19 @@ impl<W: Write> Write for Diagnostics<W> {
 }
 
 fn main() -> ExitCode {
-    let mut out = std::io::stdout().lock();
     let mut err = Diagnostics(std::io::stderr().lock());
     let cli = match campaign_lint::cli::parse(std::env::args_os(), &mut err) {
         Ok(cli) => cli,
         Err(status) => return ExitCode::from(status as u8),
     };
-    match campaign_lint::cli::run(cli, &mut out, &mut err) {
+    // The language server writes to stdout from its own thread: stdout must not be held
+    // locked by this one.
+    let status = if matches!(cli.command, campaign_lint::cli::Command::Server) {
+        campaign_lint::cli::run(cli, &mut std::io::sink(), &mut err)
+    } else {
+        campaign_lint::cli::run(cli, &mut std::io::stdout().lock(), &mut err)
+    };
+    match status {
         Ok(status) => ExitCode::from(status as u8),
         // The reader stopped reading: end quietly, as a program killed by SIGPIPE would.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(BROKEN_PIPE),

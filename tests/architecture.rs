@@ -29,7 +29,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     // Running the rules over an audience export, or as SQL where the audience lives.
     ("runs", &["audience", "sql"]),
     // The entry points: a check run, render and proof, the git hook, the command line.
-    ("app", &["check", "render", "proof", "hook", "cli"]),
+    (
+        "app",
+        &["check", "render", "proof", "fix", "server", "hook", "cli"],
+    ),
 ];
 
 /// An import of `to` from the top-level module `from`, seen in `file`.

@@ -49,6 +49,8 @@ pub enum Command {
     Render(Box<RenderArgs>),
     /// Check the campaign, then send it to seed addresses as each seed's profile gets it (or write the proofs with --dry-run)
     Proof(Box<ProofArgs>),
+    /// A language server over stdin/stdout (LSP): findings in your editor as you type
+    Server,
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +190,7 @@ pub struct RuleArgs {
 
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)] // one per command-line flag
+#[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"])))]
 pub struct CheckArgs {
     /// Campaign files or directories
     #[arg(required = true, value_name = "CAMPAIGN")]
@@ -250,6 +253,16 @@ pub struct CheckArgs {
     /// a placeholder of its size with its alt text, and nothing is fetched)
     #[arg(long)]
     pub load_images: bool,
+    /// Apply the safe fixes to the campaign files, then report the findings left
+    #[arg(long, conflicts_with_all = ["diff", "audience", "update_baseline"])]
+    pub fix: bool,
+    /// With --fix or --diff: the unsafe fixes too (they change what a reader sees)
+    #[arg(long, requires = "fixing")]
+    pub unsafe_fixes: bool,
+    /// Print what the fixes would change as a unified diff (nothing is written); exit 1
+    /// if anything would change
+    #[arg(long, conflicts_with_all = ["audience", "update_baseline"])]
+    pub diff: bool,
 }
 
 /// `RULE=RATE`, where RATE is a percentage (`1%`, `0.5%`) or a fraction (`0.01`).
@@ -354,6 +367,12 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
             };
         }
         Command::Hook(HookCommand::Run) => return run_hook(&cwd, out, err),
+        Command::Server => {
+            return match crate::server::run() {
+                Ok(()) => Ok(ExitStatus::Clean),
+                Err(e) => fail(err, &Error::new("campaign-lint server", e)),
+            };
+        }
     };
     let (config, rules) = match load(args, &cwd) {
         Ok(loaded) => loaded,
@@ -403,7 +422,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
         Command::Explain { rule, .. } => match rules.get(&rule) {
             Some(r) => {
                 let mut text = Vec::new();
-                explain(r, &mut text)?;
+                report::explain(r, &mut text)?;
                 write_defused(out, &text)?;
                 Ok(ExitStatus::Clean)
             }
@@ -431,7 +450,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exi
             out.write_all(crate::report::effective_config(&config, &rules).as_bytes())?;
             Ok(ExitStatus::Clean)
         }
-        Command::Hook(_) => Ok(ExitStatus::Clean),
+        Command::Hook(_) | Command::Server => Ok(ExitStatus::Clean),
     }
 }
 
@@ -462,6 +481,79 @@ pub(crate) fn fail(err: &mut dyn Write, e: &Error) -> io::Result<ExitStatus> {
     Ok(ExitStatus::Failure)
 }
 
+/// `--fix` and `--diff`: the fixes of the files' findings. With `--diff`, prints them and
+/// returns the exit status (1 when anything would change); with `--fix`, writes each fixed
+/// file in place (atomically), says what was fixed on stderr, and returns None: the check
+/// then runs on the fixed files and reports what is left.
+fn run_fixes(
+    request: &CheckRequest,
+    config: &Config,
+    rules: &RuleSet,
+    safety: crate::fix::Safety,
+    diff: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Option<ExitStatus>> {
+    let outcome = match check(request, config, rules) {
+        Ok(outcome) => outcome,
+        Err(e) => return fail(err, &e).map(Some),
+    };
+    let mut errors = outcome.errors;
+    let mut changed = 0;
+    for file in &outcome.report.files {
+        let path = std::path::Path::new(&file.path);
+        if !crate::check::is_campaign_name(path) || !path.is_file() {
+            continue;
+        }
+        let firing: Vec<&str> = file.findings.iter().map(|f| f.rule.as_str()).collect();
+        if firing.is_empty() {
+            continue;
+        }
+        let fixed = match crate::fix::fix_file(path, &firing, safety, config, rules) {
+            Ok(Some(fixed)) => fixed,
+            Ok(None) => continue,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        changed += 1;
+        if diff {
+            out.write_all(report::neutralize_lines(&crate::fix::unified_diff(&fixed)).as_bytes())?;
+            continue;
+        }
+        let written = crate::output::PendingFile::create(path).and_then(|mut f| {
+            f.write_all(&fixed.after)?;
+            f.commit()
+        });
+        match written {
+            Ok(()) => {
+                let titles: Vec<&str> = fixed.applied.iter().map(|f| f.title.as_str()).collect();
+                writeln!(
+                    err,
+                    "fixed {}: {}",
+                    report::neutralize(&fixed.path),
+                    titles.join("; ")
+                )?;
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    for e in &errors {
+        writeln!(err, "{}", report::render_error(e))?;
+    }
+    if !diff {
+        return Ok(None);
+    }
+    Ok(Some(if !errors.is_empty() {
+        ExitStatus::Failure
+    } else if changed > 0 {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    }))
+}
+
 fn run_check(
     args: CheckArgs,
     config: &Config,
@@ -480,6 +572,12 @@ fn run_check(
     }
     let fail_on = args.fail_on.clone();
     let drawing = drawing_for(&args);
+    let safety = if args.unsafe_fixes {
+        crate::fix::Safety::Unsafe
+    } else {
+        crate::fix::Safety::Safe
+    };
+    let (fix, diff) = (args.fix, args.diff);
     let request = CheckRequest {
         campaigns: args.campaigns,
         campaign_bytes: Vec::new(),
@@ -513,6 +611,11 @@ fn run_check(
         baseline_out: args.baseline.clone().filter(|_| args.update_baseline),
         report_out: args.output.clone(),
     };
+    if (fix || diff)
+        && let Some(status) = run_fixes(&request, config, rules, safety, diff, out, err)?
+    {
+        return Ok(status);
+    }
     if !args.update_baseline && args.format.streams() && crate::check::streams(&request, config) {
         let to = Streamed {
             format: args.format,
@@ -1051,86 +1154,6 @@ fn list_rules(rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
             out,
             "{name:name_w$}  {kind:kind_w$}  {severity:8}  {origin:origin_w$}  {summary}"
         )?;
-    }
-    Ok(())
-}
-
-/// `## Parameters`: each parameter the rule runs with, and what it means.
-fn explain_parameters(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
-    use crate::report::{neutralize, neutralize_lines};
-    use crate::rules::params::{parameters, to_toml};
-    let params = parameters(rule);
-    if params.is_empty() {
-        return Ok(());
-    }
-    writeln!(out, "## Parameters\n")?;
-    for p in params {
-        let value = to_toml(&p.value, "    ");
-        let default = if p.set { "" } else { "  (the kind's default)" };
-        writeln!(
-            out,
-            "    {} = {}{default}",
-            neutralize(&p.name),
-            neutralize_lines(&value)
-        )?;
-        for line in p.meaning.as_deref().unwrap_or_default().lines() {
-            writeln!(out, "        {line}")?;
-        }
-    }
-    writeln!(out)
-}
-
-fn explain(rule: &crate::rules::Rule, out: &mut dyn Write) -> io::Result<()> {
-    use crate::report::{neutralize, neutralize_lines};
-    writeln!(
-        out,
-        "{} ({}, kind {}, {})\n",
-        neutralize(&rule.name),
-        rule.severity,
-        neutralize(rule.kind),
-        neutralize(&rule.origin)
-    )?;
-    writeln!(out, "{}\n", neutralize(&rule.summary))?;
-    if let Some(when) = &rule.when {
-        writeln!(
-            out,
-            "Applies to recipients when {}.\n",
-            neutralize(&when.source)
-        )?;
-    }
-    if let [only] = rule.applies_to.as_slice() {
-        writeln!(
-            out,
-            "Checks {} mail only (declare transactional mail with [campaigns] transactional \
-             in campaign-lint.toml).\n",
-            only.name()
-        )?;
-    }
-    let Some(d) = &rule.docs else {
-        writeln!(out, "(this rule has no [docs] section)")?;
-        if !rule.params.is_empty() {
-            writeln!(out)?;
-        }
-        return explain_parameters(rule, out);
-    };
-    for (title, body) in [
-        ("What it does", &d.what),
-        ("Why it matters", &d.why),
-        ("Example", &d.example),
-        ("What to do instead", &d.fix),
-    ] {
-        writeln!(out, "## {title}\n")?;
-        for line in neutralize_lines(body.trim_matches('\n')).lines() {
-            writeln!(out, "    {line}")?;
-        }
-        writeln!(out)?;
-    }
-    explain_parameters(rule, out)?;
-    if !d.references.is_empty() {
-        writeln!(out, "## References\n")?;
-        for r in &d.references {
-            writeln!(out, "    - {}", neutralize(r))?;
-        }
     }
     Ok(())
 }

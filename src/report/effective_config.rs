@@ -64,6 +64,11 @@ pub fn effective_config(config: &Config, rules: &RuleSet) -> String {
             .collect();
         top.insert("per-file-ignores".into(), Value::Table(table));
     }
+    if !config.https_hosts.is_empty() {
+        let mut fix = Table::new();
+        fix.insert("https-hosts".into(), strings(&config.https_hosts));
+        top.insert("fix".into(), Value::Table(fix));
+    }
     let mut limits = Table::new();
     limits.insert(
         "max-campaign-mb".into(),

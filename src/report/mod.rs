@@ -6,6 +6,7 @@ mod breakdown;
 mod concise;
 mod effective_config;
 mod excerpt;
+mod explain;
 mod github;
 mod gitlab;
 mod html;
@@ -22,6 +23,7 @@ use crate::diagnostic::Report;
 use crate::error::Error;
 
 pub use effective_config::effective_config;
+pub use explain::explain;
 pub use html::{HtmlOptions, esc as html_escape};
 pub use human::{HumanOptions, render_error};
 pub use recipients::plural;
